@@ -1,0 +1,221 @@
+"""The SimPy process of one citizen: spells, stays in groups, rules and exits.
+
+The process sleeps until its next event (design principle 1): the moment its
+integrated hazard reaches its budget, or the next rule event, whichever is first.
+Rule events are the law's time limits (dagpenge week 104, sygedagpenge revurdering),
+age limits (uddannelseshjælp at 30, pension age), the rehabiliteringsteam's
+decision, and the dates at which parameters or the business cycle change.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Generator
+
+from sim.groups import ADULT_COUNTERPART, GROUP_INDEX, GROUPS, REHABILITATION
+from sim.hazards import cumulative, time_to_budget
+from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
+from sim.random import purpose_code
+
+P_BUDGET = purpose_code("budget")
+P_TYPE = purpose_code("frailty_type")
+P_DESTINATION = purpose_code("destination")
+P_DP_EXHAUSTION = purpose_code("dagpenge_exhaustion")
+P_SDP_EXTENSION = purpose_code("sygedagpenge_extension")
+P_REHAB_ROUTE = purpose_code("rehabilitation_route")
+P_REENTRY = purpose_code("reentry")
+P_GAP = purpose_code("reentry_gap")
+
+G_DP = GROUP_INDEX["dagpenge"]
+G_KH_JP = GROUP_INDEX["kontanthjaelp_jobparat"]
+G_SDP = GROUP_INDEX["sygedagpenge"]
+G_RF = GROUP_INDEX["ressourceforloeb"]
+G_FOEP = GROUP_INDEX["foertidspension"]
+YOUTH = {GROUP_INDEX[y]: GROUP_INDEX[a] for y, a in ADULT_COUNTERPART.items()}
+YOUTH_OF = {a: y for y, a in YOUTH.items()}
+INF = math.inf
+
+# Rule events, in the order they win ties.
+PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE = range(6)
+
+
+def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
+    """Uddannelseshjælp under the age limit, kontanthjælp from it (same category)."""
+    if group in YOUTH and age >= youth_max_age:
+        return YOUTH[group]
+    if group in YOUTH_OF and age < youth_max_age:
+        return YOUTH_OF[group]
+    return group
+
+
+def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: bool
+         ) -> Generator:
+    """All spells of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed."""
+    env = model.env
+    law = model.law
+    ledger = model.ledger
+    clock = model.clock
+    draws = c.draws
+    while True:  # spells
+        now = env.now
+        regime = law.regime_at(now)
+        if now - c.last_exit >= model.reset_weeks:
+            c.support_weeks = 0.0
+        c.spell_start = now - d0
+        c.first_group = g
+        support_base = c.support_weeks + (d0 if from_stock else 0.0)
+        if not from_stock:
+            ledger.flow(clock.year_of(now), GROUPS[g], "inflow", GROUPS[g])
+        model.active[c.id] = c
+        c.group, c.seg_start, c.seg_support = g, now, support_base
+        extended = g == G_SDP and d0 >= regime.sdp_revurdering_week
+        while True:  # stays in one group
+            entry = now - d0
+            n = c.n
+            c.n += 1
+            if short is None:
+                short = draws.uniform(P_TYPE, n) < regime.short_share[g]
+            budget = draws.exponential(P_BUDGET, n)
+            k_budget = 0
+            used = 0.0
+            rehab_at = INF
+            outcome = None
+            while outcome is None:
+                regime = law.regime_at(now)
+                mult = law.exit_multiplier(g, now)
+                if not short:
+                    mult *= regime.long_multiplier[g]
+                rule_t, rule = next_rule(model, c, g, entry, now, regime, extended, rehab_at)
+                d = now - entry
+                rates = regime.rates[g]
+                wait = time_to_budget(regime.breaks, rates, d, budget - used, mult)
+                if now + wait < rule_t:
+                    yield env.timeout(wait)
+                    now = env.now
+                    dest = _destination(regime, g, draws.uniform(P_DESTINATION, n * 64 + k_budget))
+                    if dest == REHABILITATION:
+                        if rehab_at == INF:
+                            rehab_at = now + regime.rehab_weeks
+                        # A new budget for the rest of the stay (memoryless).
+                        k_budget += 1
+                        budget = draws.exponential(P_BUDGET, n * 64 + k_budget)
+                        used = 0.0
+                    elif dest in GROUP_INDEX:
+                        target = age_adjusted(GROUP_INDEX[dest], c.age(now), regime.youth_max_age)
+                        outcome = (True, target)
+                    else:
+                        outcome = (False, dest)
+                else:
+                    if rule_t > now:
+                        used += cumulative(regime.breaks, rates, d, rule_t - entry, mult)
+                        yield env.timeout(rule_t - now)
+                        now = env.now
+                    outcome, extended, rehab_at = apply_rule(
+                        rule, c, g, now, regime, extended, rehab_at, n)
+            # The stay ends: close its segment.
+            ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality)
+            moved, target = outcome
+            year = clock.year_of(now)
+            support_now = c.seg_support + (now - c.seg_start)
+            if moved:
+                ledger.flow(year, GROUPS[g], "transition_out", GROUPS[target])
+                ledger.flow(year, GROUPS[target], "transition_in", GROUPS[target])
+                g, d0, short, extended = target, 0.0, None, False
+                c.group, c.seg_start, c.seg_support = g, now, support_now
+                continue
+            ledger.flow(year, GROUPS[g], "exit", target)
+            ledger.spell(c.id, c.spell_start, now, c.first_group, g, target)
+            c.support_weeks = support_now
+            c.last_exit = now
+            del model.active[c.id]
+            break
+        # Re-entry: a new spell after a gap, in the group the law and the past give.
+        share_gap = regime.reentry.get(target)
+        back = model.reentry_group[g]
+        if share_gap is None or back is None or draws.uniform(P_REENTRY, n) >= share_gap[0]:
+            return
+        gap = share_gap[1] * draws.exponential(P_GAP, n)
+        yield env.timeout(gap)
+        now = env.now
+        regime = law.regime_at(now)
+        if c.age(now) >= regime.pension_age:
+            return
+        g = age_adjusted(back, c.age(now), regime.youth_max_age)
+        d0, short, from_stock = 0.0, None, False
+
+
+def _destination(regime, g: int, u: float) -> str:
+    cum = regime.destination_cum[g]
+    return regime.destinations[g][min(bisect_right(cum, u), len(cum) - 1)]
+
+
+def next_rule(model, c: Citizen, g: int, entry: float, now: float, regime, extended: bool,
+              rehab_at: float) -> tuple[float, int]:
+    """The time and kind of the next rule event of a stay."""
+    law = model.law
+    best_t, best = c.birth_week + regime.pension_age * WEEKS_PER_CALENDAR_YEAR, PENSION
+    if g in YOUTH:
+        t = c.birth_week + regime.youth_max_age * WEEKS_PER_CALENDAR_YEAR
+        if t < best_t:
+            best_t, best = t, YOUTH_LIMIT
+    if g == G_DP:
+        t = entry + regime.dp_max_weeks
+    elif g == G_SDP and not extended:
+        t = entry + regime.sdp_revurdering_week
+    elif g == G_RF:
+        t = entry + regime.rf_max_weeks
+    else:
+        t = INF
+    if t < best_t:
+        best_t, best = t, TIME_LIMIT
+    if rehab_at < best_t:
+        best_t, best = rehab_at, REHAB_DECISION
+    t = law.next_regime_start(now)
+    if t < best_t:
+        best_t, best = t, REGIME
+    t = law.next_cycle_change(g, now)
+    if t < best_t:
+        best_t, best = t, CYCLE
+    return max(best_t, now), best
+
+
+def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,
+               rehab_at: float, n: int) -> tuple[tuple[bool, object] | None, bool, float]:
+    """Apply a rule event; returns (outcome or None to go on, extended, rehab_at)."""
+    draws = c.draws
+    if rule == PENSION:
+        return (False, "pension"), extended, rehab_at
+    if rule == YOUTH_LIMIT:
+        return (True, YOUTH[g]), extended, rehab_at
+    if rule == REHAB_DECISION:
+        return (True, rehabilitation_route(c, now, regime, n)), extended, INF
+    if rule == TIME_LIMIT:
+        if g == G_DP:
+            if draws.uniform(P_DP_EXHAUSTION, n) < regime.dp_to_kh_share:
+                return (True, G_KH_JP), extended, rehab_at
+            return (False, "self_support"), extended, rehab_at
+        if g == G_SDP:
+            if draws.uniform(P_SDP_EXTENSION, n) < regime.sdp_extension_share:
+                return None, True, rehab_at
+            target = age_adjusted(regime.sdp_next_group, c.age(now), regime.youth_max_age)
+            return (True, target), extended, rehab_at
+        if g == G_RF:
+            return (True, rehabilitation_route(c, now, regime, n)), extended, INF
+    return None, extended, rehab_at  # regime or cycle change: only rates change
+
+
+def rehabilitation_route(c: Citizen, now: float, regime, n: int) -> int:
+    """The rehabiliteringsteam's decision: ressourceforløb, fleksjob (via ledighedsydelse)
+    or førtidspension; førtidspension as a rule only from foertidspension.min_age."""
+    routes = regime.rehab_routes
+    if c.age(now) < regime.foep_min_age:
+        routes = tuple((g, s) for g, s in routes if g != G_FOEP)
+    total = sum(s for _, s in routes)
+    u = c.draws.uniform(P_REHAB_ROUTE, n) * total
+    acc = 0.0
+    for g, s in routes:
+        acc += s
+        if u < acc:
+            return g
+    return routes[-1][0]

@@ -1,0 +1,94 @@
+"""Command line: ``python -m sim run|schema|policies`` (also the ``caseload-sim`` script)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.errors import InputError
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sim.api import run
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
+    results = run(args.file, workers=args.workers, progress=not args.quiet)
+    written = results.write(out)
+    if not args.quiet:
+        print(f"wrote {len(written)} files to {out}")
+        if "stocks" in results.tables:
+            s = results.tables["stocks"]
+            first = s[s["replication"] == 0]
+            table = first.pivot_table(index="group", columns="year", values="fulltime_persons",
+                                      aggfunc="sum")
+            print("full-time persons, first scenario and replication:")
+            print(table.loc[:, table.columns[:: max(1, len(table.columns) // 5)]].round(0)
+                  .to_string())
+    return 0
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    from sim.experiment import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def _policies(args: argparse.Namespace) -> int:
+    import policies
+    from sim.scenario import base_parameters
+
+    registry = policies.registered()
+    if not args.name:
+        for p in registry.values():
+            print(f"{p.name:28s} {p.effective}  {p.description}  [{p.source}]")
+        return 0
+    if args.name not in registry:
+        raise InputError("policies", "NAME", args.name, "one of " + ", ".join(registry))
+    policy = registry[args.name]
+    print(f"{policy.name}: {policy.description}\neffective {policy.effective}; source: "
+          f"{policy.source}")
+    params = base_parameters()
+    changes = policy.changes(policy.options())
+    if not changes:
+        print("changes nothing")
+    for c in changes:
+        head, inner = params.resolve(c.path)
+        old = params.leaves[head].at(c.start)
+        for key in inner:
+            old = old[key]
+        print(f"  {c.path}: {old!r} -> {c.value!r} from {c.start}  [{c.source}]")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__)
+    sub = parser.add_subparsers(dest="verb", required=True)
+    p_run = sub.add_parser("run", help="run an experiment file and write its tables")
+    p_run.add_argument("file", help="experiment file (YAML)")
+    p_run.add_argument("--out", required=True, help="run folder for the tables and manifest")
+    p_run.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: one per core, at most one per run)")
+    p_run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p_run.set_defaults(func=_run)
+    sub.add_parser("schema", help="print the experiment JSON Schema").set_defaults(func=_schema)
+    p_pol = sub.add_parser("policies", help="list policies, or show what one changes")
+    p_pol.add_argument("name", nargs="?")
+    p_pol.set_defaults(func=_policies)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

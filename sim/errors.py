@@ -1,0 +1,18 @@
+"""Errors that reach the user as one line: file, field, bad value, what is allowed."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input from an experiment file, a parameter or a policy name.
+
+    The CLI prints ``str(error)`` on one line and exits with status 2.
+    """
+
+    def __init__(self, source: str, field: str, value: object, allowed: str) -> None:
+        self.source, self.field, self.value, self.allowed = source, field, value, allowed
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        message = f"{source}: {field}: got {shown}; allowed: {allowed}"
+        super().__init__(" ".join(message.split()))

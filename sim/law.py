@@ -1,0 +1,152 @@
+"""The parameters of one scenario compiled into fast per-regime tables.
+
+A *regime* is a period in which no parameter changes. The engine looks up the
+regime in force at a week and reads plain tuples indexed by group number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.clock import Clock
+from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
+from sim.parameters import ParameterTree
+
+CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
+
+
+@dataclass
+class Regime:
+    start_week: float
+    date: dt.date
+    breaks: tuple[float, ...]
+    rates: tuple[tuple[float, ...], ...]
+    short_share: tuple[float, ...]
+    long_multiplier: tuple[float, ...]
+    destinations: tuple[tuple[str, ...], ...]
+    destination_cum: tuple[tuple[float, ...], ...]
+    weekly_rate: tuple[float, ...]
+    new_spells_per_year: tuple[float, ...]
+    dp_max_weeks: float
+    dp_to_kh_share: float
+    sdp_revurdering_week: float
+    sdp_extension_share: float
+    sdp_next_group: int
+    rf_max_weeks: float
+    youth_max_age: float
+    foep_min_age: float
+    pension_age: float
+    rehab_weeks: float
+    rehab_routes: tuple[tuple[int, float], ...]
+    reentry: dict[str, tuple[float, float]]
+
+
+def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    names = tuple(shares)
+    allowed = set(EXITS) | set(GROUPS) | {REHABILITATION}
+    for name in names:
+        if name not in allowed:
+            raise ValueError(f"{where}: unknown destination {name!r}")
+    total = sum(shares.values())
+    if total <= 0 or any(v < 0 for v in shares.values()):
+        raise ValueError(f"{where}: shares must be non-negative with a positive sum")
+    acc, cum = 0.0, []
+    for name in names:
+        acc += shares[name] / total
+        cum.append(acc)
+    cum[-1] = 1.0
+    return names, tuple(cum)
+
+
+def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
+    hz = p["hazards"]
+    pop = p["population"]
+    tl = p["time_limits"]
+    dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
+    routes = p["rehabilitation"]["routes"]
+    return Regime(
+        start_week=start_week,
+        date=date,
+        breaks=tuple(float(b) for b in hz["breakpoints_weeks"]),
+        rates=tuple(tuple(float(r) for r in hz[g]["rates"]) for g in GROUPS),
+        short_share=tuple(float(hz[g]["short_share"]) for g in GROUPS),
+        long_multiplier=tuple(float(hz[g]["long_multiplier"]) for g in GROUPS),
+        destinations=tuple(d[0] for d in dests),
+        destination_cum=tuple(d[1] for d in dests),
+        weekly_rate=tuple(float(p["benefit_rates"]["weekly_rate"][g]) for g in GROUPS),
+        new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
+        dp_max_weeks=float(tl["dagpenge"]["max_weeks"]),
+        dp_to_kh_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
+        sdp_revurdering_week=float(tl["sygedagpenge"]["revurdering_week"]),
+        sdp_extension_share=float(tl["sygedagpenge"]["extension_share"]),
+        sdp_next_group=GROUP_INDEX[tl["sygedagpenge"]["next_group"]],
+        rf_max_weeks=float(tl["ressourceforloeb"]["max_weeks"]),
+        youth_max_age=float(tl["uddannelseshjaelp"]["max_age"]),
+        foep_min_age=float(tl["foertidspension"]["min_age"]),
+        pension_age=float(tl["pension_age"]),
+        rehab_weeks=float(p["rehabilitation"]["decision_weeks"]),
+        rehab_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
+        reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
+                 for k, v in pop["reentry"].items()},
+    )
+
+
+class Law:
+    """Regimes over the run and the business-cycle multipliers by calendar year."""
+
+    def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float]):
+        self.clock = clock
+        dates = [clock.start] + params.change_dates(clock.start, clock.end_date)
+        self.regimes = [compile_regime(params.snapshot(d), clock.week_of(d), d) for d in dates]
+        self.starts = [r.start_week for r in self.regimes]
+        snap = params.snapshot(clock.start)
+        cyc = snap["cycle"]
+        base = float(cyc["base_rate"])
+        self.cap = float(cyc["inflow_thinning_cap"])
+        n_years = len(clock.calendar_years)
+        self.inflow_mult = np.ones((len(GROUPS), n_years))
+        self.exit_mult = np.ones((len(GROUPS), n_years))
+        for g, el in cyc["elasticity"].items():
+            gi = GROUP_INDEX[g]
+            for yi, year in enumerate(clock.calendar_years):
+                ratio = unemployment[year] / base
+                self.inflow_mult[gi, yi] = ratio ** float(el["inflow"])
+                self.exit_mult[gi, yi] = ratio ** float(el["exit"])
+        # Years at whose start a group's exit multiplier changes (cyclical wake-ups).
+        self._year_starts = [float(w) for w in clock.year_starts[:-1]]
+        self._exit_rows = [list(map(float, row)) for row in self.exit_mult]
+        self._inflow_rows = [list(map(float, row)) for row in self.inflow_mult]
+        self.cycle_changes = [
+            [clock.year_starts[yi] for yi in range(1, n_years)
+             if self.exit_mult[gi, yi] != self.exit_mult[gi, yi - 1]]
+            for gi in range(len(GROUPS))
+        ]
+
+    def regime_index(self, week: float) -> int:
+        return bisect_right(self.starts, week) - 1
+
+    def regime_at(self, week: float) -> Regime:
+        return self.regimes[bisect_right(self.starts, week) - 1]
+
+    def next_regime_start(self, week: float) -> float:
+        i = bisect_right(self.starts, week)
+        return self.starts[i] if i < len(self.starts) else float("inf")
+
+    def next_cycle_change(self, group: int, week: float) -> float:
+        for w in self.cycle_changes[group]:
+            if w > week:
+                return float(w)
+        return float("inf")
+
+    def exit_multiplier(self, group: int, week: float) -> float:
+        return self._exit_rows[group][self._year_index(week)]
+
+    def inflow_multiplier(self, group: int, week: float) -> float:
+        return self._inflow_rows[group][self._year_index(week)]
+
+    def _year_index(self, week: float) -> int:
+        return max(bisect_right(self._year_starts, week) - 1, 0)

@@ -1,0 +1,155 @@
+"""Who is on support at the start, who arrives, and their personal characteristics.
+
+Each citizen carries a municipality (one of the 98), an age (from an age band),
+a frailty type and the weeks-on-support counter. Every characteristic is drawn
+from the citizen's own counter-based stream, so it does not depend on scenario.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from calibration import CALIBRATION_DIR
+from sim.clock import Clock
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.hazards import ElapsedSampler
+from sim.random import Draws, generator, purpose_code, uniform_array
+
+WEEKS_PER_CALENDAR_YEAR = 365.25 / 7.0
+
+P_MUNICIPALITY = purpose_code("municipality")
+P_AGE_BAND = purpose_code("age_band")
+P_AGE_WITHIN = purpose_code("age_within")
+P_STOCK = purpose_code("stock_elapsed")
+P_STOCK_WITHIN = purpose_code("stock_within")
+P_ACCEPT = purpose_code("arrival_accept")
+
+# Citizen ids: the start stock is numbered 0, 1, ...; arrivals of group g are
+# numbered (g + 1) << 40 | k for the k-th candidate, so ids never depend on scenario.
+ARRIVAL_ID_SHIFT = 40
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    codes: tuple[int, ...]
+    names: tuple[str, ...]
+    cumulative: tuple[float, ...]
+
+    @classmethod
+    def load(cls) -> Municipalities:
+        with open(CALIBRATION_DIR / "municipalities.csv", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        weights = np.array([float(r["population_2024"]) for r in rows])
+        cum = np.cumsum(weights) / weights.sum()
+        cum[-1] = 1.0
+        return cls(tuple(int(r["code"]) for r in rows), tuple(r["name"] for r in rows),
+                   tuple(float(x) for x in cum))
+
+    def draw(self, u: float) -> int:
+        return bisect_right(self.cumulative, u)
+
+
+class Citizen:
+    """One person: identity, characteristics and the state of the current spell."""
+
+    __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
+                 "n", "group", "seg_start", "seg_support", "spell_start", "first_group")
+
+    def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
+        self.id = cid
+        self.draws = draws
+        self.municipality = municipality
+        self.birth_week = birth_week
+        self.support_weeks = 0.0
+        self.last_exit = -math.inf
+        self.n = 0  # index of the citizen's next stay, keys its draws
+
+    def age(self, week: float) -> float:
+        return (week - self.birth_week) / WEEKS_PER_CALENDAR_YEAR
+
+
+class AgeSampler:
+    """Ages at entry by group from band shares, uniform within a band."""
+
+    def __init__(self, bands: dict[str, list[float]], distribution: dict[str, list[float]],
+                 min_age: dict[str, float] | None = None) -> None:
+        self.bounds = [tuple(map(float, b)) for b in bands.values()]
+        self.cum: dict[int, tuple[float, ...]] = {}
+        for g, shares in distribution.items():
+            s = np.asarray(shares, dtype=float)
+            if min_age and g in min_age:
+                s = np.where([lo >= min_age[g] for lo, _ in self.bounds], s, 0.0)
+            c = np.cumsum(s) / s.sum()
+            c[-1] = 1.0
+            self.cum[GROUP_INDEX[g]] = tuple(float(x) for x in c)
+
+    def draw(self, group: int, u_band: float, u_within: float) -> float:
+        lo, hi = self.bounds[bisect_right(self.cum[group], u_band)]
+        return lo + (hi - lo) * u_within
+
+
+def stock_samplers(regime, clock: Clock) -> list[ElapsedSampler]:
+    """Stationary elapsed-duration samplers for the start stock, respecting the time limits."""
+    samplers = []
+    weeks = np.arange(1560, dtype=float) + 0.5
+    for gi, g in enumerate(GROUPS):
+        factor = np.ones_like(weeks)
+        if g == "dagpenge":
+            factor[weeks >= regime.dp_max_weeks] = 0.0
+        elif g == "sygedagpenge":
+            factor[weeks >= regime.sdp_revurdering_week] = regime.sdp_extension_share
+        elif g == "ressourceforloeb":
+            factor[weeks >= regime.rf_max_weeks] = 0.0
+        samplers.append(ElapsedSampler(regime.breaks, regime.rates[gi], regime.short_share[gi],
+                                       regime.long_multiplier[gi], factor))
+    return samplers
+
+
+def stock_sizes(start_stock: dict[str, float], scale: float) -> list[int]:
+    return [int(round(float(start_stock[g]) * scale)) for g in GROUPS]
+
+
+def arrival_times(law, seed: int, replication: int, scale: float) -> list[tuple[int, float, int]]:
+    """Accepted arrivals of new spells: (group index, week, citizen id), in time order.
+
+    Candidates come from a Poisson process at cap x the start rate and are thinned by
+    the current rate (policy and business cycle); candidates and their acceptance
+    draws are the same in every scenario, which keeps common random numbers.
+    """
+    clock = law.clock
+    first = law.regimes[0]
+    starts = np.asarray(law.starts)
+    year_starts = np.asarray(clock.year_starts[:-1])
+    groups, times_all, ids = [], [], []
+    for gi, g in enumerate(GROUPS):
+        base = first.new_spells_per_year[gi]
+        if base <= 0:
+            continue
+        lam_max = law.cap * base * scale / 52.0
+        rng = generator(seed, replication, f"arrivals:{g}")
+        n = int(rng.poisson(lam_max * clock.horizon))
+        times = np.sort(rng.uniform(0.0, clock.horizon, size=n))
+        regime_rate = np.array([r.new_spells_per_year[gi] for r in law.regimes])
+        year_mult = law.inflow_mult[gi]
+        rate = (regime_rate[np.searchsorted(starts, times, side="right") - 1]
+                * year_mult[np.maximum(np.searchsorted(year_starts, times, side="right") - 1, 0)])
+        if n and rate.max() > law.cap * base * (1 + 1e-12):
+            raise ValueError(f"inflow multiplier {rate.max() / base:.2f} for {g} exceeds "
+                             f"cycle.inflow_thinning_cap {law.cap}")
+        cids = (np.int64(gi + 1) << np.int64(ARRIVAL_ID_SHIFT)) | np.arange(n, dtype=np.int64)
+        u = uniform_array(seed, replication, cids, P_ACCEPT)
+        keep = u * (law.cap * base) < rate
+        groups.append(np.full(int(keep.sum()), gi))
+        times_all.append(times[keep])
+        ids.append(cids[keep])
+    if not times_all:
+        return []
+    g_arr, t_arr, id_arr = (np.concatenate(x) for x in (groups, times_all, ids))
+    order = np.argsort(t_arr, kind="stable")
+    return list(zip(g_arr[order].tolist(), t_arr[order].tolist(), id_arr[order].tolist(),
+                    strict=True))
