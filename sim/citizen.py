@@ -55,7 +55,6 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
     env = model.env
     law = model.law
     ledger = model.ledger
-    clock = model.clock
     draws = c.draws
     while True:  # spells
         now = env.now
@@ -66,7 +65,7 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         c.first_group = g
         support_base = c.support_weeks + (d0 if from_stock else 0.0)
         if not from_stock:
-            ledger.flow(clock.year_of(now), GROUPS[g], "inflow", GROUPS[g])
+            ledger.flow(now, GROUPS[g], "inflow", GROUPS[g])
         model.active[c.id] = c
         c.group, c.seg_start, c.seg_support = g, now, support_base
         extended = g == G_SDP and d0 >= regime.sdp_revurdering_week
@@ -116,15 +115,14 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
             # The stay ends: close its segment.
             ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality)
             moved, target = outcome
-            year = clock.year_of(now)
             support_now = c.seg_support + (now - c.seg_start)
             if moved:
-                ledger.flow(year, GROUPS[g], "transition_out", GROUPS[target])
-                ledger.flow(year, GROUPS[target], "transition_in", GROUPS[target])
+                ledger.flow(now, GROUPS[g], "transition_out", GROUPS[target])
+                ledger.flow(now, GROUPS[target], "transition_in", GROUPS[target])
                 g, d0, short, extended = target, 0.0, None, False
                 c.group, c.seg_start, c.seg_support = g, now, support_now
                 continue
-            ledger.flow(year, GROUPS[g], "exit", target)
+            ledger.flow(now, GROUPS[g], "exit", target)
             ledger.spell(c.id, c.spell_start, now, c.first_group, g, target)
             c.support_weeks = support_now
             c.last_exit = now

@@ -127,13 +127,14 @@ class Law:
         ]
 
     def regime_index(self, week: float) -> int:
-        return bisect_right(self.starts, week) - 1
+        """Regime in force at ``week``; the warm-up before the start uses the start's law."""
+        return max(bisect_right(self.starts, week) - 1, 0)
 
     def regime_at(self, week: float) -> Regime:
-        return self.regimes[bisect_right(self.starts, week) - 1]
+        return self.regimes[max(bisect_right(self.starts, week) - 1, 0)]
 
     def next_regime_start(self, week: float) -> float:
-        i = bisect_right(self.starts, week)
+        i = max(bisect_right(self.starts, week), 1)
         return self.starts[i] if i < len(self.starts) else float("inf")
 
     def next_cycle_change(self, group: int, week: float) -> float:

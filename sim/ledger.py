@@ -13,11 +13,13 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from sim.clock import Clock
 from sim.groups import GROUPS
 
 
 class Ledger:
-    def __init__(self, keep_spells: bool) -> None:
+    def __init__(self, clock: Clock, keep_spells: bool) -> None:
+        self.clock = clock
         self.seg_citizen = array("q")
         self.seg_group = array("b")
         self.seg_start = array("d")
@@ -39,12 +41,14 @@ class Ledger:
             self.seg_support_weeks.append(support_weeks)
             self.seg_municipality.append(municipality)
 
-    def flow(self, year: int, group: str, kind: str, destination: str) -> None:
-        self.flows[(year, group, kind, destination)] += 1
+    def flow(self, week: float, group: str, kind: str, destination: str) -> None:
+        """Count a flow; flows during the warm-up (week < 0) are not reported."""
+        if week >= 0.0:
+            self.flows[(self.clock.year_of(week), group, kind, destination)] += 1
 
     def spell(self, citizen: int, start: float, end: float | None, first: int, last: int,
               destination: str) -> None:
-        if self.keep_spells:
+        if self.keep_spells and (end is None or end >= 0.0):
             self.spells.append((citizen, start, end, GROUPS[first], GROUPS[last], destination))
 
     def segments(self) -> pd.DataFrame:

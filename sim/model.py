@@ -39,10 +39,9 @@ def municipalities() -> Municipalities:
 class Model:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
                  seed: int, replication: int, scale: float, keep_spells: bool = False) -> None:
-        self.env = simpy.Environment()
         self.clock = clock
         self.law = Law(params, clock, unemployment)
-        self.ledger = Ledger(keep_spells)
+        self.ledger = Ledger(clock, keep_spells)
         self.seed, self.replication, self.scale = seed, replication, scale
         self.active: dict[int, Citizen] = {}
         snap = params.snapshot(clock.start)
@@ -55,9 +54,13 @@ class Model:
                                        {"foertidspension": foep_min})
         self.municipalities = municipalities()
         self.start_stock = stock_sizes(pop["start_stock"], scale)
+        # The stock is placed warmup_years before the start date (see population.yaml).
+        self.warmup_weeks = float(pop["warmup_years"]) * 52.0
+        self.env = simpy.Environment(initial_time=-self.warmup_weeks)
         self.events = 0
 
     def new_citizen(self, cid: int, group: int, week: float, ages: AgeSampler) -> Citizen:
+        """A citizen entering at ``week`` with an age drawn for ``group``."""
         draws = Draws(self.seed, self.replication, cid)
         age = ages.draw(group, draws.uniform(P_AGE_BAND), draws.uniform(P_AGE_WITHIN))
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
@@ -69,12 +72,13 @@ class Model:
         cid = 0
         for g, n in enumerate(self.start_stock):
             for _ in range(n):
-                c = self.new_citizen(cid, g, 0.0, self.stock_ages)
+                c = self.new_citizen(cid, g, self.env.now, self.stock_ages)
                 short, elapsed = samplers[g].draw(c.draws.uniform(P_STOCK),
                                                   c.draws.uniform(P_STOCK_WITHIN))
                 self.env.process(life(self, c, g, elapsed, short, True))
                 cid += 1
-        arrivals = arrival_times(self.law, self.seed, self.replication, self.scale)
+        arrivals = arrival_times(self.law, self.seed, self.replication, self.scale,
+                                 self.env.now)
         self.env.process(self._arrivals(arrivals))
 
     def _arrivals(self, arrivals):
@@ -85,8 +89,10 @@ class Model:
             c = self.new_citizen(cid, g, t, self.arrival_ages)
             env.process(life(self, c, g, 0.0, None, False))
 
-    def run(self) -> Ledger:
-        self.populate()
+    def run(self, populate: bool = True) -> Ledger:
+        """Simulate to the horizon. ``populate=False`` runs only processes added by hand."""
+        if populate:
+            self.populate()
         horizon = self.clock.horizon
         env = self.env
         # Count processed events with a thin wrapper around step() (cheap, and lets the

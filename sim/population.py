@@ -114,7 +114,8 @@ def stock_sizes(start_stock: dict[str, float], scale: float) -> list[int]:
     return [int(round(float(start_stock[g]) * scale)) for g in GROUPS]
 
 
-def arrival_times(law, seed: int, replication: int, scale: float) -> list[tuple[int, float, int]]:
+def arrival_times(law, seed: int, replication: int, scale: float, first_week: float = 0.0
+                  ) -> list[tuple[int, float, int]]:
     """Accepted arrivals of new spells: (group index, week, citizen id), in time order.
 
     Candidates come from a Poisson process at cap x the start rate and are thinned by
@@ -132,11 +133,11 @@ def arrival_times(law, seed: int, replication: int, scale: float) -> list[tuple[
             continue
         lam_max = law.cap * base * scale / 52.0
         rng = generator(seed, replication, f"arrivals:{g}")
-        n = int(rng.poisson(lam_max * clock.horizon))
-        times = np.sort(rng.uniform(0.0, clock.horizon, size=n))
+        n = int(rng.poisson(lam_max * (clock.horizon - first_week)))
+        times = np.sort(rng.uniform(first_week, clock.horizon, size=n))
         regime_rate = np.array([r.new_spells_per_year[gi] for r in law.regimes])
         year_mult = law.inflow_mult[gi]
-        rate = (regime_rate[np.searchsorted(starts, times, side="right") - 1]
+        rate = (regime_rate[np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)]
                 * year_mult[np.maximum(np.searchsorted(year_starts, times, side="right") - 1, 0)])
         if n and rate.max() > law.cap * base * (1 + 1e-12):
             raise ValueError(f"inflow multiplier {rate.max() / base:.2f} for {g} exceeds "

@@ -34,12 +34,12 @@ def flows(ledger: Ledger, scale: float) -> pd.DataFrame:
     return df.sort_values(["year", "group", "kind", "destination"], ignore_index=True)
 
 
-def headcounts(ledger: Ledger, clock: Clock, scale: float, start_stock: list[int]
-               ) -> pd.DataFrame:
+def headcounts(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
     """Persons in each group at the start and end of each calendar year.
 
-    A person is counted at instant t > 0 when start < t <= end of a segment, which
+    A person is counted at instant t when start < t <= end of a segment, which
     matches flows dated at the instant they happen (stock + in - out = next stock).
+    The run starts with a warm-up, so people present at the start date entered before it.
     """
     seg = ledger.segments()
     start, end, groups = seg["start"].to_numpy(), seg["end"].to_numpy(), seg["group"].to_numpy()
@@ -48,9 +48,7 @@ def headcounts(ledger: Ledger, clock: Clock, scale: float, start_stock: list[int
     for gi, g in enumerate(GROUPS):
         s, e = np.sort(start[groups == gi]), np.sort(end[groups == gi])
 
-        def present(t: float, s=s, e=e, gi=gi) -> float:
-            if t <= 0.0:
-                return float(start_stock[gi])
+        def present(t: float, s=s, e=e) -> float:
             return float(np.searchsorted(s, t, side="left") - np.searchsorted(e, t, side="left"))
 
         for yi, year in enumerate(clock.calendar_years):
@@ -64,15 +62,15 @@ def spells(ledger: Ledger) -> pd.DataFrame:
     return df.sort_values(["citizen", "start_week"], ignore_index=True)
 
 
-def tables(ledger: Ledger, clock: Clock, scale: float, start_stock: list[int],
-           outputs: list[str]) -> dict[str, pd.DataFrame]:
+def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str]
+           ) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     if "stocks" in outputs:
         out["stocks"] = stocks(ledger, clock, scale)
     if "flows" in outputs:
         out["flows"] = flows(ledger, scale)
     if "headcounts" in outputs:
-        out["headcounts"] = headcounts(ledger, clock, scale, start_stock)
+        out["headcounts"] = headcounts(ledger, clock, scale)
     if "spells" in outputs:
         out["spells"] = spells(ledger)
     return out

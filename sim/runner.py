@@ -36,8 +36,8 @@ def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> Ta
     model = Model(spec.parameters, clock, spec.unemployment, experiment.seed, replication,
                   experiment.scale, keep_spells="spells" in experiment.outputs)
     ledger = model.run()
-    out = tables(ledger, clock, experiment.scale, model.start_stock, experiment.outputs)
-    for name, df in out.items():
+    out = tables(ledger, clock, experiment.scale, experiment.outputs)
+    for df in out.values():
         df.insert(0, "replication", replication)
         df.insert(0, "scenario", spec.name)
     return TaskResult(spec.name, replication, out, model.events, time.perf_counter() - t0)

@@ -1,0 +1,55 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sim.citizen import life
+from sim.clock import Clock
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.model import Model
+from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
+from sim.random import Draws
+from sim.scenario import base_parameters
+
+NO_HAZARD = [0.0] * 7
+
+
+def model_with(overrides: dict, start: dt.date = dt.date(2024, 1, 1), years: int = 10,
+               seed: int = 1) -> Model:
+    """A model without warm-up whose parameters carry ``overrides`` (path -> value)."""
+    params = base_parameters()
+    params.set("population.warmup_years", 0, "test")
+    for path, value in overrides.items():
+        params.set(path, value, "test")
+    clock = Clock(start, years)
+    base = float(params.at("cycle.base_rate", start))
+    return Model(params, clock, {y: base for y in clock.calendar_years}, seed, 0, 1.0,
+                 keep_spells=True)
+
+
+def silent(groups: list[str] | tuple[str, ...] = GROUPS) -> dict:
+    """Overrides that switch off the hazards of ``groups`` so only rules act."""
+    return {f"hazards.{g}.rates": NO_HAZARD for g in groups}
+
+
+def add_citizen(model: Model, cid: int, group: str, age: float, week: float = 0.0,
+                elapsed: float = 0.0, municipality: int = 0) -> Citizen:
+    c = Citizen(cid, Draws(model.seed, 0, cid), municipality,
+                week - age * WEEKS_PER_CALENDAR_YEAR)
+    model.env.process(life(model, c, GROUP_INDEX[group], elapsed, True, elapsed > 0))
+    return c
+
+
+def segments_of(model: Model, cid: int) -> list[tuple[str, float, float]]:
+    seg = model.ledger.segments()
+    seg = seg[seg["citizen"] == cid].sort_values("start")
+    return [(GROUPS[g], s, e) for g, s, e in zip(seg["group"], seg["start"], seg["end"],
+                                                  strict=True)]
+
+
+def exit_of(model: Model, cid: int) -> tuple[float, str] | None:
+    for citizen, _start, end, _first, _last, dest in model.ledger.spells:
+        if citizen == cid and end is not None:
+            return end, dest
+    return None
