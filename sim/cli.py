@@ -17,7 +17,11 @@ def _run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
     results = run(args.file, workers=args.workers, progress=not args.quiet)
-    written = results.write(out)
+    try:
+        written = results.write(out)
+    except OSError as exc:
+        raise InputError(str(out), "--out", str(out),
+                         f"a writable directory ({exc.strerror or type(exc).__name__})") from None
     if not args.quiet:
         print(f"wrote {len(written)} files to {out}")
         if "stocks" in results.tables:

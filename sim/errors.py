@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+class _Missing:
+    """The value of a field that was not given at all."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+MISSING = _Missing()
+
+
 class InputError(Exception):
     """Bad input from an experiment file, a parameter or a policy name.
 

@@ -9,14 +9,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
 
-from sim.errors import InputError
+from sim.errors import MISSING, InputError
 
 OUTPUTS = ("stocks", "flows", "headcounts", "spells")
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+
+
+def _rate(v: float) -> float:
+    if not 0 < v < 100:
+        raise ValueError("a rate in percent, greater than 0 and less than 100")
+    return v
+
+
+def _scenario_name(name: str) -> str:
+    if not name or not all(c.isalnum() or c in "_-." for c in name):
+        raise ValueError("a scenario name of letters, digits, '_', '-' or '.'")
+    return name
+
+
+Rate = Annotated[float, AfterValidator(_rate),
+                 Field(json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": 100})]
+ScenarioName = Annotated[str, AfterValidator(_scenario_name)]
 
 
 class PolicyRef(BaseModel):
@@ -36,58 +55,32 @@ class Scenario(BaseModel):
     parameters: dict[str, Any] = Field(
         default_factory=dict,
         description="Parameter overrides by dotted path; a value, or a mapping of dates to values")
-    unemployment: dict[int, float] | None = Field(
+    unemployment: dict[int, Rate] | None = Field(
         None, description="Unemployment rate (percent) by year for this scenario; "
                           "overrides the experiment's path")
 
     def policy_refs(self) -> list[PolicyRef]:
         return [p if isinstance(p, PolicyRef) else PolicyRef(name=p) for p in self.policies]
 
-    @field_validator("unemployment")
-    @classmethod
-    def _rates(cls, v: dict[int, float] | None) -> dict[int, float] | None:
-        return _check_rates(v)
-
-
-def _check_rates(v: dict[int, float] | None) -> dict[int, float] | None:
-    if v is not None:
-        for year, rate in v.items():
-            if not 0 < rate < 100:
-                raise ValueError(f"a rate in percent between 0 and 100 (year {year})")
-    return v
-
 
 class Experiment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Name of the experiment")
+    name: str = Field(pattern=NAME_PATTERN, description="Name of the experiment")
     description: str = ""
     start: dt.date = Field(description="Start date of the simulation (ISO date)")
     years: int = Field(ge=1, le=60, description="Horizon in years")
     scale: float = Field(gt=0, le=1, description="Sample share of the population (0 < scale <= 1)")
     seed: int = Field(ge=0, lt=2**63, description="Master seed")
     replications: int = Field(1, ge=1, le=10_000, description="Independent replications")
-    unemployment: dict[int, float] | None = Field(
+    unemployment: dict[int, Rate] | None = Field(
         None, description="Unemployment rate (percent) by year; years not given keep the "
                           "previous year's rate; default flat at the base year's rate")
-    scenarios: dict[str, Scenario] = Field(
+    scenarios: dict[ScenarioName, Scenario] = Field(
         default_factory=lambda: {"baseline": Scenario()}, min_length=1,
         description="Scenarios by name; the first is the baseline")
     outputs: list[Literal["stocks", "flows", "headcounts", "spells"]] = Field(
         default_factory=lambda: ["stocks", "flows", "headcounts"],
         description="Tables to write")
-
-    @field_validator("unemployment")
-    @classmethod
-    def _rates(cls, v: dict[int, float] | None) -> dict[int, float] | None:
-        return _check_rates(v)
-
-    @field_validator("scenarios")
-    @classmethod
-    def _scenario_names(cls, v: dict[str, Scenario]) -> dict[str, Scenario]:
-        for name in v:
-            if not name or not all(c.isalnum() or c in "_-." for c in name):
-                raise ValueError(f"scenario names of letters, digits, '_', '-' or '.' ({name!r})")
-        return v
 
     @property
     def baseline(self) -> str:
@@ -99,8 +92,34 @@ class Experiment(BaseModel):
                        if self.start.month == 2 else self.start.day)
 
 
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    """A key given twice in one YAML mapping."""
+
+    def __init__(self, key: object, mark: yaml.Mark) -> None:
+        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
+        self.key = key
+
+
 class _DataLoader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text so pydantic reports impossible dates."""
+    """Safe loader that keeps dates as text so pydantic reports impossible dates.
+
+    A key given twice in one mapping is an error (plain YAML keeps the last silently,
+    which would drop a scenario or a setting without a word).
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise _DuplicateKeyError(key, key_node.start_mark)
+                seen.add(key)
+            except TypeError:  # unhashable key: the base constructor reports it
+                continue
+        return super().construct_mapping(node, deep)
 
 
 _DataLoader.yaml_implicit_resolvers = {
@@ -109,10 +128,14 @@ _DataLoader.yaml_implicit_resolvers = {
 }
 
 
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(str(path), "file", str(path), "an existing experiment file (YAML)")
+
+
 def read_yaml(path: Path) -> Any:
     source = str(path)
-    if not path.is_file():
-        raise InputError(source, "file", source, "an existing experiment file (YAML)")
+    _check_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -122,17 +145,81 @@ def read_yaml(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
+        if isinstance(exc, _DuplicateKeyError):
+            raise InputError(source, f"YAML at {where}", exc.key,
+                             "each key once in a mapping") from None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(source, f"YAML at {where}", problem, "valid YAML") from None
 
 
+_LISTS = ("policies", "outputs")  # fields whose items are shown as field[i]
+_UNION_TAGS = ("str", "PolicyRef")  # pydantic's names for the branches of str | PolicyRef
+_BOUNDS = (("gt", "greater than"), ("ge", "at least"), ("lt", "less than"), ("le", "at most"))
+_NUMBER_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal",
+                  "int_parsing", "int_type", "int_from_float", "float_parsing", "float_type")
+
+
+def _union_branch(loc: tuple) -> int | None:
+    """Index in ``loc`` of pydantic's branch name of ``policies[i]: str | PolicyRef``."""
+    for i in range(2, len(loc)):
+        if loc[i] in _UNION_TAGS and isinstance(loc[i - 1], int) and loc[i - 2] == "policies":
+            return i
+    return None
+
+
+def _first_error(errors: list[dict]) -> dict:
+    """The error to report; for ``str | PolicyRef`` the branch that matches the input."""
+    for error in errors:
+        i = _union_branch(error["loc"])
+        if i is not None and error["loc"][i] == "str" and isinstance(error["input"], dict):
+            continue  # a mapping is a PolicyRef: report that branch's problem
+        return error
+    return errors[0]
+
+
+def _field_path(loc: tuple) -> str:
+    text = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int) and i > 0 and loc[i - 1] in _LISTS:
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _range(info: FieldInfo) -> str | None:
+    """The bounds of a numeric field as words, e.g. 'an integer at least 1 and at most 60'."""
+    parts = [f"{words} {getattr(m, key)}" for m in info.metadata for key, words in _BOUNDS
+             if hasattr(m, key)]
+    if not parts:
+        return None
+    return ("an integer " if info.annotation is int else "a number ") + " and ".join(parts)
+
+
 def _allowed(error: dict, model: type[BaseModel], loc: tuple) -> str:
     kind = error["type"]
+    ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         fields = _fields_at(model, loc[:-1])
         return "one of " + ", ".join(fields) if fields else "no extra keys"
     if kind == "missing":
         return "a value (this field is required)"
+    if kind == "string_type" and _union_branch(error["loc"]) == len(error["loc"]) - 1:
+        return "a registered policy name, or a mapping with name and options"
+    if kind in _NUMBER_ERRORS and len(loc) == 1 and loc[0] in model.model_fields:
+        bounds = _range(model.model_fields[loc[0]])
+        if bounds:
+            return bounds
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == NAME_PATTERN:
+        return "a name of letters, digits, '_', '-' or '.'"
+    if kind.startswith("date_"):
+        reason = ctx.get("error")
+        return "a calendar date as YYYY-MM-DD" + (f" ({reason})" if reason else "")
+    if kind == "model_type":
+        fields = _fields_at(model, loc)
+        return "a mapping with keys from " + ", ".join(fields) if fields else "a mapping"
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s)"
     msg = error["msg"]
     for prefix in ("Input should be ", "Value error, ", "value error, "):
         if msg.startswith(prefix):
@@ -163,6 +250,30 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+def input_error(exc: ValidationError, model: type[BaseModel], source: str,
+                prefix: str = "") -> InputError:
+    """The first problem of a validation of ``model`` as a one-line InputError.
+
+    ``prefix`` is the field path of the validated data inside the experiment file.
+    """
+    error = _first_error(exc.errors())
+    loc = tuple(error["loc"])
+    branch = _union_branch(loc)
+    if branch is not None:
+        loc = loc[:branch] + loc[branch + 1:]
+    value = error.get("input")
+    if error["type"] == "extra_forbidden":
+        value = loc[-1]
+    elif error["type"] == "missing":
+        value = MISSING
+    if loc and loc[-1] == "[key]":  # a bad mapping key: name the mapping, show the key
+        loc = loc[:-2]
+    field = _field_path(loc)
+    if prefix:
+        field = f"{prefix}.{field}" if field else prefix
+    return InputError(source, field or "(top level)", value, _allowed(error, model, loc))
+
+
 def validate(data: Any, source: str) -> Experiment:
     """Validate parsed YAML against the schema; raise InputError on the first problem."""
     if not isinstance(data, dict):
@@ -170,16 +281,7 @@ def validate(data: Any, source: str) -> Experiment:
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        # For str | PolicyRef unions pydantic reports both branches; name the field only.
-        loc = tuple(p for p in loc if p not in ("str", "PolicyRef"))
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        value = error.get("input")
-        if error["type"] == "extra_forbidden":
-            value = loc[-1]
-        return_raise = InputError(source, field, value, _allowed(error, Experiment, loc))
-        raise return_raise from None
+        raise input_error(exc, Experiment, source) from None
 
 
 def load(path: str | Path) -> Experiment:
@@ -189,7 +291,12 @@ def load(path: str | Path) -> Experiment:
 
 
 def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    path = Path(path)
+    _check_file(path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(str(path), "file", type(exc).__name__, "a readable file") from None
 
 
 def json_schema() -> dict:

@@ -17,7 +17,7 @@ import calibration
 import policies
 from sim.clock import Clock
 from sim.errors import InputError
-from sim.experiment import Experiment
+from sim.experiment import Experiment, input_error
 from sim.law import CYCLICAL
 from sim.parameters import ParameterTree, _as_date, is_dated_mapping
 
@@ -59,13 +59,8 @@ def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
             try:
                 options = policy.options.model_validate(ref.options)
             except ValidationError as exc:
-                err = exc.errors()[0]
-                loc = ".".join(str(p) for p in err["loc"])
-                allowed = ("one of " + ", ".join(policy.options.model_fields)
-                           if err["type"] == "extra_forbidden" else err["msg"])
-                value = err["loc"][-1] if err["type"] == "extra_forbidden" else err.get("input")
-                raise InputError(source, f"{where}.policies[{i}].options.{loc}", value,
-                                 allowed) from None
+                raise input_error(exc, policy.options, source,
+                                  f"{where}.policies[{i}].options") from None
             names.append(ref.name)
             for change in policy.changes(options):
                 _apply(params, source, f"{where}.policies[{i}]", change.path, change.value,
@@ -91,7 +86,9 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
         head, inner = params.resolve(path)
     except KeyError as exc:
         raise InputError(source, field_name, path, exc.args[0]) from None
-    old = params.leaves[head].at(start or params.leaves[head].values[0].start)
+    leaf = params.leaves[head]
+    entry = (leaf.entry_at(start) if start else None) or leaf.values[0]
+    old = entry.value
     for key in inner:
         old = old[key]
     try:
@@ -107,6 +104,11 @@ def _unemployment_path(experiment: Experiment, override: dict[int, float] | None
                        ) -> dict[int, float]:
     given = override if override is not None else experiment.unemployment
     field_name = f"{where}.unemployment" if override is not None else "unemployment"
+    for path in ("cycle.base_rate", "cycle.inflow_thinning_cap", "cycle.elasticity"):
+        first = params.leaves[path].values[0].start
+        if clock.start < first:
+            raise InputError(source, "start", clock.start.isoformat(),
+                             f"a date on or after {first} (first value of {path})")
     base = float(params.at("cycle.base_rate", clock.start))
     years = clock.calendar_years
     path, rate = {}, base
