@@ -20,7 +20,7 @@ from sim.experiment import Experiment, file_sha256, load, validate
 from sim.runner import run_all
 from sim.scenario import prepare
 
-TABLE_ORDER = ["stocks", "flows", "headcounts", "spells"]
+TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance"]
 
 
 def package_version() -> str:

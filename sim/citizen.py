@@ -16,6 +16,7 @@ from collections.abc import Generator
 from sim.groups import ADULT_COUNTERPART, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.hazards import cumulative, time_to_budget
 from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
+from sim.process import Casework
 from sim.random import purpose_code
 
 P_BUDGET = purpose_code("budget")
@@ -36,8 +37,8 @@ YOUTH = {GROUP_INDEX[y]: GROUP_INDEX[a] for y, a in ADULT_COUNTERPART.items()}
 YOUTH_OF = {a: y for y, a in YOUTH.items()}
 INF = math.inf
 
-# Rule events, in the order they win ties.
-PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE = range(6)
+# Rule events, in the order they win ties; PROCESS is the casework's next event.
+PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, PROCESS = range(7)
 
 
 def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
@@ -80,12 +81,39 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
             used = 0.0
             rehab_at = INF
             outcome = None
+            casework = Casework(model, c, g, entry, now, n, regime,
+                                new_spell=not from_stock and now == c.spell_start)
+            # Cached until they change: the regime, the business-cycle multiplier and
+            # the stay's next rule event (pension, age limit, time limit).
+            regime_end = -INF
+            cycle_end = -INF
+            cycle_mult = 1.0
+            static_t, static_rule = INF, PENSION
             while outcome is None:
-                regime = law.regime_at(now)
-                mult = law.exit_multiplier(g, now)
+                if now >= regime_end:
+                    i = law.regime_index(now)
+                    regime = law.regimes[i]
+                    regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
+                    casework.rules = regime.process
+                    static_t, static_rule = stay_rule(c, g, entry, regime, extended)
+                if now >= cycle_end:
+                    cycle_mult = law.exit_multiplier(g, now)
+                    cycle_end = law.next_cycle_change(g, now)
+                mult = cycle_mult * casework.multiplier(now)
                 if not short:
                     mult *= regime.long_multiplier[g]
-                rule_t, rule = next_rule(model, c, g, entry, now, regime, extended, rehab_at)
+                rule_t, rule = static_t, static_rule
+                if rehab_at < rule_t:
+                    rule_t, rule = rehab_at, REHAB_DECISION
+                if regime_end < rule_t:
+                    rule_t, rule = regime_end, REGIME
+                if cycle_end < rule_t:
+                    rule_t, rule = cycle_end, CYCLE
+                t = casework.next_event(now)
+                if t < rule_t:
+                    rule_t, rule = t, PROCESS
+                if rule_t < now:
+                    rule_t = now
                 d = now - entry
                 rates = regime.rates[g]
                 wait = time_to_budget(regime.breaks, rates, d, budget - used, mult)
@@ -110,9 +138,18 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
                         used += cumulative(regime.breaks, rates, d, rule_t - entry, mult)
                         yield env.timeout(rule_t - now)
                         now = env.now
-                    outcome, extended, rehab_at = apply_rule(
-                        rule, c, g, now, regime, extended, rehab_at, n)
-            # The stay ends: close its segment.
+                    if rule == PROCESS:
+                        casework.advance(model, c, now, regime)
+                    elif rule == REGIME or rule == CYCLE:
+                        # Only rates change; make sure the cache is refreshed at the boundary.
+                        regime_end = min(regime_end, now) if rule == REGIME else regime_end
+                        cycle_end = min(cycle_end, now) if rule == CYCLE else cycle_end
+                    else:
+                        outcome, extended, rehab_at = apply_rule(
+                            rule, c, g, now, regime, extended, rehab_at, n)
+                        static_t, static_rule = stay_rule(c, g, entry, regime, extended)
+            # The stay ends: close its casework and its segment.
+            casework.close(model, c, now, regime)
             ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality)
             moved, target = outcome
             support_now = c.seg_support + (now - c.seg_start)
@@ -148,10 +185,9 @@ def _destination(regime, g: int, u: float) -> str:
     return regime.destinations[g][min(bisect_right(cum, u), len(cum) - 1)]
 
 
-def next_rule(model, c: Citizen, g: int, entry: float, now: float, regime, extended: bool,
-              rehab_at: float) -> tuple[float, int]:
-    """The time and kind of the next rule event of a stay."""
-    law = model.law
+def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple[float, int]:
+    """The next rule event of a stay that depends only on the law and the citizen:
+    the pension age, the uddannelseshjælp age limit and the group's time limit."""
     best_t, best = c.birth_week + regime.pension_age * WEEKS_PER_CALENDAR_YEAR, PENSION
     if g in YOUTH:
         t = c.birth_week + regime.youth_max_age * WEEKS_PER_CALENDAR_YEAR
@@ -167,15 +203,7 @@ def next_rule(model, c: Citizen, g: int, entry: float, now: float, regime, exten
         t = INF
     if t < best_t:
         best_t, best = t, TIME_LIMIT
-    if rehab_at < best_t:
-        best_t, best = rehab_at, REHAB_DECISION
-    t = law.next_regime_start(now)
-    if t < best_t:
-        best_t, best = t, REGIME
-    t = law.next_cycle_change(g, now)
-    if t < best_t:
-        best_t, best = t, CYCLE
-    return max(best_t, now), best
+    return best_t, best
 
 
 def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,

@@ -6,6 +6,7 @@ The clock unit is one week (README of the domain: 1 month = 52/12 weeks).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 
 import numpy as np
 
@@ -32,6 +33,7 @@ class Clock:
             [max(0.0, self.week_of(dt.date(y, 1, 1))) for y in self.calendar_years]
             + [self.horizon]
         )
+        self._starts = [float(w) for w in self.year_starts]
 
     def week_of(self, date: dt.date) -> float:
         return (date - self.start).days / DAYS_PER_WEEK
@@ -41,7 +43,7 @@ class Clock:
 
     def year_of(self, week: float) -> int:
         """Calendar year containing simulated ``week``."""
-        i = int(np.searchsorted(self.year_starts, week, side="right")) - 1
+        i = bisect_right(self._starts, week) - 1
         return self.calendar_years[min(max(i, 0), len(self.calendar_years) - 1)]
 
     def next_year_start(self, week: float) -> float:

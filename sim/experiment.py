@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from sim.errors import MISSING, InputError
 
-OUTPUTS = ("stocks", "flows", "headcounts", "spells")
+OUTPUTS = ("stocks", "flows", "headcounts", "spells", "activity", "events", "finance")
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
@@ -78,8 +78,9 @@ class Experiment(BaseModel):
     scenarios: dict[ScenarioName, Scenario] = Field(
         default_factory=lambda: {"baseline": Scenario()}, min_length=1,
         description="Scenarios by name; the first is the baseline")
-    outputs: list[Literal["stocks", "flows", "headcounts", "spells"]] = Field(
-        default_factory=lambda: ["stocks", "flows", "headcounts"],
+    outputs: list[Literal["stocks", "flows", "headcounts", "spells", "activity", "events",
+                          "finance"]] = Field(
+        default_factory=lambda: ["stocks", "flows", "headcounts", "activity"],
         description="Tables to write")
 
     @property

@@ -15,6 +15,7 @@ import numpy as np
 from sim.clock import Clock
 from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.parameters import ParameterTree
+from sim.process import ProcessRules, compile_process
 
 CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
 
@@ -43,6 +44,7 @@ class Regime:
     rehab_weeks: float
     rehab_routes: tuple[tuple[int, float], ...]
     reentry: dict[str, tuple[float, float]]
+    process: ProcessRules
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -92,6 +94,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         rehab_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},
+        process=compile_process(p),
     )
 
 

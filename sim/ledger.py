@@ -18,7 +18,7 @@ from sim.groups import GROUPS
 
 
 class Ledger:
-    def __init__(self, clock: Clock, keep_spells: bool) -> None:
+    def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
         self.clock = clock
         self.seg_citizen = array("q")
         self.seg_group = array("b")
@@ -30,6 +30,22 @@ class Ledger:
         self.flows: Counter = Counter()
         self.keep_spells = keep_spells
         self.spells: list[tuple] = []
+        # Process layer: (year, group, kind) -> count; offers as segments; benefit
+        # reductions from sanctions; persons sanctioned per year and group.
+        self.activities: Counter = Counter()
+        self.off_citizen = array("q")
+        self.off_group = array("b")
+        self.off_type = array("b")
+        self.off_start = array("d")
+        self.off_end = array("d")
+        self.red_citizen = array("q")
+        self.red_week = array("d")
+        self.red_group = array("b")
+        self.red_kind: list[str] = []
+        self.red_amount = array("d")
+        self.sanctioned_persons: set[tuple[int, int, int, bool]] = set()
+        self.keep_events = keep_events
+        self.events: list[tuple] = []
 
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
                 municipality: int) -> None:
@@ -50,6 +66,54 @@ class Ledger:
               destination: str) -> None:
         if self.keep_spells and (end is None or end >= 0.0):
             self.spells.append((citizen, start, end, GROUPS[first], GROUPS[last], destination))
+
+    def activity(self, week: float, group: str, kind: str) -> None:
+        if week >= 0.0:
+            self.activities[(self.clock.year_of(week), group, kind)] += 1
+
+    def event(self, citizen: int, week: float, group: str, kind: str, detail: str) -> None:
+        if self.keep_events and week >= 0.0:
+            self.events.append((citizen, week, group, kind, detail))
+
+    def offer(self, citizen: int, group: int, kind: int, start: float, end: float) -> None:
+        if end > start and end > 0.0:
+            self.off_citizen.append(citizen)
+            self.off_group.append(group)
+            self.off_type.append(kind)
+            self.off_start.append(start)
+            self.off_end.append(end)
+
+    def reduction(self, citizen: int, week: float, group: int, kind: str, amount: float) -> None:
+        """Benefit withheld by a sanction (kr), for the money layer."""
+        if week >= 0.0:
+            self.red_citizen.append(citizen)
+            self.red_week.append(week)
+            self.red_group.append(group)
+            self.red_kind.append(kind)
+            self.red_amount.append(amount)
+
+    def sanctioned(self, week: float, group: int, citizen: int, kind: str) -> None:
+        if week >= 0.0:
+            self.sanctioned_persons.add((self.clock.year_of(week), group, citizen,
+                                         kind == "karantaene"))
+
+    def offers(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            "citizen": np.frombuffer(self.off_citizen, dtype=np.int64),
+            "group": np.frombuffer(self.off_group, dtype=np.int8),
+            "type": np.frombuffer(self.off_type, dtype=np.int8),
+            "start": np.frombuffer(self.off_start, dtype=np.float64),
+            "end": np.frombuffer(self.off_end, dtype=np.float64),
+        })
+
+    def reductions(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            "citizen": np.frombuffer(self.red_citizen, dtype=np.int64),
+            "week": np.frombuffer(self.red_week, dtype=np.float64),
+            "group": np.frombuffer(self.red_group, dtype=np.int8),
+            "kind": pd.Series(self.red_kind, dtype=object),
+            "amount": np.frombuffer(self.red_amount, dtype=np.float64),
+        })
 
     def segments(self) -> pd.DataFrame:
         return pd.DataFrame({

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import simpy
 
 from sim.citizen import life
@@ -38,10 +40,11 @@ def municipalities() -> Municipalities:
 
 class Model:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
-                 seed: int, replication: int, scale: float, keep_spells: bool = False) -> None:
+                 seed: int, replication: int, scale: float, keep_spells: bool = False,
+                 keep_events: bool = False) -> None:
         self.clock = clock
         self.law = Law(params, clock, unemployment)
-        self.ledger = Ledger(clock, keep_spells)
+        self.ledger = Ledger(clock, keep_spells, keep_events)
         self.seed, self.replication, self.scale = seed, replication, scale
         self.active: dict[int, Citizen] = {}
         snap = params.snapshot(clock.start)
@@ -93,6 +96,13 @@ class Model:
         """Simulate to the horizon. ``populate=False`` runs only processes added by hand."""
         if populate:
             self.populate()
+        # Millions of long-lived objects (citizens, sleeping processes) make Python's
+        # cyclic garbage collector rescan the heap again and again; freeze what exists
+        # and collect young objects less often.
+        gc.collect()
+        gc.freeze()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(100_000, 50, 1000)
         horizon = self.clock.horizon
         env = self.env
         # Count processed events with a thin wrapper around step() (cheap, and lets the
@@ -104,6 +114,9 @@ class Model:
                 count += 1
         except simpy.core.EmptySchedule:
             pass
+        finally:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
         env._now = horizon  # noqa: SLF001 - the run ends at the horizon
         self.events = count
         for c in self.active.values():

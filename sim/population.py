@@ -58,7 +58,8 @@ class Citizen:
     """One person: identity, characteristics and the state of the current spell."""
 
     __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
-                 "n", "group", "seg_start", "seg_support", "spell_start", "first_group")
+                 "n", "group", "seg_start", "seg_support", "spell_start", "first_group",
+                 "last_sanction")
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
         self.id = cid
@@ -68,6 +69,7 @@ class Citizen:
         self.support_weeks = 0.0
         self.last_exit = -math.inf
         self.n = 0  # index of the citizen's next stay, keys its draws
+        self.last_sanction = -math.inf
 
     def age(self, week: float) -> float:
         return (week - self.birth_week) / WEEKS_PER_CALENDAR_YEAR

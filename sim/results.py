@@ -10,8 +10,11 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import WEEKS_PER_YEAR, Clock
+from sim.finance import finance_table
 from sim.groups import GROUPS
 from sim.ledger import Ledger
+from sim.parameters import ParameterTree
+from sim.process import OFFER_TYPES
 
 KEYS = ["scenario", "replication"]
 
@@ -62,8 +65,54 @@ def spells(ledger: Ledger) -> pd.DataFrame:
     return df.sort_values(["citizen", "start_week"], ignore_index=True)
 
 
-def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str]
-           ) -> dict[str, pd.DataFrame]:
+def activity(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
+    """Conversations, offers, no-shows, exemptions and sanctions by year and group.
+
+    Kinds: ``conversation_jobcentre``, ``conversation_akasse``, ``offer_start:<type>``,
+    ``offer_weeks:<type>`` (person-weeks), ``no_show``, ``exemption``,
+    ``sanction:<type>``, ``complaint``, ``persons`` (persons in the group in the year),
+    ``persons_sanctioned`` and ``persons_sanctioned_excl_karantaene``.
+    """
+    rows = [(y, g, k, n / scale) for (y, g, k), n in ledger.activities.items()]
+    off = ledger.offers()
+    if len(off):
+        weeks = clock.split_by_year(off["start"].to_numpy(), off["end"].to_numpy())
+        keys = off["group"].to_numpy().astype(np.int64) * 64 + off["type"].to_numpy()
+        for key in np.unique(keys):
+            per_year = weeks[keys == key].sum(axis=0) / scale
+            g, t = GROUPS[key // 64], OFFER_TYPES[key % 64]
+            rows += [(year, g, f"offer_weeks:{t}", float(per_year[yi]))
+                     for yi, year in enumerate(clock.calendar_years) if per_year[yi] > 0]
+    seg = ledger.segments()
+    seg = seg[seg["end"] > 0.0]
+    years = np.asarray(clock.calendar_years)
+    for yi, year in enumerate(years):
+        lo, hi = clock.year_starts[yi], clock.year_starts[yi + 1]
+        inside = seg[(seg["start"] < hi) & (seg["end"] > lo)]
+        counts = inside.drop_duplicates(["citizen", "group"])["group"].value_counts()
+        rows += [(int(year), GROUPS[g], "persons", n / scale) for g, n in counts.items()]
+    sanctioned: dict[tuple, set] = {}
+    for y, g, cid, karantaene in ledger.sanctioned_persons:
+        sanctioned.setdefault((y, g, "persons_sanctioned"), set()).add(cid)
+        if not karantaene:
+            sanctioned.setdefault((y, g, "persons_sanctioned_excl_karantaene"), set()).add(cid)
+    rows += [(y, GROUPS[g], k, len(ids) / scale) for (y, g, k), ids in sanctioned.items()]
+    df = pd.DataFrame(rows, columns=["year", "group", "kind", "count"])
+    return df.sort_values(["year", "group", "kind"], ignore_index=True)
+
+
+def events(ledger: Ledger) -> pd.DataFrame:
+    df = pd.DataFrame(ledger.events, columns=["citizen", "week", "group", "kind", "detail"])
+    return df.sort_values(["citizen", "week"], kind="stable", ignore_index=True)
+
+
+def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree) -> pd.DataFrame:
+    """Money by year, group, item and payer in mio. kr (see sim/finance.py)."""
+    return finance_table(ledger.segments(), params, clock, scale)
+
+
+def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
+           params: ParameterTree | None = None) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     if "stocks" in outputs:
         out["stocks"] = stocks(ledger, clock, scale)
@@ -73,4 +122,10 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str]
         out["headcounts"] = headcounts(ledger, clock, scale)
     if "spells" in outputs:
         out["spells"] = spells(ledger)
+    if "activity" in outputs:
+        out["activity"] = activity(ledger, clock, scale)
+    if "events" in outputs:
+        out["events"] = events(ledger)
+    if "finance" in outputs and params is not None:
+        out["finance"] = finance(ledger, clock, scale, params)
     return out

@@ -34,9 +34,10 @@ def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> Ta
     t0 = time.perf_counter()
     clock = Clock(experiment.start, experiment.years)
     model = Model(spec.parameters, clock, spec.unemployment, experiment.seed, replication,
-                  experiment.scale, keep_spells="spells" in experiment.outputs)
+                  experiment.scale, keep_spells="spells" in experiment.outputs,
+                  keep_events="events" in experiment.outputs)
     ledger = model.run()
-    out = tables(ledger, clock, experiment.scale, experiment.outputs)
+    out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters)
     for df in out.values():
         df.insert(0, "replication", replication)
         df.insert(0, "scenario", spec.name)

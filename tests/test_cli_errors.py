@@ -144,7 +144,7 @@ CASES = [
          "unemployment.2024", "99.0", ("a rate up to", "cycle.inflow_thinning_cap")),
     # outputs and scenario names
     Case("unknown-output-table", experiment(outputs=["stocks", "tables"]), "outputs[1]",
-         "'tables'", ("'stocks', 'flows', 'headcounts' or 'spells'",)),
+         "'tables'", ("'stocks', 'flows', 'headcounts', 'spells'", "'finance'")),
     Case("bad-scenario-name", experiment(scenarios={"my scenario!": {}}), "scenarios",
          "'my scenario!'", ("a scenario name of letters, digits, '_', '-' or '.'",)),
     Case("scenario-not-a-mapping", experiment(scenarios={"baseline": None}),

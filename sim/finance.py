@@ -1,0 +1,655 @@
+"""Money from segments: benefits, refusion and jobcentre costs (design principle 3).
+
+Every cost is an integral over the ledger's time segments. A segment is cut into
+*pieces* where a calendar year starts, where a finance parameter changes (a benefit
+rate, the staircase, the price index) and where the citizen's weeks-on-support
+counter passes a step of the *refusionstrappe* (4, 26, 52 weeks). The counter is
+``support_weeks`` at the segment's start and grows one per week inside it. For each
+piece:
+
+* gross = weeks x weekly rate of the group at the piece's date x price index;
+* state = gross x state share (the staircase step, or a fixed share);
+* municipality = gross - state, so ``gross = state + municipality`` on every row.
+
+Dagpenge are paid by the a-kasse and refunded in full by the state; the municipality
+pays *medfinansiering* (co-financing) of (1 - staircase share) to the state. The rows
+say the same: gross = the dagpenge paid, state = the state's net cost, municipality =
+the co-financing.
+
+Førtidspension and fleksjob are on the staircase only when granted from 1 July 2014;
+grant dates are not tracked, so a share ``finance.pre_2014_share`` of the stock is
+financed with the fixed municipal share ``finance.fixed_municipal_share`` instead.
+
+Before the staircase's first date (2016) the first staircase is applied (assumption,
+see finance.yaml). All functions are vectorised over segment arrays: a full-scale
+ten-year run has millions of segments.
+
+The output is tidy: ``year, group, item, payer, mio_kr`` with ``payer`` in
+``gross, state, municipality`` (plus ``municipality_id`` before ``item`` when asked
+for by municipality). Items: ``benefit`` (the benefit, HK5 transfers),
+``jobcentre_other`` (jobcentre operations, HK6 service, no refusion), and, when the
+process layer supplies records, ``activation``, ``loentilskud``, ``conversations``
+and ``sanction_admin``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.clock import WEEKS_PER_YEAR, Clock
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.parameters import ParameterTree
+
+PAYERS: tuple[str, ...] = ("gross", "state", "municipality")
+ITEMS: tuple[str, ...] = ("benefit", "jobcentre_other", "activation", "loentilskud",
+                          "conversations", "sanction_admin")
+COLUMNS = ["year", "group", "item", "payer", "mio_kr"]
+SCHEMES: tuple[str, ...] = ("staircase", "cofinancing", "fixed", "staircase_from_2014_07")
+STAIRCASE, COFINANCING, FIXED, FROM_2014 = range(4)
+# Parameter files whose changes cut segments into pieces.
+FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.")
+CHUNK = 1_000_000  # segments per vectorised pass (bounds memory at full scale)
+KR_PER_MIO = 1e6
+MUNICIPALITY_COLUMN = "municipality_id"
+
+
+# -- the law in each period -------------------------------------------------------------
+@dataclass(frozen=True)
+class Periods:
+    """Stretches of the run with one calendar year and one set of finance parameters."""
+
+    bounds: np.ndarray       # (P + 1,) weeks
+    year_index: np.ndarray   # (P,) index into clock.calendar_years
+    dates: tuple[dt.date, ...]  # (P,) first date of each period
+
+
+@dataclass(frozen=True)
+class PeriodLaw:
+    """Finance parameters of every period as arrays (P periods, G groups, K steps)."""
+
+    rate: np.ndarray          # (P, G) benefit kr/week
+    scheme: np.ndarray        # (P, G) index into SCHEMES
+    lower: np.ndarray         # (P, K) counter weeks where each staircase step starts
+    upper: np.ndarray         # (P, K) ... and ends (inf for the last)
+    share: np.ndarray         # (P, K) state share of each step
+    pre_2014: np.ndarray      # (P, G) share of the stock outside the staircase
+    fixed_state: np.ndarray   # (P, G) state share outside the staircase
+    price: np.ndarray         # (P,) price index
+    jobcentre: np.ndarray     # (P, G) jobcentre kr per full-time week
+    conversation_share: np.ndarray  # (P,)
+    activation_refusion: np.ndarray  # (P,)
+    conversation_cost: np.ndarray    # (P,) kr per conversation
+    loentilskud: tuple[dict[str, float], ...]  # per period: kind -> kr/week
+    sanction_cost: np.ndarray        # (P,) kr per sanction process
+    activation_cost: tuple[dict[str, float], ...]  # per period: kind -> kr/FT-week
+
+
+def _finance_change_dates(params: ParameterTree) -> set[dt.date]:
+    return {v.start for path, leaf in params.leaves.items()
+            if path.startswith(FINANCE_PREFIXES) for v in leaf.values}
+
+
+def periods(clock: Clock, params: ParameterTree) -> Periods:
+    """Cut the run at calendar years and at the dates finance parameters change."""
+    starts = {max(dt.date(y, 1, 1), clock.start) for y in clock.calendar_years}
+    changes = {d for d in _finance_change_dates(params) if clock.start < d < clock.end_date}
+    dates = sorted(starts | changes)
+    weeks = np.array([clock.week_of(d) for d in dates] + [clock.horizon])
+    year_index = np.array([clock.calendar_years.index(d.year) for d in dates], dtype=np.int64)
+    return Periods(weeks, year_index, tuple(dates))
+
+
+def _staircase(params: ParameterTree, date: dt.date) -> tuple[list[float], list[float]]:
+    """Upper counter weeks and state shares of the refusionstrappe in force on ``date``.
+
+    Before the staircase's first date, the first staircase (assumption, finance.yaml).
+    """
+    leaf = params.leaves["refusion.staircase"]
+    steps = (leaf.entry_at(date) or leaf.values[0]).value
+    pairs = sorted((math.inf if str(k) == "inf" else float(k), float(v)) for k, v in steps.items())
+    return [u for u, _ in pairs], [s for _, s in pairs]
+
+
+def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
+    """Read the finance parameters at the first date of every period."""
+    n_p, n_g = len(per.dates), len(GROUPS)
+    stairs = [_staircase(params, d) for d in per.dates]
+    n_k = max(len(u) for u, _ in stairs)
+    lower = np.full((n_p, n_k), np.inf)
+    upper = np.full((n_p, n_k), np.inf)
+    share = np.zeros((n_p, n_k))
+    rate, scheme = np.zeros((n_p, n_g)), np.zeros((n_p, n_g), dtype=np.int64)
+    pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
+    scalars = {k: np.zeros(n_p) for k in ("price", "conv_share", "act_ref", "conv", "sanc")}
+    activation, subsidy = [], []
+    for p, d in enumerate(per.dates):
+        ups, shares = stairs[p]
+        upper[p, :len(ups)] = ups
+        lower[p, :len(ups)] = [0.0, *ups[:-1]]
+        share[p, :len(ups)] = shares
+        schemes = params.at("finance.refusion_scheme", d)
+        pre_share = params.at("finance.pre_2014_share", d)
+        fixed_muni = params.at("finance.fixed_municipal_share", d)
+        weight = params.at("finance.jobcentre.weight", d)
+        per_week = float(params.at("finance.jobcentre.cost_per_ft", d)) / WEEKS_PER_YEAR
+        for g, name in enumerate(GROUPS):
+            rate[p, g] = float(params.at(f"benefit_rates.weekly_rate.{name}", d))
+            scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
+            pre[p, g] = float(pre_share.get(name, 0.0))
+            fixed_state[p, g] = 1.0 - float(fixed_muni.get(name, 1.0))
+            jobcentre[p, g] = per_week * float(weight.get(name, 0.0))
+        scalars["price"][p] = float(params.at("finance.price_index", d))
+        scalars["conv_share"][p] = float(params.at("finance.jobcentre.conversation_share", d))
+        scalars["act_ref"][p] = float(params.at("finance.activation_refusion", d))
+        scalars["conv"][p] = float(params.at("finance.unit_cost.conversation", d))
+        scalars["sanc"][p] = (float(params.at("finance.unit_cost.sanction_hours", d))
+                              * float(params.at("finance.unit_cost.casework_hour", d)))
+        activation.append({k: float(v) / WEEKS_PER_YEAR
+                           for k, v in params.at("finance.unit_cost.activation", d).items()})
+        subsidy.append({k: float(v) for k, v in params.at("finance.unit_cost.loentilskud",
+                                                          d).items()})
+    return PeriodLaw(rate, scheme, lower, upper, share, pre, fixed_state, scalars["price"],
+                     jobcentre, scalars["conv_share"], scalars["act_ref"], scalars["conv"],
+                     tuple(subsidy), scalars["sanc"], tuple(activation))
+
+
+# -- cutting segments into pieces -------------------------------------------------------
+@dataclass(frozen=True)
+class Pieces:
+    """Parts of intervals inside one period each: ``row`` points back to the interval."""
+
+    row: np.ndarray
+    period: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @property
+    def weeks(self) -> np.ndarray:
+        return self.end - self.start
+
+
+def cut(start: np.ndarray, end: np.ndarray, bounds: np.ndarray) -> Pieces:
+    """Cut intervals [start, end) at ``bounds``; parts outside [bounds[0], bounds[-1]) go."""
+    s = np.maximum(start, bounds[0])
+    e = np.minimum(end, bounds[-1])
+    rows = np.flatnonzero(e > s)
+    s, e = s[rows], e[rows]
+    first = np.searchsorted(bounds, s, side="right") - 1
+    last = np.searchsorted(bounds, e, side="left") - 1
+    n = last - first + 1
+    row = np.repeat(rows, n)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(n) - n, n)
+    period = np.repeat(first, n) + offset
+    ps = np.maximum(np.repeat(s, n), bounds[period])
+    pe = np.minimum(np.repeat(e, n), bounds[period + 1])
+    return Pieces(row, period, ps, pe)
+
+
+def staircase_weeks(counter: np.ndarray, weeks: np.ndarray, period: np.ndarray,
+                    law: PeriodLaw) -> np.ndarray:
+    """State-share-weighted weeks of pieces: sum over steps of weeks in the step x share.
+
+    ``counter`` is the weeks-on-support counter at each piece's start (*anciennitet på
+    offentlig forsørgelse*); a piece of ``weeks`` covers [counter, counter + weeks).
+    """
+    top = counter + weeks
+    out = np.zeros_like(weeks)
+    for k in range(law.upper.shape[1]):
+        lo, hi = law.lower[period, k], law.upper[period, k]
+        out += np.clip(np.minimum(top, hi) - np.maximum(counter, lo), 0.0, None) * law.share[
+            period, k]
+    return out
+
+
+def state_weeks(counter: np.ndarray, weeks: np.ndarray, period: np.ndarray, group: np.ndarray,
+                law: PeriodLaw, pre_2014: np.ndarray | None = None) -> np.ndarray:
+    """Weeks weighted by the state's share under each group's refusion scheme.
+
+    ``pre_2014`` overrides ``finance.pre_2014_share`` per piece where it is not NaN
+    (a hand-made path knows whether a førtidspension was granted before July 2014).
+    """
+    scheme = law.scheme[period, group]
+    stair = staircase_weeks(counter, weeks, period, law)
+    fixed = weeks * law.fixed_state[period, group]
+    pre = law.pre_2014[period, group]
+    if pre_2014 is not None:
+        pre = np.where(np.isnan(pre_2014), pre, pre_2014)
+    mixed = pre * fixed + (1.0 - pre) * stair
+    return np.select([scheme == FIXED, scheme == FROM_2014], [fixed, mixed], default=stair)
+
+
+# -- aggregation ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Keys:
+    """Dense integer keys (year, group[, municipality]) for np.bincount."""
+
+    n_years: int
+    n_municipalities: int  # 1 when not by municipality
+    by_municipality: bool = False
+
+    @property
+    def size(self) -> int:
+        return self.n_years * len(GROUPS) * self.n_municipalities
+
+    def of(self, year_index: np.ndarray, group: np.ndarray, municipality: np.ndarray | None
+           ) -> np.ndarray:
+        key = year_index * len(GROUPS) + group
+        if self.by_municipality and municipality is not None:
+            key = key * self.n_municipalities + municipality
+        return key
+
+    def frame(self, clock: Clock) -> pd.DataFrame:
+        idx = np.arange(self.size)
+        m = idx % self.n_municipalities
+        g = (idx // self.n_municipalities) % len(GROUPS)
+        y = idx // (self.n_municipalities * len(GROUPS))
+        df = pd.DataFrame({"year": np.asarray(clock.calendar_years)[y],
+                           "group": np.asarray(GROUPS, dtype=object)[g]})
+        if self.by_municipality:
+            df[MUNICIPALITY_COLUMN] = m
+        return df
+
+
+def _sum(keys: Keys, key: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return np.bincount(key, weights=values, minlength=keys.size)
+
+
+def _group_codes(values: Iterable) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    try:
+        return np.array([GROUP_INDEX[v] for v in arr], dtype=np.int64)
+    except KeyError as exc:
+        raise ValueError(f"unknown group {exc.args[0]!r}; known: {', '.join(GROUPS)}") from None
+
+
+def _municipality(df: pd.DataFrame) -> np.ndarray:
+    if "municipality" in df:
+        return df["municipality"].to_numpy().astype(np.int64)
+    return np.zeros(len(df), dtype=np.int64)
+
+
+def _keys(clock: Clock, by_municipality: bool, *frames: pd.DataFrame | None) -> Keys:
+    n_m = 1
+    if by_municipality:
+        n_m = 1 + max((int(_municipality(f).max()) for f in frames if f is not None and len(f)),
+                      default=0)
+    return Keys(len(clock.calendar_years), n_m, by_municipality)
+
+
+def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
+                 keys: Keys) -> dict[str, np.ndarray]:
+    """Weeks, benefit gross and state, and jobcentre cost (kr) per key.
+
+    ``segments`` has the ledger's columns: group (code or name), start, end,
+    support_weeks, municipality; optionally pre_2014 (share, NaN = the parameter).
+    """
+    out = {k: np.zeros(keys.size) for k in ("weeks", "gross", "state", "jobcentre")}
+    for lo in range(0, len(segments), CHUNK):
+        chunk = segments.iloc[lo:lo + CHUNK]
+        start = chunk["start"].to_numpy(dtype=float)
+        pieces = cut(start, chunk["end"].to_numpy(dtype=float), per.bounds)
+        r, p, w = pieces.row, pieces.period, pieces.weeks
+        group = _group_codes(chunk["group"])[r]
+        counter = chunk["support_weeks"].to_numpy(dtype=float)[r] + (pieces.start - start[r])
+        pre = chunk["pre_2014"].to_numpy(dtype=float)[r] if "pre_2014" in chunk else None
+        key = keys.of(per.year_index[p], group, _municipality(chunk)[r])
+        kr_week = law.rate[p, group] * law.price[p]
+        out["weeks"] += _sum(keys, key, w)
+        out["gross"] += _sum(keys, key, w * kr_week)
+        out["state"] += _sum(keys, key, state_weeks(counter, w, p, group, law, pre) * kr_week)
+        out["jobcentre"] += _sum(keys, key, w * law.jobcentre[p, group] * law.price[p])
+    return out
+
+
+def _long(keys: Keys, clock: Clock, item: str, gross: np.ndarray, state: np.ndarray,
+          scale: float) -> pd.DataFrame:
+    """Rows gross, state, municipality (= gross - state) of one item, in mio. kr."""
+    base = keys.frame(clock)
+    g, s = gross / KR_PER_MIO / scale, state / KR_PER_MIO / scale
+    parts = [base.assign(item=item, payer=payer, mio_kr=v)
+             for payer, v in zip(PAYERS, (g, s, g - s), strict=True)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _tidy(frames: list[pd.DataFrame], complete: bool) -> pd.DataFrame:
+    df = pd.concat(frames, ignore_index=True)
+    keys = [c for c in df.columns if c not in ("item", "payer", "mio_kr")]
+    if not complete:
+        nonzero = df.groupby([*keys, "item"])["mio_kr"].transform(lambda v: (v != 0).any())
+        df = df[nonzero.astype(bool)]
+    order = {"group": {g: i for i, g in enumerate(GROUPS)},
+             "item": {x: i for i, x in enumerate(ITEMS)},
+             "payer": {x: i for i, x in enumerate(PAYERS)}}
+    sort_cols = ["year", "group", *[c for c in keys if c not in ("year", "group")], "item",
+                 "payer"]
+    df = df.sort_values(sort_cols, key=lambda s: s.map(order[s.name]) if s.name in order else s,
+                        ignore_index=True)
+    cols = [*keys, "item", "payer", "mio_kr"]
+    return df[cols]
+
+
+# -- hooks for the process layer's records ----------------------------------------------
+def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: str
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds) unit costs and each record's kind code; unknown kinds are an error."""
+    codes, names = pd.factorize(kinds)
+    unit = np.zeros((len(tables), len(names)))
+    for period, costs in enumerate(tables):
+        for j, kind in enumerate(names):
+            if kind not in costs:
+                raise ValueError(f"offer kind {kind!r} has no unit cost in {path}; known: "
+                                 + ", ".join(costs))
+            unit[period, j] = costs[kind]
+    return unit, codes
+
+
+def activation_costs(offers: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
+                     keys: Keys, scale: float = 1.0) -> pd.DataFrame:
+    """*Driftsudgifter til aktivering* (HK5): weeks in an offer x unit cost of its kind.
+
+    ``offers``: kind, start, end (weeks), group; optional municipality. Refusion is
+    ``finance.activation_refusion`` (50 % before 2019, 0 % since). Kinds must be in
+    ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_costs`.
+    """
+    pieces = cut(offers["start"].to_numpy(dtype=float), offers["end"].to_numpy(dtype=float),
+                 per.bounds)
+    r, p, w = pieces.row, pieces.period, pieces.weeks
+    table, codes = _unit_by_kind(offers["kind"], law.activation_cost,
+                                 "finance.unit_cost.activation")
+    unit = table[p, codes[r]]
+    key = keys.of(per.year_index[p], _group_codes(offers["group"])[r], _municipality(offers)[r])
+    gross = w * unit * law.price[p]
+    return _long(keys, clock, "activation", _sum(keys, key, gross),
+                 _sum(keys, key, gross * law.activation_refusion[p]), scale)
+
+
+def loentilskud_costs(records: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
+                      keys: Keys, scale: float = 1.0, net_of_benefit: bool = True
+                      ) -> pd.DataFrame:
+    """*Løntilskud* (wage subsidy): weeks x ``finance.unit_cost.loentilskud`` of the kind,
+    refunded by the staircase without a ceiling (2016 rules).
+
+    ``records``: start, end (weeks), group, support_weeks (counter at the start);
+    optional kind (default loentilskud_privat) and municipality. With ``net_of_benefit``
+    (default) the group's benefit rate is subtracted: the citizen stays in the group's
+    segment while on løntilskud, so the benefit item already counts those weeks (the
+    spending tables also show løntilskud net of the alternative benefit).
+    """
+    start = records["start"].to_numpy(dtype=float)
+    pieces = cut(start, records["end"].to_numpy(dtype=float), per.bounds)
+    r, p, w = pieces.row, pieces.period, pieces.weeks
+    group = _group_codes(records["group"])[r]
+    counter = records["support_weeks"].to_numpy(dtype=float)[r] + (pieces.start - start[r])
+    kinds = records["kind"] if "kind" in records else pd.Series(["loentilskud_privat"]
+                                                                 * len(records))
+    table, codes = _unit_by_kind(kinds, law.loentilskud, "finance.unit_cost.loentilskud")
+    kr_week = table[p, codes[r]] - (law.rate[p, group] if net_of_benefit else 0.0)
+    kr_week = kr_week * law.price[p]
+    key = keys.of(per.year_index[p], group, _municipality(records)[r])
+    return _long(keys, clock, "loentilskud", _sum(keys, key, w * kr_week),
+                 _sum(keys, key, staircase_weeks(counter, w, p, law) * kr_week), scale)
+
+
+def _event_costs(events: pd.DataFrame, per: Periods, keys: Keys,
+                 unit: np.ndarray, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    week = events["week"].to_numpy(dtype=float)
+    inside = (week >= per.bounds[0]) & (week < per.bounds[-1])
+    p = np.searchsorted(per.bounds, week[inside], side="right") - 1
+    key = keys.of(per.year_index[p], _group_codes(events["group"])[inside],
+                  _municipality(events)[inside])
+    return _sum(keys, key, unit[p] * price[p]), np.zeros(keys.size)
+
+
+def conversation_costs(conversations: pd.DataFrame, clock: Clock, per: Periods,
+                       law: PeriodLaw, keys: Keys, scale: float = 1.0) -> pd.DataFrame:
+    """*Samtaler* (HK6 service, no refusion): conversations x ``unit_cost.conversation``.
+
+    ``conversations``: week, group; optional municipality. When given,
+    ``jobcentre_other`` drops ``finance.jobcentre.conversation_share`` of operations.
+    """
+    gross, state = _event_costs(conversations, per, keys, law.conversation_cost,
+                                law.price)
+    return _long(keys, clock, "conversations", gross, state, scale)
+
+
+def sanction_admin_costs(sanctions: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
+                         keys: Keys, scale: float = 1.0) -> pd.DataFrame:
+    """Casework of *sanktioner* (HK6 service): processes x hours x hourly cost.
+
+    ``sanctions``: week, group; optional municipality.
+    """
+    gross, state = _event_costs(sanctions, per, keys, law.sanction_cost, law.price)
+    return _long(keys, clock, "sanction_admin", gross, state, scale)
+
+
+def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[str]
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the ledger's offers into activation and løntilskud records for the hooks.
+
+    ``offers``: citizen, group, type (code into ``kinds``), start, end. Each offer gets
+    the municipality and the weeks-on-support counter of the citizen's segment that
+    holds its start (counter = support_weeks + weeks since the segment began). Kinds
+    starting with ``loentilskud`` go to the second frame.
+    """
+    off = offers.assign(kind=np.asarray(kinds, dtype=object)[offers["type"].to_numpy()])
+    seg = segments[["citizen", "start", "end", "support_weeks", "municipality"]].rename(
+        columns={"start": "seg_start", "end": "seg_end"})
+    merged = pd.merge_asof(off.sort_values("start"), seg.sort_values("seg_start"),
+                           left_on="start", right_on="seg_start", by="citizen",
+                           direction="backward")
+    merged["support_weeks"] = merged["support_weeks"] + (merged["start"] - merged["seg_start"])
+    merged["municipality"] = merged["municipality"].fillna(0).astype(np.int64)
+    merged["support_weeks"] = merged["support_weeks"].fillna(0.0)
+    cols = ["kind", "group", "start", "end", "support_weeks", "municipality"]
+    wage = merged["kind"].str.startswith("loentilskud")
+    return merged.loc[~wage, cols].reset_index(drop=True), merged.loc[wage, cols].reset_index(
+        drop=True)
+
+
+# -- the finance table ------------------------------------------------------------------
+def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
+                  scale: float = 1.0, *, offers: pd.DataFrame | None = None,
+                  loentilskud: pd.DataFrame | None = None,
+                  conversations: pd.DataFrame | None = None,
+                  sanctions: pd.DataFrame | None = None, by_municipality: bool = False,
+                  complete: bool = True) -> pd.DataFrame:
+    """Tidy money table ``year, group[, municipality_id], item, payer, mio_kr``.
+
+    Amounts are weighted by 1 / ``scale``. ``complete`` keeps every year x group (x
+    item) row, zeros included, so replications stack; otherwise all-zero items go.
+    """
+    per = periods(clock, params)
+    law = period_law(params, per)
+    keys = _keys(clock, by_municipality, segments, offers, loentilskud, conversations,
+                 sanctions)
+    seg_law = law
+    if conversations is not None:
+        # Conversations are costed one by one: take their share out of operations.
+        seg_law = dataclasses.replace(
+            law, jobcentre=law.jobcentre * (1.0 - law.conversation_share)[:, None])
+    sums = benefit_sums(segments, clock, per, seg_law, keys)
+    frames = [_long(keys, clock, "benefit", sums["gross"], sums["state"], scale),
+              _long(keys, clock, "jobcentre_other", sums["jobcentre"], np.zeros(keys.size),
+                    scale)]
+    if offers is not None and len(offers):
+        frames.append(activation_costs(offers, clock, per, law, keys, scale))
+    if loentilskud is not None and len(loentilskud):
+        frames.append(loentilskud_costs(loentilskud, clock, per, law, keys, scale))
+    if conversations is not None and len(conversations):
+        frames.append(conversation_costs(conversations, clock, per, law, keys, scale))
+    if sanctions is not None and len(sanctions):
+        frames.append(sanction_admin_costs(sanctions, clock, per, law, keys, scale))
+    return _tidy(frames, complete and not by_municipality)
+
+
+def fulltime(segments: pd.DataFrame, clock: Clock, scale: float = 1.0,
+             by_municipality: bool = False) -> pd.DataFrame:
+    """*Fuldtidspersoner* (person-weeks / 52) by year and group[, municipality_id]."""
+    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
+                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+    keys = _keys(clock, by_municipality, segments)
+    pieces = cut(segments["start"].to_numpy(dtype=float), segments["end"].to_numpy(dtype=float),
+                 per.bounds)
+    r = pieces.row
+    key = keys.of(per.year_index[pieces.period], _group_codes(segments["group"])[r],
+                  _municipality(segments)[r])
+    df = keys.frame(clock)
+    df["fulltime_persons"] = _sum(keys, key, pieces.weeks) / WEEKS_PER_YEAR / scale
+    return df
+
+
+def unit_costs(finance: pd.DataFrame, fulltime_persons: pd.DataFrame) -> pd.DataFrame:
+    """*Enhedspris* and *gennemsnitlig refusion* by key and item (and item ``total``).
+
+    Columns: the keys, item, fulltime_persons, gross_kr_per_ft (enhedspris),
+    municipality_kr_per_ft (municipal net per full-time person) and average_refusion
+    (state / gross). ``fulltime_persons`` has the keys and a ``fulltime_persons`` column
+    (e.g. :func:`fulltime` or the run's ``stocks`` table).
+    """
+    keys = [c for c in finance.columns if c not in ("item", "payer", "mio_kr")]
+    wide = finance.pivot_table(index=[*keys, "item"], columns="payer", values="mio_kr",
+                               aggfunc="sum", fill_value=0.0).reset_index()
+    total = wide.groupby(keys, as_index=False)[list(PAYERS)].sum().assign(item="total")
+    wide = pd.concat([wide, total], ignore_index=True)
+    out = wide.merge(fulltime_persons[[*keys, "fulltime_persons"]], on=keys, how="left")
+    ft = out["fulltime_persons"].where(out["fulltime_persons"] > 0)
+    gross = out["gross"].where(out["gross"] != 0)
+    out["gross_kr_per_ft"] = out["gross"] * KR_PER_MIO / ft
+    out["municipality_kr_per_ft"] = out["municipality"] * KR_PER_MIO / ft
+    out["average_refusion"] = out["state"] / gross
+    cols = [*keys, "item", "fulltime_persons", "gross_kr_per_ft", "municipality_kr_per_ft",
+            "average_refusion"]
+    return out[cols].sort_values([*keys, "item"], ignore_index=True)
+
+
+def unit_cost_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
+                    scale: float = 1.0, by_municipality: bool = False, **records
+                    ) -> pd.DataFrame:
+    """:func:`unit_costs` straight from segments (and optional records, as finance_table)."""
+    money = finance_table(segments, params, clock, scale, by_municipality=by_municipality,
+                          **records)
+    return unit_costs(money, fulltime(segments, clock, scale, by_municipality))
+
+
+def budget_categories(params: ParameterTree, date: dt.date) -> pd.DataFrame:
+    """Account (HK5/HK6) and budget category (budgetgaranti, other transfer, service)
+    of every group x item on ``date``: columns group, item, account, category."""
+    items = params.at("finance.budget.items", date)
+    benefit = params.at("finance.budget.benefit", date)
+    rows = []
+    for g in GROUPS:
+        for item, spec in items.items():
+            category = benefit[g] if spec["category"] == "by_group" else spec["category"]
+            rows.append((g, item, spec["account"], category))
+    return pd.DataFrame(rows, columns=["group", "item", "account", "category"])
+
+
+def with_budget(finance: pd.DataFrame, params: ParameterTree) -> pd.DataFrame:
+    """The finance table with ``account`` and ``category`` (as on 1 January of each year)."""
+    parts = [budget_categories(params, dt.date(int(y), 1, 1)).assign(year=y)
+             for y in finance["year"].unique()]
+    cats = pd.concat(parts, ignore_index=True)
+    return finance.merge(cats, on=["year", "group", "item"], how="left")
+
+
+# -- a hand-made citizen path -----------------------------------------------------------
+def _week(value: dt.date | float | int, start: dt.date) -> float:
+    if isinstance(value, dt.date):
+        return (value - start).days / 7.0
+    return float(value)
+
+
+def _first_date(spells: Sequence[Mapping]) -> dt.date | None:
+    dates = [s["start"] for s in spells if isinstance(s.get("start"), dt.date)]
+    return min(dates) if dates else None
+
+
+def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
+                 support_weeks: float = 0.0, municipality: int = 0
+                 ) -> dict[str, pd.DataFrame]:
+    """Segments (with the weeks-on-support counter) and records of a hand-made path.
+
+    The counter follows the citizen across spells and restarts at 0 when the gap
+    since the last spell is at least ``reset_weeks`` (refusion.counter_reset_weeks).
+    """
+    seg, offers, lt, conv, sanc = [], [], [], [], []
+    counter, last_end = float(support_weeks), None
+    for i, spell in enumerate(sorted(spells, key=lambda s: _week(s["start"], start))):
+        s = _week(spell["start"], start)
+        e = _week(spell["end"], start) if "end" in spell else s + float(spell["weeks"])
+        if e < s or (last_end is not None and s < last_end):
+            raise ValueError(f"spell {i}: ends before it starts or overlaps the previous spell")
+        group = spell["group"]
+        if group not in GROUP_INDEX:
+            raise ValueError(f"spell {i}: unknown group {group!r}; known: {', '.join(GROUPS)}")
+        if last_end is not None and s - last_end >= reset_weeks:
+            counter = 0.0
+        m = int(spell.get("municipality", municipality))
+        granted = spell.get("granted_before_2014_07")
+        pre = np.nan if granted is None else float(bool(granted))
+        seg.append((GROUP_INDEX[group], s, e, counter, m, pre))
+        for offer in spell.get("offers", ()):
+            os_ = _week(offer["start"], start)
+            oe = _week(offer["end"], start) if "end" in offer else os_ + float(offer["weeks"])
+            if offer["kind"].startswith("loentilskud"):
+                lt.append((offer["kind"], group, os_, oe, counter + (os_ - s), m))
+            else:
+                offers.append((offer["kind"], group, os_, oe, m))
+        conv += [(_week(w, start), group, m) for w in spell.get("conversations", ())]
+        sanc += [(_week(w, start), group, m) for w in spell.get("sanctions", ())]
+        counter += e - s
+        last_end = e
+    return {
+        "segments": pd.DataFrame(seg, columns=["group", "start", "end", "support_weeks",
+                                               "municipality", "pre_2014"]),
+        "offers": pd.DataFrame(offers, columns=["kind", "group", "start", "end",
+                                                "municipality"]),
+        "loentilskud": pd.DataFrame(lt, columns=["kind", "group", "start", "end",
+                                                 "support_weeks", "municipality"]),
+        "conversations": pd.DataFrame(conv, columns=["week", "group", "municipality"]),
+        "sanctions": pd.DataFrame(sanc, columns=["week", "group", "municipality"]),
+    }
+
+
+def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
+              params: ParameterTree | None = None, *, support_weeks: float = 0.0,
+              municipality: int = 0, by_municipality: bool = False) -> pd.DataFrame:
+    """Cost one citizen's path without running the simulation.
+
+    Each spell is a dict: ``group``, ``start`` and ``end`` (dates, or weeks from
+    ``start``) or ``weeks`` instead of ``end``; optional ``municipality``,
+    ``granted_before_2014_07`` (fleksjob/førtidspension: fixed shares instead of the
+    staircase), ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*``
+    are the wage subsidy), ``conversations`` and ``sanctions`` (dates or weeks).
+    ``support_weeks`` is the counter before the first spell. ``start`` defaults to
+    1 January of the first spell's year; time before it is not costed. Returns the
+    finance table (mio. kr; x 1e6 for kr) without all-zero rows.
+    """
+    if params is None:
+        from sim.scenario import base_parameters
+
+        params = base_parameters()
+    if start is None:
+        first = _first_date(spells)
+        if first is None:
+            raise ValueError("give start: the spells are in weeks and need a start date")
+        start = dt.date(first.year, 1, 1)
+    reset = float(params.at("refusion.counter_reset_weeks", start))
+    rec = path_records(spells, start, reset, support_weeks, municipality)
+    last = float(rec["segments"]["end"].max()) if len(rec["segments"]) else 0.0
+    last_date = start + dt.timedelta(days=math.ceil(last * 7.0))
+    clock = Clock(start, max(1, last_date.year - start.year + 1))
+    return finance_table(rec["segments"], params, clock, 1.0,
+                         offers=rec["offers"], loentilskud=rec["loentilskud"],
+                         conversations=rec["conversations"] if len(rec["conversations"])
+                         else None, sanctions=rec["sanctions"],
+                         by_municipality=by_municipality, complete=False)

@@ -1,0 +1,474 @@
+"""The jobcentre's and the a-kasse's process within a stay in a group.
+
+Conversations (*kontaktforløb*), activation offers (*tilbud*, with *ret og pligt*),
+no-shows and sanctions, and their effects on the exit hazard. A ``Casework`` holds
+the state of one stay; the citizen process asks it for the hazard multiplier and the
+time of its next event, and hands control back to it at that time.
+
+Conversations that change nothing are recorded in bulk when time passes them; the
+process wakes only at those that end in a sanction (they change the hazard), so a
+schedule of conversations costs no SimPy events of its own. No-shows and sanction
+decisions are drawn per conversation from the citizen's counter-based stream, so
+the result is the same whichever way the timeline is walked.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.random import purpose_code
+
+INF = math.inf
+HALF_YEAR = 26.0
+SCAN_WEEKS = 52.0  # look-ahead when searching for the next sanctioned conversation
+EPS = 1e-9  # weeks; tolerance when the clock meets an event's time
+
+OFFER_TYPES = ("virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
+               "nytteindsats", "oevrig_vejledning", "ordinaer_uddannelse", "mentor")
+OFFER_INDEX = {t: i for i, t in enumerate(OFFER_TYPES)}
+CLOSE_TO_MARKET = frozenset(GROUP_INDEX[g] for g in (
+    "dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat"))
+YOUTH = frozenset(GROUP_INDEX[g] for g in (
+    "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat"))
+G_DP = GROUP_INDEX["dagpenge"]
+PRAKTIK = OFFER_INDEX["virksomhedspraktik"]
+OEVRIG = OFFER_INDEX["oevrig_vejledning"]
+
+P_NOSHOW = purpose_code("conversation_no_show")
+P_DECIDE = purpose_code("sanction_decision")
+P_OFFER_TYPE = purpose_code("offer_type")
+P_OFFER_LENGTH = purpose_code("offer_length")
+P_OFFER_NOSHOW = purpose_code("offer_no_show")
+P_TAKEUP = purpose_code("offer_takeup")
+P_EXEMPTION = purpose_code("exemption")
+P_KARANTAENE = purpose_code("karantaene")
+P_LACKING_WILL = purpose_code("lacking_will")
+P_COMPLAINT = purpose_code("complaint")
+
+
+@dataclass
+class ProcessRules:
+    """The process layer's parameters in one regime, as tuples indexed by group or type."""
+
+    schedule: tuple  # per group: (first, n6, interval, akasse_weeks) or None
+    rp_first: tuple[float, ...]
+    rp_repeat: tuple[float, ...]
+    max_weeks: tuple[float, ...]
+    counts: tuple[bool, ...]
+    needs_weeks: tuple[float, ...]
+    support: tuple[bool, ...]
+    praktik_close_weeks: float
+    mix: tuple  # per group: cumulative shares over OFFER_TYPES, or None
+    offer_weeks: tuple[float, ...]
+    takeup: tuple[float, ...]
+    exemption_share: float
+    exemption_weeks: float
+    no_show: tuple[float, ...]
+    decide: tuple[float, ...]
+    kind: tuple[str, ...]
+    karantaene_share: float
+    karantaene_weeks: float
+    daily_bounds: tuple[float, ...]
+    daily_amounts: tuple[float, ...]
+    refusal_rates: float
+    skaerpet_groups: frozenset
+    skaerpet_lookback: float
+    skaerpet_weeks: float
+    saa_laenge_days: float
+    daily_days: float
+    lapse_weeks: float
+    lacking_will: float
+    complaint_share: float
+    lock_in: tuple[float, ...]
+    post: tuple[float, ...]
+    post_weeks: float
+    threat: tuple[float, ...]
+    threat_weeks: float
+    conversation: tuple[float, ...]
+    sanction_mult: tuple[float, ...]
+    sanction_weeks: float
+
+
+def _inf(x) -> float:
+    return INF if x is None else float(x)
+
+
+def compile_process(p: dict) -> ProcessRules:
+    sched, offers, sanc, beh = p["contact"]["schedule"], p["offers"], p["sanctions"], \
+        p["process"]
+    eff = beh["effects"]
+    types = offers["types"]
+    daily = sorted(((float(k), float(v)) for k, v in sanc["daily_rate"].items()))
+    def per_group(table: dict, default: float) -> tuple[float, ...]:
+        return tuple(float(table.get(g, default)) for g in GROUPS)
+
+    mix = []
+    for g in GROUPS:
+        shares = beh["offer_mix"].get(g)
+        if not shares:
+            mix.append(None)
+            continue
+        total = sum(shares.values())
+        acc, cum = 0.0, []
+        for t in OFFER_TYPES:
+            acc += float(shares.get(t, 0.0)) / total
+            cum.append(acc)
+        cum[-1] = 1.0
+        mix.append(tuple(cum))
+    days = beh["sanction_days"]
+    skaerpet = sanc["skaerpet"]
+    return ProcessRules(
+        schedule=tuple(
+            (float(s["first_week"]), int(s["first_6_months"]), _inf(s["interval_after"]),
+             float(s["akasse_weeks"])) if (s := sched.get(g)) else None for g in GROUPS),
+        rp_first=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("first_week")) for g in GROUPS),
+        rp_repeat=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("repeat_weeks"))
+                        for g in GROUPS),
+        max_weeks=tuple(_inf(types[t]["max_weeks"]) for t in OFFER_TYPES),
+        counts=tuple(bool(types[t]["counts"]) for t in OFFER_TYPES),
+        needs_weeks=tuple(float(types[t]["needs_weeks"]) for t in OFFER_TYPES),
+        support=tuple(bool(types[t]["support"]) for t in OFFER_TYPES),
+        praktik_close_weeks=float(offers["close_to_market_praktik_weeks"]),
+        mix=tuple(mix),
+        offer_weeks=tuple(float(beh["offer_weeks"][t]) for t in OFFER_TYPES),
+        takeup=per_group(beh["takeup_per_week"], 0.0),
+        exemption_share=float(beh["exemption_share"]),
+        exemption_weeks=float(offers["exemption_max_weeks"]),
+        no_show=per_group(beh["no_show"], 0.0),
+        decide=per_group(beh["sanction_decision"], 0.0),
+        kind=tuple(sanc["kind_on_no_show"].get(g, "daily") for g in GROUPS),
+        karantaene_share=float(beh["karantaene_share"]),
+        karantaene_weeks=float(sanc["karantaene_weeks"]),
+        daily_bounds=tuple(b for b, _ in daily),
+        daily_amounts=tuple(a for _, a in daily),
+        refusal_rates=float(sanc["refusal_reduction_rates"]),
+        skaerpet_groups=frozenset(GROUP_INDEX[g] for g in skaerpet["groups"]),
+        skaerpet_lookback=float(skaerpet["lookback_weeks"]),
+        skaerpet_weeks=min(float(days["skaerpet_weeks"]), float(skaerpet["max_weeks"])),
+        saa_laenge_days=float(days["saa_laenge_days"]),
+        daily_days=float(days["daily_days"]),
+        lapse_weeks=float(days["lapse_weeks"]),
+        lacking_will=float(beh["lacking_will_share"]),
+        complaint_share=float(beh["complaint_share"]),
+        lock_in=tuple(float(eff["lock_in"][t]) for t in OFFER_TYPES),
+        post=tuple(float(eff["post"][t]) for t in OFFER_TYPES),
+        post_weeks=float(eff["post_weeks"]),
+        threat=per_group(eff["threat"], 1.0),
+        threat_weeks=float(eff["threat_weeks"]),
+        conversation=per_group(eff["conversation"], 0.0),
+        sanction_mult=per_group(eff["sanction"], 1.0),
+        sanction_weeks=float(eff["sanction_weeks"]),
+    )
+
+
+def conversation_week(schedule: tuple, k: int) -> float:
+    """Week in the group of conversation k (0-based) of a contact course."""
+    first, n6, interval, _ = schedule
+    if k < n6:
+        return first + k * (HALF_YEAR - first) / n6
+    if interval == INF:
+        return INF
+    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else HALF_YEAR - interval
+    return last6 + (k - n6 + 1) * interval
+
+
+def first_conversation_from(schedule: tuple, d: float) -> int:
+    """Index of the first conversation at or after week ``d`` in the group."""
+    first, n6, interval, _ = schedule
+    if n6 and d <= first:
+        return 0
+    if n6:
+        step = (HALF_YEAR - first) / n6
+        k = math.ceil((d - first) / step - 1e-12)
+        if k < n6:
+            return max(k, 0)
+    if interval == INF:
+        return 1 << 30
+    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else HALF_YEAR - interval
+    return n6 + max(math.ceil((d - last6) / interval - 1e-12) - 1, 0)
+
+
+def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:
+    """Kontanthjælp sanction per day by the monthly benefit (200/400/650/750 kr in 2023)."""
+    monthly = weekly_benefit * 52.0 / 12.0
+    i = bisect_right(rules.daily_bounds, monthly - 1e-9)
+    return rules.daily_amounts[min(i, len(rules.daily_amounts) - 1)]
+
+
+class Casework:
+    """Process state of one stay: contact course, offer, ret og pligt and sanctions."""
+
+    __slots__ = ("g", "entry", "n", "rules", "sched", "k", "conv_at", "conv_k", "scan_k",
+                 "pend_k", "ns_draw", "no_shows",
+                 "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
+                 "vol_at", "sanction_until", "k_offer", "phase_at")
+
+    def __init__(self, model, c, g: int, entry: float, now: float, n: int, regime,
+                 new_spell: bool) -> None:
+        rules = regime.process
+        self.g, self.entry, self.n, self.rules = g, entry, n, rules
+        self.sched = rules.schedule[g]
+        self.offer = -1
+        self.offer_start = self.offer_end = INF
+        self.post_until, self.post_mult = -INF, 1.0
+        self.sanction_until = -INF
+        self.k_offer = 0
+        d = now - entry
+        # Ret og pligt: a stock person past the first deadline is taken to have met it.
+        self.rp_due = entry + rules.rp_first[g]
+        if self.rp_due < now:
+            repeat = rules.rp_repeat[g]
+            self.rp_due = now + repeat * c.draws.uniform(P_TAKEUP, n * 1024 + 1023) \
+                if repeat < INF else INF
+        self.vol_at = self._voluntary(c, now)
+        self.phase_at = entry + HALF_YEAR if rules.conversation[g] and d < HALF_YEAR else INF
+        self.no_shows: list[int] = []
+        self.pend_k, self.ns_draw = -1, 0
+        if self.sched is not None:
+            self.k = self.scan_k = first_conversation_from(self.sched, d)
+            self._scan(c, now)
+        else:
+            self.k, self.scan_k, self.conv_at, self.conv_k = 0, 0, INF, -1
+        if new_spell and g == G_DP and rules.karantaene_share > 0 and \
+                c.draws.uniform(P_KARANTAENE, n) < rules.karantaene_share:
+            self._sanction(model, c, now, regime, "karantaene", behavioural=False)
+
+    # -- timing -------------------------------------------------------------------------
+    def _voluntary(self, c, now: float) -> float:
+        rate = self.rules.takeup[self.g]
+        if rate <= 0.0 or self.rules.mix[self.g] is None:
+            return INF
+        self.k_offer += 1
+        return now - math.log(c.draws.uniform(P_TAKEUP, self.n * 1024 + self.k_offer)) / rate
+
+    def _scan(self, c, now: float) -> None:
+        """Find the next conversation that ends in a sanction (or a time to look again).
+
+        No-shows are found by geometric skips over the conversations (one draw per
+        no-show, not per conversation); no-shows without a sanction are remembered
+        for recording. The scan looks ``SCAN_WEEKS`` ahead and resumes where it stopped.
+        """
+        p_no = self.rules.no_show[self.g]
+        if self.sched is None or p_no <= 0.0:
+            self.conv_at, self.conv_k = INF, -1
+            return
+        p_dec = self.rules.decide[self.g]
+        limit = now + SCAN_WEEKS
+        draws, key = c.draws, self.n << 20
+        while True:
+            if self.pend_k < 0:
+                u = draws.uniform(P_NOSHOW, key | self.ns_draw)
+                self.ns_draw += 1
+                skip = 0 if p_no >= 1.0 else int(math.log(u) / math.log1p(-p_no))
+                self.pend_k = max(self.scan_k, self.k) + skip
+            k = self.pend_k
+            t = self.entry + conversation_week(self.sched, k)
+            if t == INF:
+                self.conv_at, self.conv_k = INF, -1
+                return
+            if t > limit:
+                self.conv_at, self.conv_k = limit, -1
+                return
+            self.pend_k, self.scan_k = -1, k + 1
+            if draws.uniform(P_DECIDE, key | k) < p_dec:
+                self.conv_at, self.conv_k = t, k
+                return
+            self.no_shows.append(k)
+
+    def next_event(self, now: float) -> float:
+        """Time of the next event that changes the hazard or starts or ends an offer."""
+        t = self.conv_at
+        if self.offer >= 0:
+            if self.offer_end < t:
+                t = self.offer_end
+        else:
+            due = self.rp_due if self.rp_due < self.vol_at else self.vol_at
+            if due < t:
+                t = due
+            threat_start = self.rp_due - self.rules.threat_weeks
+            if self.rules.threat[self.g] != 1.0 and now < threat_start < t:
+                t = threat_start
+        for x in (self.post_until, self.sanction_until, self.phase_at):
+            if now < x < t:
+                t = x
+        return t
+
+    def multiplier(self, now: float) -> float:
+        rules, g = self.rules, self.g
+        m = 1.0
+        if self.offer >= 0:
+            m *= rules.lock_in[self.offer]
+        elif now < self.post_until:
+            m *= self.post_mult
+        elif rules.threat[g] != 1.0 and self.rp_due - rules.threat_weeks <= now < self.rp_due:
+            m *= rules.threat[g]
+        beta = rules.conversation[g]
+        if beta and self.sched is not None:
+            # Effect of conversations: beta per conversation a month in the current phase.
+            _, n6, interval, _ = self.sched
+            per_month = n6 / 6.0 if now - self.entry < HALF_YEAR else (
+                52.0 / 12.0 / interval if interval < INF else 0.0)
+            m *= 1.0 + beta * per_month
+        if now < self.sanction_until:
+            m *= rules.sanction_mult[g]
+        return m
+
+    # -- events -------------------------------------------------------------------------
+    def advance(self, model, c, now: float, regime) -> None:
+        """Handle everything due at ``now`` (the time ``next_event`` gave).
+
+        Times are compared with a small tolerance: the clock reaches an event's time
+        by adding a delay, which may land one rounding step short of it.
+        """
+        due = now + EPS
+        self.record_conversations(model, c, due, inclusive=True, regime=regime)
+        if due >= self.post_until:
+            self.post_until, self.post_mult = -INF, 1.0
+        if due >= self.sanction_until:
+            self.sanction_until = -INF
+        if due >= self.phase_at:
+            self.phase_at = INF
+        if self.offer >= 0 and due >= self.offer_end:
+            self._end_offer(model, c, now)
+        if self.offer < 0:
+            if due >= self.rp_due:
+                self._start_offer(model, c, now, regime, mandatory=True)
+            elif due >= self.vol_at:
+                self._start_offer(model, c, now, regime, mandatory=False)
+
+    def close(self, model, c, now: float, regime) -> None:
+        """The stay ends at ``now``: record what happened up to it."""
+        self.record_conversations(model, c, now, inclusive=False, regime=regime)
+        if self.offer >= 0:
+            self._end_offer(model, c, now)
+
+    def record_conversations(self, model, c, until: float, inclusive: bool, regime) -> None:
+        sched = self.sched
+        if sched is None:
+            return
+        t = self.entry + conversation_week(sched, self.k)
+        ledger, g = model.ledger, self.g
+        akasse = sched[3]
+        group = GROUPS[g]
+        no_shows = self.no_shows
+        while t < until or (t == until and inclusive):
+            holder = "conversation_akasse" if t - self.entry < akasse else \
+                "conversation_jobcentre"
+            t = min(t, model.env.now)  # never record ahead of the clock (rounding)
+            ledger.activity(t, group, holder)
+            ledger.event(c.id, t, group, "conversation", holder[13:])
+            if self.k == self.conv_k:
+                ledger.activity(t, group, "no_show")
+                ledger.event(c.id, t, group, "no_show", "conversation")
+                self._sanction(model, c, t, regime, self.rules.kind[g])
+            elif no_shows and no_shows[0] == self.k:
+                no_shows.pop(0)
+                ledger.activity(t, group, "no_show")
+                ledger.event(c.id, t, group, "no_show", "conversation")
+            self.k += 1
+            t = self.entry + conversation_week(sched, self.k)
+        if self.conv_at <= until and inclusive:
+            self._scan(c, until)
+
+    def _start_offer(self, model, c, now: float, regime, mandatory: bool) -> None:
+        rules, g, draws = self.rules, self.g, c.draws
+        key = self.n * 1024 + self.k_offer
+        ledger, group = model.ledger, GROUPS[g]
+        if mandatory and rules.exemption_share > 0 and \
+                draws.uniform(P_EXEMPTION, key) < rules.exemption_share:
+            ledger.activity(now, group, "exemption")
+            ledger.event(c.id, now, group, "exemption", "")
+            self.rp_due = now + rules.exemption_weeks
+            self.k_offer += 1
+            return
+        kind = self._offer_type(draws.uniform(P_OFFER_TYPE, key), mandatory)
+        if now - c.spell_start < rules.needs_weeks[kind]:
+            kind = PRAKTIK  # public løntilskud needs 26 weeks of unemployment first
+        length = rules.offer_weeks[kind] * (0.5 + draws.uniform(P_OFFER_LENGTH, key))
+        cap = rules.praktik_close_weeks if kind == PRAKTIK and g in CLOSE_TO_MARKET else \
+            rules.max_weeks[kind]
+        self.offer, self.offer_start, self.offer_end = kind, now, now + min(length, cap)
+        self.vol_at = INF
+        name = OFFER_TYPES[kind]
+        ledger.activity(now, group, "offer_start:" + name)
+        ledger.event(c.id, now, group, "offer_start", name)
+        if rules.no_show[g] > 0 and draws.uniform(P_OFFER_NOSHOW, key) < rules.no_show[g]:
+            ledger.activity(now, group, "no_show")
+            ledger.event(c.id, now, group, "no_show", "offer")
+            if draws.uniform(P_DECIDE, key + 512) < rules.decide[g]:
+                sanction = "nedsaettelse" if rules.kind[g] == "daily" else rules.kind[g]
+                self._sanction(model, c, now, regime, sanction)
+        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH):
+            self.rp_due = INF
+        elif self.rp_due < self.offer_end:
+            self.rp_due = self.offer_end  # the mandatory offer follows this one
+        self.k_offer += 1
+
+    def _offer_type(self, u: float, mandatory: bool) -> int:
+        cum = self.rules.mix[self.g]
+        if not mandatory:
+            return bisect_right(cum, u)
+        # A mandatory offer is drawn among the types that count for ret og pligt.
+        ok = [i for i in range(len(OFFER_TYPES))
+              if self.rules.counts[i] or (i == OEVRIG and self.g in YOUTH)]
+        weights = [cum[i] - (cum[i - 1] if i else 0.0) for i in ok]
+        total = sum(weights)
+        if total <= 0:
+            return PRAKTIK
+        acc = 0.0
+        for i, w in zip(ok, weights, strict=True):
+            acc += w / total
+            if u < acc:
+                return i
+        return ok[-1]
+
+    def _end_offer(self, model, c, now: float) -> None:
+        rules, g = self.rules, self.g
+        kind = self.offer
+        model.ledger.offer(c.id, g, kind, self.offer_start, now)
+        model.ledger.event(c.id, now, GROUPS[g], "offer_end", OFFER_TYPES[kind])
+        self.offer = -1
+        self.offer_start = self.offer_end = INF
+        if rules.post[kind] != 1.0:
+            self.post_until, self.post_mult = now + rules.post_weeks, rules.post[kind]
+        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH):
+            repeat = rules.rp_repeat[g]
+            self.rp_due = now + repeat if repeat < INF else INF
+        self.vol_at = self._voluntary(c, now)
+
+    def _sanction(self, model, c, now: float, regime, kind: str,
+                  behavioural: bool = True) -> None:
+        """Decide the sanction's type and size, record it and start its ex-post effect."""
+        rules, g = self.rules, self.g
+        weekly = regime.weekly_rate[g]
+        key = (self.n << 24) | (self.k_offer << 12) | (self.k & 0xFFF)
+        if kind == "daily" and g in rules.skaerpet_groups and \
+                now - c.last_sanction <= rules.skaerpet_lookback and \
+                c.draws.uniform(P_LACKING_WILL, key) < rules.lacking_will:
+            kind = "skaerpet"
+        if kind == "saa_laenge":
+            amount = rules.saa_laenge_days * weekly / 5.0
+        elif kind == "daily":
+            amount = rules.daily_days * daily_sanction(rules, weekly)
+        elif kind == "nedsaettelse":
+            amount = rules.refusal_rates * daily_sanction(rules, weekly)
+        elif kind == "skaerpet":
+            amount = rules.skaerpet_weeks * weekly
+        elif kind == "lapse":
+            amount = rules.lapse_weeks * weekly
+        else:  # karantaene
+            amount = rules.karantaene_weeks * weekly
+        ledger, group = model.ledger, GROUPS[g]
+        ledger.activity(now, group, "sanction:" + kind)
+        ledger.event(c.id, now, group, "sanction", kind)
+        ledger.reduction(c.id, now, g, kind, amount)
+        ledger.sanctioned(now, g, c.id, kind)
+        if c.draws.uniform(P_COMPLAINT, key) < rules.complaint_share:
+            ledger.activity(now, group, "complaint")
+        if behavioural:
+            c.last_sanction = now
+            if rules.sanction_mult[g] != 1.0:
+                self.sanction_until = now + rules.sanction_weeks

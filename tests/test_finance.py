@@ -1,0 +1,292 @@
+"""The money layer: refusion staircase, co-financing, year splits, the counter, hooks.
+
+Expected values are worked out by hand from the law (rules.md (e) Finance) and the
+parameters: kontanthjælp 2,869 kr/week, dagpenge 3,192, ressourceforløbsydelse 3,099,
+førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
+[0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); jobcentre 18,500 kr per
+full-time person-year (finance.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.clock import Clock
+from sim.finance import (
+    budget_categories,
+    cost_path,
+    finance_table,
+    unit_costs,
+    with_budget,
+)
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.scenario import base_parameters
+
+KH = "kontanthjaelp_jobparat"
+JAN_2024 = dt.date(2024, 1, 1)
+JOBCENTRE_WEEK = 18_500 / 52
+
+
+def kr(df: pd.DataFrame, item: str = "benefit", payer: str = "gross", **where) -> float:
+    """Sum of a finance table's rows in kr."""
+    rows = df[(df["item"] == item) & (df["payer"] == payer)]
+    for col, value in where.items():
+        rows = rows[rows[col] == value]
+    return float(rows["mio_kr"].sum() * 1e6)
+
+
+def test_kontanthjaelp_60_weeks_from_a_zero_counter():
+    df = cost_path([{"group": KH, "start": JAN_2024, "weeks": 60}])
+    # 60 weeks x 2,869 kr = 172,140 kr.
+    assert kr(df) == pytest.approx(172_140.0, abs=1e-6)
+    # State: 2,869 x (4 x 0.80 + 22 x 0.40 + 26 x 0.30 + 8 x 0.20) = 2,869 x 21.4 = 61,396.6.
+    assert kr(df, payer="state") == pytest.approx(61_396.6, abs=1e-6)
+    # Municipality: 172,140 - 61,396.6 = 110,743.4.
+    assert kr(df, payer="municipality") == pytest.approx(110_743.4, abs=1e-6)
+    # Jobcentre operations: 60 x 18,500 / 52 = 21,346.15 kr, all municipal, no refusion.
+    assert kr(df, "jobcentre_other") == pytest.approx(60 * JOBCENTRE_WEEK, abs=1e-6)
+    assert kr(df, "jobcentre_other", "state") == 0.0
+
+
+def test_a_spell_crossing_new_year_is_split_by_year():
+    # 4 Dec 2024 + 28 days = 1 Jan 2025: 4 weeks in 2024 (counter 0-4, 80 %),
+    # 6 weeks in 2025 (counter 4-10, 40 %).
+    df = cost_path([{"group": KH, "start": dt.date(2024, 12, 4), "weeks": 10}])
+    assert kr(df, year=2024) == pytest.approx(4 * 2869, abs=1e-6)             # 11,476
+    assert kr(df, payer="state", year=2024) == pytest.approx(9_180.8, abs=1e-6)
+    assert kr(df, payer="municipality", year=2024) == pytest.approx(2_295.2, abs=1e-6)
+    assert kr(df, year=2025) == pytest.approx(6 * 2869, abs=1e-6)             # 17,214
+    assert kr(df, payer="state", year=2025) == pytest.approx(6_885.6, abs=1e-6)
+    assert kr(df, payer="municipality", year=2025) == pytest.approx(10_328.4, abs=1e-6)
+    assert kr(df, "jobcentre_other", year=2024) == pytest.approx(4 * JOBCENTRE_WEEK, abs=1e-6)
+    assert kr(df, "jobcentre_other", year=2025) == pytest.approx(6 * JOBCENTRE_WEEK, abs=1e-6)
+
+
+def test_a_second_spell_after_a_short_gap_continues_the_counter():
+    # 10 weeks, 51 weeks off support (< 52), 20 weeks: the counter starts at 10.
+    # Second spell: 16 weeks at 40 % (10-26) + 4 weeks at 30 % (26-30)
+    # state = 2,869 x (6.4 + 1.2) = 21,804.4 of 57,380.
+    df = cost_path([{"group": KH, "start": 0, "weeks": 10},
+                    {"group": KH, "start": 61, "weeks": 20}], start=JAN_2024)
+    assert kr(df, year=2025) == pytest.approx(57_380.0, abs=1e-6)
+    assert kr(df, payer="state", year=2025) == pytest.approx(21_804.4, abs=1e-6)
+    assert kr(df, payer="municipality", year=2025) == pytest.approx(35_575.6, abs=1e-6)
+
+
+def test_the_counter_restarts_after_the_reset_period():
+    # 52 weeks off support (= refusion.counter_reset_weeks): the counter restarts at 0.
+    # Second spell: 4 weeks at 80 % + 16 at 40 %: state = 2,869 x 9.6 = 27,542.4.
+    df = cost_path([{"group": KH, "start": 0, "weeks": 10},
+                    {"group": KH, "start": 62, "weeks": 20}], start=JAN_2024)
+    assert kr(df, year=2025) == pytest.approx(57_380.0, abs=1e-6)
+    assert kr(df, payer="state", year=2025) == pytest.approx(27_542.4, abs=1e-6)
+    assert kr(df, payer="municipality", year=2025) == pytest.approx(29_837.6, abs=1e-6)
+
+
+def test_the_counter_follows_the_citizen_across_benefits():
+    # 20 weeks of kontanthjælp, then ressourceforløb at once: its counter starts at 20.
+    # 6 weeks at 40 % (20-26), 26 at 30 % (26-52), 8 at 20 % (52-60):
+    # state = 3,099 x (2.4 + 7.8 + 1.6) = 3,099 x 11.8 = 36,568.2 of 40 x 3,099 = 123,960.
+    df = cost_path([{"group": KH, "start": 0, "weeks": 20},
+                    {"group": "ressourceforloeb", "start": 20, "weeks": 40}], start=JAN_2024)
+    assert kr(df, group="ressourceforloeb") == pytest.approx(123_960.0, abs=1e-6)
+    assert kr(df, payer="state", group="ressourceforloeb") == pytest.approx(36_568.2, abs=1e-6)
+
+
+def test_dagpenge_are_co_financed_by_the_municipality_on_the_staircase():
+    # 30 weeks x 3,192 = 95,760 kr paid by the a-kasse and refunded by the state.
+    # Municipal co-financing = 3,192 x (4 x 0.2 + 22 x 0.6 + 4 x 0.7) = 3,192 x 16.8 = 53,625.6;
+    # the state's net cost is the rest, 3,192 x 13.2 = 42,134.4.
+    df = cost_path([{"group": "dagpenge", "start": JAN_2024, "weeks": 30}])
+    assert kr(df) == pytest.approx(95_760.0, abs=1e-6)
+    assert kr(df, payer="municipality") == pytest.approx(53_625.6, abs=1e-6)
+    assert kr(df, payer="state") == pytest.approx(42_134.4, abs=1e-6)
+
+
+def test_foertidspension_granted_before_july_2014_has_fixed_shares():
+    spell = {"group": "foertidspension", "start": JAN_2024, "weeks": 52}
+    # Granted after July 2014, counter past 52: 20 % state. 52 x 4,000 = 208,000 kr gross,
+    # 41,600 state, 166,400 municipal (the ~166,000 kr unit price of rules.md).
+    new = cost_path([{**spell, "granted_before_2014_07": False}], support_weeks=100)
+    assert kr(new, payer="state") == pytest.approx(41_600.0, abs=1e-6)
+    assert kr(new, payer="municipality") == pytest.approx(166_400.0, abs=1e-6)
+    # Granted before: fixed 50 % municipal (assumption), 104,000 each.
+    old = cost_path([{**spell, "granted_before_2014_07": True}], support_weeks=100)
+    assert kr(old, payer="state") == pytest.approx(104_000.0, abs=1e-6)
+    # Unknown grant date: the stock share 0.62 (2024) is pre-2014:
+    # 0.62 x 104,000 + 0.38 x 41,600 = 80,288.
+    mixed = cost_path([spell], support_weeks=100)
+    assert kr(mixed, payer="state") == pytest.approx(80_288.0, abs=1e-6)
+    assert kr(mixed, "jobcentre_other") == 0.0  # not a jobcentre target group
+
+
+def test_a_rate_change_inside_a_year_splits_the_segment():
+    params = base_parameters()
+    params.set(f"benefit_rates.weekly_rate.{KH}", 3000, "test", dt.date(2024, 7, 1))
+    # 3 June + 28 days = 1 July: 4 weeks at 2,869 x 80 %, then 4 weeks at 3,000 x 40 %.
+    df = cost_path([{"group": KH, "start": dt.date(2024, 6, 3), "weeks": 8}], params=params)
+    assert kr(df) == pytest.approx(4 * 2869 + 4 * 3000, abs=1e-6)          # 23,476
+    assert kr(df, payer="state") == pytest.approx(9_180.8 + 4_800.0, abs=1e-6)  # 13,980.8
+
+
+def test_offers_conversations_and_sanctions_hooks():
+    spell = {"group": "dagpenge", "start": 0, "weeks": 30,
+             "offers": [{"kind": "oevrig_vejledning", "start": 5, "weeks": 4},
+                        {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
+             "conversations": [1, 2, 3], "sanctions": [4]}
+    df = cost_path([spell], start=JAN_2024)
+    # ØVO: 4 weeks x 143,390 / 52 = 11,030 kr, no refusion since 2019.
+    assert kr(df, "activation") == pytest.approx(11_030.0, abs=1e-6)
+    assert kr(df, "activation", "state") == 0.0
+    # Løntilskud net of dagpenge: 10 x (2,960 - 3,192) = -2,320; counter 10-20 -> 40 % state.
+    assert kr(df, "loentilskud") == pytest.approx(-2_320.0, abs=1e-6)
+    assert kr(df, "loentilskud", "state") == pytest.approx(-928.0, abs=1e-6)
+    # Conversations 3 x 750; the conversation share (31 %) leaves jobcentre_other.
+    assert kr(df, "conversations") == pytest.approx(2_250.0, abs=1e-6)
+    assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_WEEK * 0.69, abs=1e-6)
+    # Sanction casework: 2.5 hours x 500 kr.
+    assert kr(df, "sanction_admin") == pytest.approx(1_250.0, abs=1e-6)
+    # Before 2019 activation had 50 % refusion.
+    old = cost_path([{"group": KH, "start": 0, "weeks": 10,
+                      "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
+                    start=dt.date(2018, 1, 1))
+    assert kr(old, "activation", "state") == pytest.approx(5_515.0, abs=1e-6)
+
+
+def test_unknown_offer_kind_and_group_are_named():
+    with pytest.raises(ValueError, match="'yoga'.*finance.unit_cost.activation"):
+        cost_path([{"group": KH, "start": 0, "weeks": 10,
+                    "offers": [{"kind": "yoga", "start": 0, "weeks": 1}]}], start=JAN_2024)
+    with pytest.raises(ValueError, match="unknown group 'kh'"):
+        cost_path([{"group": "kh", "start": 0, "weeks": 10}], start=JAN_2024)
+
+
+def _reference_state(group: int, start: float, end: float, support: float, lo: float,
+                     hi: float) -> tuple[float, float]:
+    """Slow reference: walk the staircase steps of one segment clipped to [lo, hi)."""
+    rate = [2869.0] * len(GROUPS)
+    s, e = max(start, lo), min(end, hi)
+    if e <= s:
+        return 0.0, 0.0
+    counter = support + (s - start)
+    gross = state = 0.0
+    t = s
+    for upper, share in ((4, 0.8), (26, 0.4), (52, 0.3), (np.inf, 0.2)):
+        if counter >= upper:
+            continue
+        step_end = min(e, t + (upper - counter))
+        gross += (step_end - t) * rate[group]
+        state += (step_end - t) * rate[group] * share
+        counter += step_end - t
+        t = step_end
+        if t >= e:
+            break
+    return gross, state
+
+
+def test_vectorised_split_matches_a_slow_reference():
+    params = base_parameters()
+    for g in GROUPS:
+        params.set(f"benefit_rates.weekly_rate.{g}", 2869, "test")
+    params.set("finance.refusion_scheme", {g: "staircase" for g in GROUPS}, "test")
+    clock = Clock(JAN_2024, 3)
+    rng = np.random.default_rng(5)
+    n = 300
+    start = rng.uniform(-60, 150, n)
+    seg = pd.DataFrame({"group": rng.integers(0, len(GROUPS), n), "start": start,
+                        "end": start + rng.exponential(30, n),
+                        "support_weeks": rng.choice([0.0, 3.5, 20.0, 51.0, 80.0], n),
+                        "municipality": 0})
+    df = finance_table(seg, params, clock)
+    for yi, year in enumerate(clock.calendar_years):
+        lo, hi = clock.year_starts[yi], clock.year_starts[yi + 1]
+        ref = np.array([_reference_state(g, s, e, c, lo, hi) for g, s, e, c in
+                        seg[["group", "start", "end", "support_weeks"]].itertuples(index=False)])
+        assert kr(df, year=year) == pytest.approx(ref[:, 0].sum(), rel=1e-9)
+        assert kr(df, payer="state", year=year) == pytest.approx(ref[:, 1].sum(), rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def run() -> sim.Results:
+    return sim.run(dict(name="money", start="2024-01-01", years=2, scale=0.01, seed=11,
+                        replications=1, outputs=["stocks", "finance"]), workers=1)
+
+
+def test_finance_table_of_a_run(run):
+    f = run.finance
+    assert list(f.columns) == ["scenario", "replication", "year", "group", "item", "payer",
+                               "mio_kr"]
+    assert set(f["payer"]) == {"gross", "state", "municipality"}
+    assert set(f["item"]) == {"benefit", "jobcentre_other"}
+    assert set(f["group"]) == set(GROUPS) and set(f["year"]) == {2024, 2025}
+
+
+def test_gross_is_state_plus_municipality_on_every_row(run):
+    wide = run.finance.pivot_table(index=["year", "group", "item"], columns="payer",
+                                   values="mio_kr")
+    np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
+                               rtol=1e-12, atol=1e-9)
+    path = cost_path([{"group": "dagpenge", "start": 0, "weeks": 70},
+                      {"group": KH, "start": 70, "weeks": 90}], start=JAN_2024)
+    wide = path.pivot_table(index=["year", "group", "item"], columns="payer", values="mio_kr")
+    np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_average_refusion_is_within_the_staircase(run):
+    uc = unit_costs(run.finance, run.stocks)
+    benefit = uc[(uc["item"] == "benefit") & (uc["fulltime_persons"] > 0)]
+    assert len(benefit) > 0
+    assert benefit["average_refusion"].between(0.20, 0.80).all()
+    # Jobcentre operations: 18,500 kr per full-time person of the target group, no refusion.
+    jc = uc[(uc["item"] == "jobcentre_other") & uc["group"].isin(["dagpenge", KH])]
+    np.testing.assert_allclose(jc["gross_kr_per_ft"], 18_500.0, rtol=1e-9)
+
+
+def test_by_municipality_adds_up_to_the_national_table():
+    params = base_parameters()
+    clock = Clock(JAN_2024, 2)
+    seg = pd.DataFrame({"group": [GROUP_INDEX[KH], GROUP_INDEX["dagpenge"], GROUP_INDEX[KH]],
+                        "start": [-10.0, 5.0, 30.0], "end": [40.0, 80.0, 90.0],
+                        "support_weeks": [0.0, 12.0, 60.0], "municipality": [3, 7, 7]})
+    national = finance_table(seg, params, clock, 0.5)
+    local = finance_table(seg, params, clock, 0.5, by_municipality=True)
+    assert set(local["municipality_id"]) == {3, 7}
+    summed = local.groupby(["year", "group", "item", "payer"])["mio_kr"].sum()
+    joined = national.set_index(["year", "group", "item", "payer"])["mio_kr"]
+    pd.testing.assert_series_equal(summed, joined.loc[summed.index], check_names=False)
+
+
+def test_budget_categories():
+    params = base_parameters()
+    before = budget_categories(params, dt.date(2019, 6, 1)).set_index(["group", "item"])
+    after = budget_categories(params, dt.date(2020, 6, 1)).set_index(["group", "item"])
+    # Dagpenge came under the budget guarantee in 2020 (beskæftigelsestilskud ended).
+    assert before.loc[("dagpenge", "benefit"), "category"] == "transfer_other"
+    assert after.loc[("dagpenge", "benefit"), "category"] == "transfer_guaranteed"
+    assert after.loc[("sygedagpenge", "benefit"), "category"] == "transfer_other"
+    assert tuple(after.loc[(KH, "jobcentre_other")]) == ("HK6", "service")
+    df = with_budget(cost_path([{"group": KH, "start": JAN_2024, "weeks": 5}]), params)
+    assert set(df["account"]) == {"HK5", "HK6"}
+
+
+def test_ledger_offers_get_the_counter_of_their_segment():
+    from sim.finance import offer_records
+
+    kinds = ("virksomhedspraktik", "loentilskud_privat")
+    seg = pd.DataFrame({"citizen": [1, 1, 2], "group": [0, 1, 1], "start": [0.0, 10.0, 5.0],
+                        "end": [10.0, 50.0, 40.0], "support_weeks": [0.0, 10.0, 30.0],
+                        "municipality": [4, 4, 9]})
+    offers = pd.DataFrame({"citizen": [1, 2], "group": [1, 1], "type": [1, 0],
+                           "start": [20.0, 6.0], "end": [30.0, 10.0]})
+    activation, wage = offer_records(offers, seg, kinds)
+    # Citizen 1's løntilskud starts 10 weeks into a segment that began at counter 10.
+    assert wage[["kind", "support_weeks", "municipality"]].values.tolist() == [
+        ["loentilskud_privat", 20.0, 4]]
+    assert activation[["kind", "support_weeks", "municipality"]].values.tolist() == [
+        ["virksomhedspraktik", 31.0, 9]]
