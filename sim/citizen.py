@@ -81,8 +81,8 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
             used = 0.0
             rehab_at = INF
             outcome = None
-            casework = Casework(model, c, g, entry, now, n, regime,
-                                new_spell=not from_stock and now == c.spell_start)
+            casework = c.casework = Casework(model, c, g, entry, now, n, regime,
+                                             new_spell=not from_stock and now == c.spell_start)
             # Cached until they change: the regime, the business-cycle multiplier and
             # the stay's next rule event (pension, age limit, time limit).
             regime_end = -INF

@@ -119,7 +119,10 @@ class Model:
             gc.unfreeze()
         env._now = horizon  # noqa: SLF001 - the run ends at the horizon
         self.events = count
+        regime = self.law.regime_at(horizon)
         for c in self.active.values():
+            # Conversations and offers up to the horizon are recorded as the stay ends.
+            c.casework.close(self, c, horizon, regime)
             self.ledger.segment(c.id, c.group, c.seg_start, horizon, c.seg_support,
                                 c.municipality)
             self.ledger.spell(c.id, c.spell_start, None, c.first_group, c.group, "")

@@ -59,7 +59,7 @@ class Citizen:
 
     __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
                  "n", "group", "seg_start", "seg_support", "spell_start", "first_group",
-                 "last_sanction")
+                 "last_sanction", "casework")
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
         self.id = cid
@@ -70,6 +70,7 @@ class Citizen:
         self.last_exit = -math.inf
         self.n = 0  # index of the citizen's next stay, keys its draws
         self.last_sanction = -math.inf
+        self.casework = None  # the process state of the current stay (sim.process)
 
     def age(self, week: float) -> float:
         return (week - self.birth_week) / WEEKS_PER_CALENDAR_YEAR

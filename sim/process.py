@@ -165,14 +165,23 @@ def compile_process(p: dict) -> ProcessRules:
 
 
 def conversation_week(schedule: tuple, k: int) -> float:
-    """Week in the group of conversation k (0-based) of a contact course."""
+    """Week in the group of conversation k (0-based) of a contact course.
+
+    The n6 conversations of months 0-6 run evenly from the first one to week 26; after
+    that one every ``interval`` weeks, the first of them after month 6.
+    """
     first, n6, interval, _ = schedule
     if k < n6:
         return first + k * (HALF_YEAR - first) / n6
     if interval == INF:
         return INF
-    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else HALF_YEAR - interval
-    return last6 + (k - n6 + 1) * interval
+    return _after_start(schedule) + (k - n6) * interval
+
+
+def _after_start(schedule: tuple) -> float:
+    first, n6, interval, _ = schedule
+    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else -INF
+    return max(last6 + interval, HALF_YEAR)
 
 
 def first_conversation_from(schedule: tuple, d: float) -> int:
@@ -187,8 +196,7 @@ def first_conversation_from(schedule: tuple, d: float) -> int:
             return max(k, 0)
     if interval == INF:
         return 1 << 30
-    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else HALF_YEAR - interval
-    return n6 + max(math.ceil((d - last6) / interval - 1e-12) - 1, 0)
+    return n6 + max(math.ceil((d - _after_start(schedule)) / interval - 1e-12), 0)
 
 
 def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:

@@ -25,7 +25,7 @@ def model_with(overrides: dict, start: dt.date = dt.date(2024, 1, 1), years: int
     clock = Clock(start, years)
     base = float(params.at("cycle.base_rate", start))
     return Model(params, clock, {y: base for y in clock.calendar_years}, seed, 0, 1.0,
-                 keep_spells=True)
+                 keep_spells=True, keep_events=True)
 
 
 def silent(groups: list[str] | tuple[str, ...] = GROUPS) -> dict:
@@ -53,3 +53,20 @@ def exit_of(model: Model, cid: int) -> tuple[float, str] | None:
         if citizen == cid and end is not None:
             return end, dest
     return None
+
+
+def events_of(model: Model, cid: int, kind: str | None = None) -> list[tuple[float, str, str]]:
+    """(week, group, detail) of a citizen's recorded events, optionally of one kind."""
+    return [(w, g, d) for c, w, g, k, d in model.ledger.events
+            if c == cid and (kind is None or k == kind)]
+
+
+def no_process(groups=GROUPS) -> dict:
+    """Overrides that switch off voluntary offers, no-shows, exemptions and karantæne."""
+    out = {f"process.takeup_per_week.{g}": 0.0 for g in groups if g not in (
+        "fleksjob", "foertidspension")}
+    out.update({f"process.no_show.{g}": 0.0 for g in groups if g not in (
+        "fleksjob", "foertidspension")})
+    out["process.exemption_share"] = 0.0
+    out["process.karantaene_share"] = 0.0
+    return out
