@@ -171,7 +171,10 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         if share_gap is None or back is None or draws.uniform(P_REENTRY, n) >= share_gap[0]:
             return
         gap = share_gap[1] * draws.exponential(P_GAP, n)
+        waiting = (g, target)
+        model.waiting[waiting] += 1
         yield env.timeout(gap)
+        model.waiting[waiting] -= 1
         now = env.now
         regime = law.regime_at(now)
         if c.age(now) >= regime.pension_age:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 
 import simpy
 
-from sim.citizen import life
+from sim.citizen import age_adjusted, life
 from sim.clock import Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.law import Law
@@ -26,7 +27,9 @@ from sim.population import (
     stock_samplers,
     stock_sizes,
 )
-from sim.random import Draws
+from sim.random import Draws, purpose_code
+
+P_POOL_GAP = purpose_code("reentry_pool_gap")
 
 _MUNICIPALITIES: Municipalities | None = None
 
@@ -47,6 +50,8 @@ class Model:
         self.ledger = Ledger(clock, keep_spells, keep_events)
         self.seed, self.replication, self.scale = seed, replication, scale
         self.active: dict[int, Citizen] = {}
+        # Former recipients waiting to come back, by (group left, exit destination).
+        self.waiting: Counter = Counter()
         snap = params.snapshot(clock.start)
         pop = snap["population"]
         self.reset_weeks = float(snap["refusion"]["counter_reset_weeks"])
@@ -57,6 +62,7 @@ class Model:
                                        {"foertidspension": foep_min})
         self.municipalities = municipalities()
         self.start_stock = stock_sizes(pop["start_stock"], scale)
+        self.pool = {GROUP_INDEX[g]: v for g, v in pop["reentry_pool"].items()}
         # The stock is placed warmup_years before the start date (see population.yaml).
         self.warmup_weeks = float(pop["warmup_years"]) * 52.0
         self.env = simpy.Environment(initial_time=-self.warmup_weeks)
@@ -80,9 +86,38 @@ class Model:
                                                   c.draws.uniform(P_STOCK_WITHIN))
                 self.env.process(life(self, c, g, elapsed, short, True))
                 cid += 1
+        self._seed_reentry_pool(cid)
         arrivals = arrival_times(self.law, self.seed, self.replication, self.scale,
                                  self.env.now)
         self.env.process(self._arrivals(arrivals))
+
+    def _seed_reentry_pool(self, cid: int) -> None:
+        """Former recipients between spells at the start (population.reentry_pool).
+
+        Gaps are exponential, so the rest of a gap in progress is exponential too.
+        Their ids follow the start stock's.
+        """
+        env = self.env
+        start = env.now
+        regime = self.law.regimes[0]
+        for g, by_destination in self.pool.items():
+            back = self.reentry_group[g]
+            for destination, persons in by_destination.items():
+                mean_gap = regime.reentry[destination][1]
+                for _ in range(int(round(persons * self.scale))):
+                    c = self.new_citizen(cid, g, start, self.stock_ages)
+                    cid += 1
+                    if back is None:
+                        continue
+                    t = start + mean_gap * c.draws.exponential(P_POOL_GAP)
+                    if t >= self.clock.horizon or c.age(t) >= regime.pension_age:
+                        continue
+                    group = age_adjusted(back, c.age(t), regime.youth_max_age)
+                    c.last_exit = start
+                    wake = env.timeout(t - start)
+                    wake.callbacks.append(
+                        lambda _ev, c=c, group=group: env.process(
+                            life(self, c, group, 0.0, None, False)))
 
     def _arrivals(self, arrivals):
         env = self.env

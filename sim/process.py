@@ -23,7 +23,7 @@ from sim.random import purpose_code
 
 INF = math.inf
 HALF_YEAR = 26.0
-SCAN_WEEKS = 52.0  # look-ahead when searching for the next sanctioned conversation
+SCAN_WEEKS = 520.0  # look-ahead for the next sanctioned conversation (skips cost no draws)
 EPS = 1e-9  # weeks; tolerance when the clock meets an event's time
 
 OFFER_TYPES = ("virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
