@@ -20,7 +20,8 @@ from sim.experiment import Experiment, file_sha256, load, validate
 from sim.runner import run_all
 from sim.scenario import prepare
 
-TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance"]
+TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
+               "unit_costs", "unit_costs_municipality"]
 
 
 def package_version() -> str:

@@ -17,7 +17,8 @@ from pydantic.fields import FieldInfo
 
 from sim.errors import MISSING, InputError
 
-OUTPUTS = ("stocks", "flows", "headcounts", "spells", "activity", "events", "finance")
+OUTPUTS = ("stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
+           "unit_costs", "unit_costs_municipality")
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
@@ -79,7 +80,7 @@ class Experiment(BaseModel):
         default_factory=lambda: {"baseline": Scenario()}, min_length=1,
         description="Scenarios by name; the first is the baseline")
     outputs: list[Literal["stocks", "flows", "headcounts", "spells", "activity", "events",
-                          "finance"]] = Field(
+                          "finance", "unit_costs", "unit_costs_municipality"]] = Field(
         default_factory=lambda: ["stocks", "flows", "headcounts", "activity"],
         description="Tables to write")
 

@@ -26,15 +26,27 @@ ten-year run has millions of segments.
 
 The output is tidy: ``year, group, item, payer, mio_kr`` with ``payer`` in
 ``gross, state, municipality`` (plus ``municipality_id`` before ``item`` when asked
-for by municipality). Items: ``benefit`` (the benefit, HK5 transfers),
-``jobcentre_other`` (jobcentre operations, HK6 service, no refusion), and, when the
-process layer supplies records, ``activation``, ``loentilskud``, ``conversations``
-and ``sanction_admin``.
+for by municipality). Items:
+
+* ``benefit``: the benefit (transfers) less what sanctions withheld; the state's part
+  of a reduction is its staircase share at the week of the sanction;
+* ``activation``: operating costs of offers (HK5), weeks x unit cost of the kind, and
+  for ordinary education the education pools (80 % state refusion);
+* ``loentilskud``: wage subsidy net of the benefit it replaces (the citizen stays in
+  the group's segment, so ``benefit`` counts those weeks), on the staircase;
+* ``conversations``: jobcentre conversations x caseworker hours x hourly cost (HK6
+  service, no refusion; a-kasse conversations are not a municipal cost);
+* ``sanction_admin``: casework of sanction processes and complaints (HK6), hours x
+  hourly cost, for the groups whose sanctions the municipality decides;
+* ``jobcentre_other``: other jobcentre operations (HK6) per full-time person.
+
+In a run, offers and reductions come from the ledger's records and conversations,
+sanctions and complaints from its activity counts (sim/results.py); a hand-made
+path (:func:`cost_path`) lists them one by one.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -82,13 +94,16 @@ class PeriodLaw:
     pre_2014: np.ndarray      # (P, G) share of the stock outside the staircase
     fixed_state: np.ndarray   # (P, G) state share outside the staircase
     price: np.ndarray         # (P,) price index
-    jobcentre: np.ndarray     # (P, G) jobcentre kr per full-time week
-    conversation_share: np.ndarray  # (P,)
+    jobcentre: np.ndarray     # (P, G) other jobcentre operations, kr per full-time week
     activation_refusion: np.ndarray  # (P,)
-    conversation_cost: np.ndarray    # (P,) kr per conversation
+    conversation_cost: np.ndarray    # (P,) kr per jobcentre conversation
     loentilskud: tuple[dict[str, float], ...]  # per period: kind -> kr/week
     sanction_cost: np.ndarray        # (P,) kr per sanction process
     activation_cost: tuple[dict[str, float], ...]  # per period: kind -> kr/FT-week
+    complaint_cost: np.ndarray       # (P,) kr per complaint
+    casework_weight: np.ndarray      # (P, G) share of sanction casework that is municipal
+    pool_cost: tuple[dict[str, float], ...]  # per period: kind -> state pool kr/FT-week
+    pool_refusion: np.ndarray        # (P,) state share of the pools' costs
 
 
 def _finance_change_dates(params: ParameterTree) -> set[dt.date]:
@@ -127,8 +142,10 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     share = np.zeros((n_p, n_k))
     rate, scheme = np.zeros((n_p, n_g)), np.zeros((n_p, n_g), dtype=np.int64)
     pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
-    scalars = {k: np.zeros(n_p) for k in ("price", "conv_share", "act_ref", "conv", "sanc")}
-    activation, subsidy = [], []
+    casework = np.zeros((n_p, n_g))
+    scalars = {k: np.zeros(n_p) for k in ("price", "act_ref", "conv", "sanc", "compl",
+                                          "pool_ref")}
+    activation, subsidy, pools = [], [], []
     for p, d in enumerate(per.dates):
         ups, shares = stairs[p]
         upper[p, :len(ups)] = ups
@@ -138,26 +155,32 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         pre_share = params.at("finance.pre_2014_share", d)
         fixed_muni = params.at("finance.fixed_municipal_share", d)
         weight = params.at("finance.jobcentre.weight", d)
-        per_week = float(params.at("finance.jobcentre.cost_per_ft", d)) / WEEKS_PER_YEAR
+        municipal = params.at("finance.unit_cost.sanction_municipal", d)
+        per_week = float(params.at("finance.jobcentre.other_per_ft", d)) / WEEKS_PER_YEAR
         for g, name in enumerate(GROUPS):
             rate[p, g] = float(params.at(f"benefit_rates.weekly_rate.{name}", d))
             scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
             pre[p, g] = float(pre_share.get(name, 0.0))
             fixed_state[p, g] = 1.0 - float(fixed_muni.get(name, 1.0))
             jobcentre[p, g] = per_week * float(weight.get(name, 0.0))
+            casework[p, g] = float(municipal.get(name, 1.0))
+        hour = float(params.at("finance.unit_cost.casework_hour", d))
         scalars["price"][p] = float(params.at("finance.price_index", d))
-        scalars["conv_share"][p] = float(params.at("finance.jobcentre.conversation_share", d))
         scalars["act_ref"][p] = float(params.at("finance.activation_refusion", d))
-        scalars["conv"][p] = float(params.at("finance.unit_cost.conversation", d))
-        scalars["sanc"][p] = (float(params.at("finance.unit_cost.sanction_hours", d))
-                              * float(params.at("finance.unit_cost.casework_hour", d)))
+        scalars["conv"][p] = float(params.at("finance.unit_cost.conversation_hours", d)) * hour
+        scalars["sanc"][p] = float(params.at("finance.unit_cost.sanction_hours", d)) * hour
+        scalars["compl"][p] = float(params.at("finance.unit_cost.complaint_hours", d)) * hour
         activation.append({k: float(v) / WEEKS_PER_YEAR
                            for k, v in params.at("finance.unit_cost.activation", d).items()})
+        pools.append({k: float(v) / WEEKS_PER_YEAR
+                      for k, v in params.at("finance.unit_cost.education_pools", d).items()})
+        scalars["pool_ref"][p] = float(params.at("finance.pool_refusion", d))
         subsidy.append({k: float(v) for k, v in params.at("finance.unit_cost.loentilskud",
                                                           d).items()})
     return PeriodLaw(rate, scheme, lower, upper, share, pre, fixed_state, scalars["price"],
-                     jobcentre, scalars["conv_share"], scalars["act_ref"], scalars["conv"],
-                     tuple(subsidy), scalars["sanc"], tuple(activation))
+                     jobcentre, scalars["act_ref"], scalars["conv"], tuple(subsidy),
+                     scalars["sanc"], tuple(activation), scalars["compl"], casework,
+                     tuple(pools), scalars["pool_ref"])
 
 
 # -- cutting segments into pieces -------------------------------------------------------
@@ -223,6 +246,20 @@ def state_weeks(counter: np.ndarray, weeks: np.ndarray, period: np.ndarray, grou
         pre = np.where(np.isnan(pre_2014), pre, pre_2014)
     mixed = pre * fixed + (1.0 - pre) * stair
     return np.select([scheme == FIXED, scheme == FROM_2014], [fixed, mixed], default=stair)
+
+
+def state_share(counter: np.ndarray, period: np.ndarray, group: np.ndarray, law: PeriodLaw
+                ) -> np.ndarray:
+    """The state's share at an instant: the staircase step of ``counter`` (or the group's
+    fixed share), as :func:`state_weeks` for a piece of vanishing length."""
+    upper = law.upper[period]
+    step = np.minimum((counter[:, None] >= upper).sum(axis=1), upper.shape[1] - 1)
+    stair = law.share[period, step]
+    fixed = law.fixed_state[period, group]
+    pre = law.pre_2014[period, group]
+    scheme = law.scheme[period, group]
+    return np.select([scheme == FIXED, scheme == FROM_2014],
+                     [fixed, pre * fixed + (1.0 - pre) * stair], default=stair)
 
 
 # -- aggregation ------------------------------------------------------------------------
@@ -324,8 +361,8 @@ def _tidy(frames: list[pd.DataFrame], complete: bool) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     keys = [c for c in df.columns if c not in ("item", "payer", "mio_kr")]
     if not complete:
-        nonzero = df.groupby([*keys, "item"])["mio_kr"].transform(lambda v: (v != 0).any())
-        df = df[nonzero.astype(bool)]
+        nonzero = df["mio_kr"].ne(0).groupby([df[k] for k in [*keys, "item"]]).transform("any")
+        df = df[nonzero.to_numpy(dtype=bool)]
     order = {"group": {g: i for i, g in enumerate(GROUPS)},
              "item": {x: i for i, x in enumerate(ITEMS)},
              "payer": {x: i for i, x in enumerate(PAYERS)}}
@@ -337,44 +374,50 @@ def _tidy(frames: list[pd.DataFrame], complete: bool) -> pd.DataFrame:
     return df[cols]
 
 
-# -- hooks for the process layer's records ----------------------------------------------
-def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: str
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """(P, n_kinds) unit costs and each record's kind code; unknown kinds are an error."""
+# -- records of the process layer ---------------------------------------------------------
+Sums = tuple[np.ndarray, np.ndarray]  # gross and state kr per key
+
+
+def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: str,
+                  required: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds) unit costs and each record's kind code; an unknown kind is an error
+    when ``required``, else costs 0."""
     codes, names = pd.factorize(kinds)
     unit = np.zeros((len(tables), len(names)))
     for period, costs in enumerate(tables):
         for j, kind in enumerate(names):
-            if kind not in costs:
+            if kind in costs:
+                unit[period, j] = costs[kind]
+            elif required:
                 raise ValueError(f"offer kind {kind!r} has no unit cost in {path}; known: "
                                  + ", ".join(costs))
-            unit[period, j] = costs[kind]
     return unit, codes
 
 
-def activation_costs(offers: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
-                     keys: Keys, scale: float = 1.0) -> pd.DataFrame:
+def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys) -> Sums:
     """*Driftsudgifter til aktivering* (HK5): weeks in an offer x unit cost of its kind.
 
     ``offers``: kind, start, end (weeks), group; optional municipality. Refusion is
     ``finance.activation_refusion`` (50 % before 2019, 0 % since). Kinds must be in
-    ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_costs`.
+    ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_sums`.
+    Kinds in ``finance.unit_cost.education_pools`` (ordinary education) also draw on the
+    education pools, refunded at ``finance.pool_refusion`` (80 %).
     """
     pieces = cut(offers["start"].to_numpy(dtype=float), offers["end"].to_numpy(dtype=float),
                  per.bounds)
     r, p, w = pieces.row, pieces.period, pieces.weeks
     table, codes = _unit_by_kind(offers["kind"], law.activation_cost,
                                  "finance.unit_cost.activation")
-    unit = table[p, codes[r]]
+    pools, _ = _unit_by_kind(offers["kind"], law.pool_cost, "", required=False)
     key = keys.of(per.year_index[p], _group_codes(offers["group"])[r], _municipality(offers)[r])
-    gross = w * unit * law.price[p]
-    return _long(keys, clock, "activation", _sum(keys, key, gross),
-                 _sum(keys, key, gross * law.activation_refusion[p]), scale)
+    own = w * table[p, codes[r]] * law.price[p]
+    pool = w * pools[p, codes[r]] * law.price[p]
+    return (_sum(keys, key, own + pool),
+            _sum(keys, key, own * law.activation_refusion[p] + pool * law.pool_refusion[p]))
 
 
-def loentilskud_costs(records: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
-                      keys: Keys, scale: float = 1.0, net_of_benefit: bool = True
-                      ) -> pd.DataFrame:
+def loentilskud_sums(records: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys,
+                     net_of_benefit: bool = True) -> Sums:
     """*Løntilskud* (wage subsidy): weeks x ``finance.unit_cost.loentilskud`` of the kind,
     refunded by the staircase without a ceiling (2016 rules).
 
@@ -395,40 +438,131 @@ def loentilskud_costs(records: pd.DataFrame, clock: Clock, per: Periods, law: Pe
     kr_week = table[p, codes[r]] - (law.rate[p, group] if net_of_benefit else 0.0)
     kr_week = kr_week * law.price[p]
     key = keys.of(per.year_index[p], group, _municipality(records)[r])
-    return _long(keys, clock, "loentilskud", _sum(keys, key, w * kr_week),
-                 _sum(keys, key, staircase_weeks(counter, w, p, law) * kr_week), scale)
+    return (_sum(keys, key, w * kr_week),
+            _sum(keys, key, staircase_weeks(counter, w, p, law) * kr_week))
 
 
-def _event_costs(events: pd.DataFrame, per: Periods, keys: Keys,
-                 unit: np.ndarray, price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _dated(events: pd.DataFrame, per: Periods) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of dated records inside the run and the period of each."""
     week = events["week"].to_numpy(dtype=float)
-    inside = (week >= per.bounds[0]) & (week < per.bounds[-1])
-    p = np.searchsorted(per.bounds, week[inside], side="right") - 1
-    key = keys.of(per.year_index[p], _group_codes(events["group"])[inside],
-                  _municipality(events)[inside])
-    return _sum(keys, key, unit[p] * price[p]), np.zeros(keys.size)
+    inside = np.flatnonzero((week >= per.bounds[0]) & (week < per.bounds[-1]))
+    return inside, np.searchsorted(per.bounds, week[inside], side="right") - 1
 
 
-def conversation_costs(conversations: pd.DataFrame, clock: Clock, per: Periods,
-                       law: PeriodLaw, keys: Keys, scale: float = 1.0) -> pd.DataFrame:
-    """*Samtaler* (HK6 service, no refusion): conversations x ``unit_cost.conversation``.
+def _event_sums(events: pd.DataFrame, per: Periods, keys: Keys, unit: np.ndarray,
+                price: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """Gross kr per key of one-by-one records (week, group[, municipality]): unit x price
+    (x weight by group) at the record's date. Service costs: no refusion."""
+    rows, p = _dated(events, per)
+    group = _group_codes(events["group"])[rows]
+    kr = unit[p] * price[p]
+    if weight is not None:
+        kr = kr * weight[p, group]
+    return _sum(keys, keys.of(per.year_index[p], group, _municipality(events)[rows]), kr)
 
-    ``conversations``: week, group; optional municipality. When given,
-    ``jobcentre_other`` drops ``finance.jobcentre.conversation_share`` of operations.
+
+def reduction_sums(reductions: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys) -> Sums:
+    """Benefit withheld by sanctions (kr), to subtract from the benefit item.
+
+    ``reductions``: week, group, amount (kr at the parameters' price level),
+    support_weeks (the counter at that week); optional municipality. The state's part is
+    its share at that instant (the staircase step of the counter, or the group's
+    scheme), so the municipality saves the rest (see :func:`reduction_records`).
     """
-    gross, state = _event_costs(conversations, per, keys, law.conversation_cost,
-                                law.price)
-    return _long(keys, clock, "conversations", gross, state, scale)
+    rows, p = _dated(reductions, per)
+    group = _group_codes(reductions["group"])[rows]
+    kr = reductions["amount"].to_numpy(dtype=float)[rows] * law.price[p]
+    counter = reductions["support_weeks"].to_numpy(dtype=float)[rows]
+    key = keys.of(per.year_index[p], group, _municipality(reductions)[rows])
+    return _sum(keys, key, kr), _sum(keys, key, kr * state_share(counter, p, group, law))
 
 
-def sanction_admin_costs(sanctions: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
-                         keys: Keys, scale: float = 1.0) -> pd.DataFrame:
-    """Casework of *sanktioner* (HK6 service): processes x hours x hourly cost.
+# Activity kinds (sim.ledger.Ledger.activities) costed from counts, and their cost.
+CONVERSATION_KINDS = ("conversation_jobcentre",)  # a-kasse conversations: not municipal
+SANCTION_PREFIX = "sanction:"
+COMPLAINT_KIND = "complaint"
 
-    ``sanctions``: week, group; optional municipality.
+
+def activity_counts(activities: Mapping[tuple, float]) -> pd.DataFrame:
+    """The costed kinds of a ledger's ``activities`` Counter ((year, group, kind) -> n)
+    as rows ``year, group, kind, count`` (unweighted: the finance table weights)."""
+    rows = [(y, g, k, n) for (y, g, k), n in activities.items()
+            if k in CONVERSATION_KINDS or k == COMPLAINT_KIND or k.startswith(SANCTION_PREFIX)]
+    return pd.DataFrame(rows, columns=["year", "group", "kind", "count"])
+
+
+def _by_year(per: Periods, n_years: int, values: np.ndarray) -> np.ndarray:
+    """Time-weighted mean of per-period values (P, ...) over each calendar year."""
+    w = np.diff(per.bounds)
+    shape = (-1,) + (1,) * (values.ndim - 1)
+    out = np.zeros((n_years, *values.shape[1:]))
+    np.add.at(out, per.year_index, values * w.reshape(shape))
+    total = np.bincount(per.year_index, weights=w, minlength=n_years)
+    return out / np.where(total > 0, total, 1.0).reshape(shape)
+
+
+def count_sums(counts: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw, keys: Keys,
+               weeks: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Conversations and sanction casework (HK6 service, no refusion) from counts.
+
+    ``counts``: year, group, kind, count (see :func:`activity_counts`); optional
+    municipality. The unit cost of a year is its time-weighted mean over the year's
+    periods (hours x ``unit_cost.casework_hour`` x price index). Sanctions and
+    complaints are weighted by ``unit_cost.sanction_municipal`` (a-kasse decisions are
+    no municipal cost). Counts without a municipality are spread over municipalities in
+    proportion to the group's person-weeks (``weeks`` per key) when the table is by
+    municipality. Returns gross kr per key of ``conversations`` and ``sanction_admin``.
     """
-    gross, state = _event_costs(sanctions, per, keys, law.sanction_cost, law.price)
-    return _long(keys, clock, "sanction_admin", gross, state, scale)
+    n_y, n_g = len(clock.calendar_years), len(GROUPS)
+    out = {"conversations": np.zeros(keys.size), "sanction_admin": np.zeros(keys.size)}
+    if counts is None or not len(counts):
+        return out
+    year_pos = {y: i for i, y in enumerate(clock.calendar_years)}
+    yi = counts["year"].map(year_pos)
+    inside = yi.notna().to_numpy()
+    c = counts[inside]
+    yi = yi[inside].to_numpy(dtype=np.int64)
+    group = _group_codes(c["group"])
+    kind = c["kind"].astype(str)
+    conv = _by_year(per, n_y, law.conversation_cost * law.price)
+    sanc = _by_year(per, n_y, (law.sanction_cost * law.price)[:, None] * law.casework_weight)
+    compl = _by_year(per, n_y, (law.complaint_cost * law.price)[:, None] * law.casework_weight)
+    n = c["count"].to_numpy(dtype=float)
+    is_conv = kind.isin(CONVERSATION_KINDS).to_numpy()
+    is_sanc = kind.str.startswith(SANCTION_PREFIX).to_numpy()
+    is_compl = (kind == COMPLAINT_KIND).to_numpy()
+    kr = {"conversations": np.where(is_conv, n * conv[yi], 0.0),
+          "sanction_admin": np.where(is_sanc, n * sanc[yi, group], 0.0)
+          + np.where(is_compl, n * compl[yi, group], 0.0)}
+    spread = keys.by_municipality and "municipality" not in c
+    for item, values in kr.items():
+        if spread:
+            per_group = np.bincount(yi * n_g + group, weights=values, minlength=n_y * n_g)
+            w = (weeks if weeks is not None else np.zeros(keys.size)).reshape(
+                n_y * n_g, keys.n_municipalities)
+            total = w.sum(axis=1, keepdims=True)
+            share = np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0)
+            share[total[:, 0] <= 0, 0] = 1.0  # no person-weeks: municipality 0
+            out[item] = (per_group[:, None] * share).ravel()
+        else:
+            out[item] = _sum(keys, keys.of(yi, group, _municipality(c)), values)
+    return out
+
+
+def _with_counter(records: pd.DataFrame, segments: pd.DataFrame, on: str, by: list[str]
+                  ) -> pd.DataFrame:
+    """Records with the municipality and weeks-on-support counter (at ``on``) of the
+    citizen's segment that holds them: the last segment (matching ``by``) starting at or
+    before ``on``; counter = support_weeks + weeks since the segment began."""
+    seg = segments[[*by, "start", "support_weeks", "municipality"]].rename(
+        columns={"start": "seg_start"})
+    merged = pd.merge_asof(records.sort_values(on, kind="stable"),
+                           seg.sort_values("seg_start", kind="stable"),
+                           left_on=on, right_on="seg_start", by=by, direction="backward")
+    merged["support_weeks"] = (merged["support_weeks"] + (merged[on] - merged["seg_start"])
+                               ).fillna(0.0)
+    merged["municipality"] = merged["municipality"].fillna(0).astype(np.int64)
+    return merged
 
 
 def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[str]
@@ -441,18 +575,19 @@ def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[
     starting with ``loentilskud`` go to the second frame.
     """
     off = offers.assign(kind=np.asarray(kinds, dtype=object)[offers["type"].to_numpy()])
-    seg = segments[["citizen", "start", "end", "support_weeks", "municipality"]].rename(
-        columns={"start": "seg_start", "end": "seg_end"})
-    merged = pd.merge_asof(off.sort_values("start"), seg.sort_values("seg_start"),
-                           left_on="start", right_on="seg_start", by="citizen",
-                           direction="backward")
-    merged["support_weeks"] = merged["support_weeks"] + (merged["start"] - merged["seg_start"])
-    merged["municipality"] = merged["municipality"].fillna(0).astype(np.int64)
-    merged["support_weeks"] = merged["support_weeks"].fillna(0.0)
+    merged = _with_counter(off, segments, "start", ["citizen"])
     cols = ["kind", "group", "start", "end", "support_weeks", "municipality"]
-    wage = merged["kind"].str.startswith("loentilskud")
+    wage = merged["kind"].str.startswith("loentilskud").to_numpy(dtype=bool)
     return merged.loc[~wage, cols].reset_index(drop=True), merged.loc[wage, cols].reset_index(
         drop=True)
+
+
+def reduction_records(reductions: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """The ledger's benefit reductions (citizen, week, group, kind, amount) with the
+    municipality and the counter of the citizen's segment in that group at that week."""
+    merged = _with_counter(reductions, segments, "week", ["citizen", "group"])
+    return merged[["week", "group", "kind", "amount", "support_weeks", "municipality"]
+                  ].reset_index(drop=True)
 
 
 # -- the finance table ------------------------------------------------------------------
@@ -460,34 +595,49 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
                   scale: float = 1.0, *, offers: pd.DataFrame | None = None,
                   loentilskud: pd.DataFrame | None = None,
                   conversations: pd.DataFrame | None = None,
-                  sanctions: pd.DataFrame | None = None, by_municipality: bool = False,
-                  complete: bool = True) -> pd.DataFrame:
+                  sanctions: pd.DataFrame | None = None,
+                  complaints: pd.DataFrame | None = None,
+                  counts: pd.DataFrame | None = None,
+                  reductions: pd.DataFrame | None = None,
+                  by_municipality: bool = False, complete: bool = True) -> pd.DataFrame:
     """Tidy money table ``year, group[, municipality_id], item, payer, mio_kr``.
 
-    Amounts are weighted by 1 / ``scale``. ``complete`` keeps every year x group (x
-    item) row, zeros included, so replications stack; otherwise all-zero items go.
+    Records are optional: ``offers`` and ``loentilskud`` (:func:`offer_records`),
+    ``reductions`` (:func:`reduction_records`, subtracted from ``benefit``), one-by-one
+    ``conversations``, ``sanctions`` and ``complaints`` (week, group) and/or ``counts``
+    of them (:func:`activity_counts`). Amounts are weighted by 1 / ``scale``.
+    ``complete`` keeps every year x group x item row, zeros included, so replications
+    stack; otherwise all-zero items go.
     """
     per = periods(clock, params)
     law = period_law(params, per)
     keys = _keys(clock, by_municipality, segments, offers, loentilskud, conversations,
-                 sanctions)
-    seg_law = law
-    if conversations is not None:
-        # Conversations are costed one by one: take their share out of operations.
-        seg_law = dataclasses.replace(
-            law, jobcentre=law.jobcentre * (1.0 - law.conversation_share)[:, None])
-    sums = benefit_sums(segments, clock, per, seg_law, keys)
-    frames = [_long(keys, clock, "benefit", sums["gross"], sums["state"], scale),
-              _long(keys, clock, "jobcentre_other", sums["jobcentre"], np.zeros(keys.size),
-                    scale)]
+                 sanctions, complaints, reductions,
+                 counts if counts is not None and "municipality" in counts else None)
+    zero = np.zeros(keys.size)
+    sums = benefit_sums(segments, clock, per, law, keys)
+    money: dict[str, Sums] = {item: (zero, zero) for item in ITEMS}
+    benefit = (sums["gross"], sums["state"])
+    if reductions is not None and len(reductions):
+        red = reduction_sums(reductions, per, law, keys)
+        benefit = (benefit[0] - red[0], benefit[1] - red[1])
+    money["benefit"] = benefit
+    money["jobcentre_other"] = (sums["jobcentre"], zero)
     if offers is not None and len(offers):
-        frames.append(activation_costs(offers, clock, per, law, keys, scale))
+        money["activation"] = activation_sums(offers, per, law, keys)
     if loentilskud is not None and len(loentilskud):
-        frames.append(loentilskud_costs(loentilskud, clock, per, law, keys, scale))
+        money["loentilskud"] = loentilskud_sums(loentilskud, per, law, keys)
+    counted = count_sums(counts, clock, per, law, keys, sums["weeks"])
+    conv, admin = counted["conversations"], counted["sanction_admin"]
     if conversations is not None and len(conversations):
-        frames.append(conversation_costs(conversations, clock, per, law, keys, scale))
-    if sanctions is not None and len(sanctions):
-        frames.append(sanction_admin_costs(sanctions, clock, per, law, keys, scale))
+        conv = conv + _event_sums(conversations, per, keys, law.conversation_cost, law.price)
+    for records, unit in ((sanctions, law.sanction_cost), (complaints, law.complaint_cost)):
+        if records is not None and len(records):
+            admin = admin + _event_sums(records, per, keys, unit, law.price, law.casework_weight)
+    money["conversations"] = (conv, zero)
+    money["sanction_admin"] = (admin, zero)
+    frames = [_long(keys, clock, item, gross, state, scale)
+              for item, (gross, state) in money.items()]
     return _tidy(frames, complete and not by_municipality)
 
 
@@ -581,7 +731,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
     The counter follows the citizen across spells and restarts at 0 when the gap
     since the last spell is at least ``reset_weeks`` (refusion.counter_reset_weeks).
     """
-    seg, offers, lt, conv, sanc = [], [], [], [], []
+    seg, offers, lt, conv, sanc, compl = [], [], [], [], [], []
     counter, last_end = float(support_weeks), None
     for i, spell in enumerate(sorted(spells, key=lambda s: _week(s["start"], start))):
         s = _week(spell["start"], start)
@@ -606,6 +756,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
                 offers.append((offer["kind"], group, os_, oe, m))
         conv += [(_week(w, start), group, m) for w in spell.get("conversations", ())]
         sanc += [(_week(w, start), group, m) for w in spell.get("sanctions", ())]
+        compl += [(_week(w, start), group, m) for w in spell.get("complaints", ())]
         counter += e - s
         last_end = e
     return {
@@ -617,6 +768,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
                                                  "support_weeks", "municipality"]),
         "conversations": pd.DataFrame(conv, columns=["week", "group", "municipality"]),
         "sanctions": pd.DataFrame(sanc, columns=["week", "group", "municipality"]),
+        "complaints": pd.DataFrame(compl, columns=["week", "group", "municipality"]),
     }
 
 
@@ -629,7 +781,8 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     ``start``) or ``weeks`` instead of ``end``; optional ``municipality``,
     ``granted_before_2014_07`` (fleksjob/førtidspension: fixed shares instead of the
     staircase), ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*``
-    are the wage subsidy), ``conversations`` and ``sanctions`` (dates or weeks).
+    are the wage subsidy), ``conversations`` (jobcentre conversations), ``sanctions``
+    and ``complaints`` (dates or weeks).
     ``support_weeks`` is the counter before the first spell. ``start`` defaults to
     1 January of the first spell's year; time before it is not costed. Returns the
     finance table (mio. kr; x 1e6 for kr) without all-zero rows.
@@ -650,6 +803,6 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     clock = Clock(start, max(1, last_date.year - start.year + 1))
     return finance_table(rec["segments"], params, clock, 1.0,
                          offers=rec["offers"], loentilskud=rec["loentilskud"],
-                         conversations=rec["conversations"] if len(rec["conversations"])
-                         else None, sanctions=rec["sanctions"],
+                         conversations=rec["conversations"], sanctions=rec["sanctions"],
+                         complaints=rec["complaints"],
                          by_municipality=by_municipality, complete=False)

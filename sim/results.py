@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import WEEKS_PER_YEAR, Clock
-from sim.finance import finance_table
+from sim.finance import (
+    activity_counts,
+    finance_table,
+    fulltime,
+    offer_records,
+    reduction_records,
+    unit_costs,
+)
 from sim.groups import GROUPS
 from sim.ledger import Ledger
 from sim.parameters import ParameterTree
@@ -106,9 +113,30 @@ def events(ledger: Ledger) -> pd.DataFrame:
     return df.sort_values(["citizen", "week"], kind="stable", ignore_index=True)
 
 
-def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree) -> pd.DataFrame:
-    """Money by year, group, item and payer in mio. kr (see sim/finance.py)."""
-    return finance_table(ledger.segments(), params, clock, scale)
+def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
+            by_municipality: bool = False) -> pd.DataFrame:
+    """Money by year, group, item and payer in mio. kr (see sim/finance.py).
+
+    Benefits from the segments less the sanctions' reductions; activation and
+    løntilskud from the offers; conversations (jobcentre only), sanction processes and
+    complaints from the activity counts.
+    """
+    seg = ledger.segments()
+    offers, wage = offer_records(ledger.offers(), seg, OFFER_TYPES)
+    return finance_table(seg, params, clock, scale, offers=offers, loentilskud=wage,
+                         counts=activity_counts(ledger.activities),
+                         reductions=reduction_records(ledger.reductions(), seg),
+                         by_municipality=by_municipality)
+
+
+def unit_cost_tables(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
+                     by_municipality: bool = False, money: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """*Enhedspris* (gross kr per full-time person) and average refusion by year, group
+    (and municipality_id) and item, with ``total`` over items (sim.finance.unit_costs)."""
+    if money is None:
+        money = finance(ledger, clock, scale, params, by_municipality)
+    return unit_costs(money, fulltime(ledger.segments(), clock, scale, by_municipality))
 
 
 def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
@@ -126,6 +154,14 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
         out["activity"] = activity(ledger, clock, scale)
     if "events" in outputs:
         out["events"] = events(ledger)
-    if "finance" in outputs and params is not None:
-        out["finance"] = finance(ledger, clock, scale, params)
+    if params is not None:
+        if "finance" in outputs or "unit_costs" in outputs:
+            money = finance(ledger, clock, scale, params)
+            if "finance" in outputs:
+                out["finance"] = money
+            if "unit_costs" in outputs:
+                out["unit_costs"] = unit_cost_tables(ledger, clock, scale, params, money=money)
+        if "unit_costs_municipality" in outputs:
+            out["unit_costs_municipality"] = unit_cost_tables(ledger, clock, scale, params,
+                                                              by_municipality=True)
     return out

@@ -3,8 +3,9 @@
 Expected values are worked out by hand from the law (rules.md (e) Finance) and the
 parameters: kontanthjælp 2,869 kr/week, dagpenge 3,192, ressourceforløbsydelse 3,099,
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
-[0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); jobcentre 18,500 kr per
-full-time person-year (finance.yaml).
+[0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
+12,300 kr per full-time person-year; a caseworker hour 500 kr, 1.5 hours per
+conversation, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 import sim
 from sim.clock import Clock
 from sim.finance import (
+    ITEMS,
     budget_categories,
     cost_path,
     finance_table,
@@ -29,7 +31,8 @@ from sim.scenario import base_parameters
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
-JOBCENTRE_WEEK = 18_500 / 52
+JOBCENTRE_FT = 12_300
+JOBCENTRE_WEEK = JOBCENTRE_FT / 52
 
 
 def kr(df: pd.DataFrame, item: str = "benefit", payer: str = "gross", **where) -> float:
@@ -48,7 +51,7 @@ def test_kontanthjaelp_60_weeks_from_a_zero_counter():
     assert kr(df, payer="state") == pytest.approx(61_396.6, abs=1e-6)
     # Municipality: 172,140 - 61,396.6 = 110,743.4.
     assert kr(df, payer="municipality") == pytest.approx(110_743.4, abs=1e-6)
-    # Jobcentre operations: 60 x 18,500 / 52 = 21,346.15 kr, all municipal, no refusion.
+    # Other jobcentre operations: 60 x 12,300 / 52 = 14,192.31 kr, municipal, no refusion.
     assert kr(df, "jobcentre_other") == pytest.approx(60 * JOBCENTRE_WEEK, abs=1e-6)
     assert kr(df, "jobcentre_other", "state") == 0.0
 
@@ -138,24 +141,35 @@ def test_offers_conversations_and_sanctions_hooks():
     spell = {"group": "dagpenge", "start": 0, "weeks": 30,
              "offers": [{"kind": "oevrig_vejledning", "start": 5, "weeks": 4},
                         {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
-             "conversations": [1, 2, 3], "sanctions": [4]}
+             "conversations": [1, 2, 3], "sanctions": [4], "complaints": [4]}
     df = cost_path([spell], start=JAN_2024)
-    # ØVO: 4 weeks x 143,390 / 52 = 11,030 kr, no refusion since 2019.
-    assert kr(df, "activation") == pytest.approx(11_030.0, abs=1e-6)
+    # ØVO: 4 weeks x 86,500 / 52 = 6,653.85 kr, no refusion since 2019.
+    assert kr(df, "activation") == pytest.approx(4 * 86_500 / 52, abs=1e-6)
     assert kr(df, "activation", "state") == 0.0
-    # Løntilskud net of dagpenge: 10 x (2,960 - 3,192) = -2,320; counter 10-20 -> 40 % state.
-    assert kr(df, "loentilskud") == pytest.approx(-2_320.0, abs=1e-6)
-    assert kr(df, "loentilskud", "state") == pytest.approx(-928.0, abs=1e-6)
-    # Conversations 3 x 750; the conversation share (31 %) leaves jobcentre_other.
+    # Løntilskud net of dagpenge: 10 x (2,370 - 3,192) = -8,220; counter 10-20 -> 40 % state.
+    assert kr(df, "loentilskud") == pytest.approx(-8_220.0, abs=1e-6)
+    assert kr(df, "loentilskud", "state") == pytest.approx(-3_288.0, abs=1e-6)
+    # Conversations 3 x 1.5 hours x 500 kr; other operations are costed per FT beside them.
     assert kr(df, "conversations") == pytest.approx(2_250.0, abs=1e-6)
-    assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_WEEK * 0.69, abs=1e-6)
-    # Sanction casework: 2.5 hours x 500 kr.
-    assert kr(df, "sanction_admin") == pytest.approx(1_250.0, abs=1e-6)
+    assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_WEEK, abs=1e-6)
+    # The a-kasse decides dagpenge sanctions: no municipal casework.
+    assert kr(df, "sanction_admin") == 0.0
+    kh = cost_path([{"group": KH, "start": 0, "weeks": 10, "sanctions": [2, 3],
+                     "complaints": [3]}], start=JAN_2024)
+    # 2 x 2.5 hours + 2.25 hours = 7.25 hours x 500 kr, no refusion.
+    assert kr(kh, "sanction_admin") == pytest.approx(3_625.0, abs=1e-6)
+    assert kr(kh, "sanction_admin", "state") == 0.0
+    # Ordinary education also draws on the education pools (11,500 kr/FT-yr), 80 % state.
+    edu = cost_path([{"group": KH, "start": 0, "weeks": 10,
+                      "offers": [{"kind": "ordinaer_uddannelse", "start": 0, "weeks": 4}]}],
+                    start=JAN_2024)
+    assert kr(edu, "activation") == pytest.approx(4 * (48_300 + 11_500) / 52, abs=1e-6)
+    assert kr(edu, "activation", "state") == pytest.approx(0.8 * 4 * 11_500 / 52, abs=1e-6)
     # Before 2019 activation had 50 % refusion.
     old = cost_path([{"group": KH, "start": 0, "weeks": 10,
                       "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                     start=dt.date(2018, 1, 1))
-    assert kr(old, "activation", "state") == pytest.approx(5_515.0, abs=1e-6)
+    assert kr(old, "activation", "state") == pytest.approx(0.5 * 4 * 86_500 / 52, abs=1e-6)
 
 
 def test_unknown_offer_kind_and_group_are_named():
@@ -214,7 +228,8 @@ def test_vectorised_split_matches_a_slow_reference():
 @pytest.fixture(scope="module")
 def run() -> sim.Results:
     return sim.run(dict(name="money", start="2024-01-01", years=2, scale=0.01, seed=11,
-                        replications=1, outputs=["stocks", "finance"]), workers=1)
+                        replications=1, outputs=["stocks", "finance", "unit_costs"]),
+                   workers=1)
 
 
 def test_finance_table_of_a_run(run):
@@ -222,8 +237,20 @@ def test_finance_table_of_a_run(run):
     assert list(f.columns) == ["scenario", "replication", "year", "group", "item", "payer",
                                "mio_kr"]
     assert set(f["payer"]) == {"gross", "state", "municipality"}
-    assert set(f["item"]) == {"benefit", "jobcentre_other"}
+    assert set(f["item"]) == set(ITEMS)
     assert set(f["group"]) == set(GROUPS) and set(f["year"]) == {2024, 2025}
+    uc = run.unit_costs
+    assert list(uc.columns) == ["scenario", "replication", "year", "group", "item",
+                                "fulltime_persons", "gross_kr_per_ft", "municipality_kr_per_ft",
+                                "average_refusion"]
+    assert set(uc["item"]) == {*ITEMS, "total"}
+    # The unit-cost table is the finance table per full-time person of the stocks table.
+    total = uc[uc["item"] == "total"].set_index(["year", "group"])
+    gross = f[f["payer"] == "gross"].groupby(["year", "group"])["mio_kr"].sum()
+    ft = run.stocks.set_index(["year", "group"])["fulltime_persons"]
+    np.testing.assert_allclose(total["fulltime_persons"], ft.loc[total.index], rtol=1e-9)
+    np.testing.assert_allclose(total["gross_kr_per_ft"], gross.loc[total.index] * 1e6
+                               / ft.loc[total.index], rtol=1e-9)
 
 
 def test_gross_is_state_plus_municipality_on_every_row(run):
@@ -243,9 +270,9 @@ def test_average_refusion_is_within_the_staircase(run):
     benefit = uc[(uc["item"] == "benefit") & (uc["fulltime_persons"] > 0)]
     assert len(benefit) > 0
     assert benefit["average_refusion"].between(0.20, 0.80).all()
-    # Jobcentre operations: 18,500 kr per full-time person of the target group, no refusion.
+    # Other operations: 12,300 kr per full-time person of the target group, no refusion.
     jc = uc[(uc["item"] == "jobcentre_other") & uc["group"].isin(["dagpenge", KH])]
-    np.testing.assert_allclose(jc["gross_kr_per_ft"], 18_500.0, rtol=1e-9)
+    np.testing.assert_allclose(jc["gross_kr_per_ft"], JOBCENTRE_FT, rtol=1e-9)
 
 
 def test_by_municipality_adds_up_to_the_national_table():
@@ -290,3 +317,120 @@ def test_ledger_offers_get_the_counter_of_their_segment():
         ["loentilskud_privat", 20.0, 4]]
     assert activation[["kind", "support_weeks", "municipality"]].values.tolist() == [
         ["virksomhedspraktik", 31.0, 9]]
+
+
+# -- a run's ledger: every item, sanction reductions, counts ------------------------------
+SCALE = 0.01
+
+
+@pytest.fixture(scope="module")
+def ledger_run():
+    from sim.model import Model
+
+    params = base_parameters()
+    clock = Clock(JAN_2024, 1)
+    base = float(params.at("cycle.base_rate", JAN_2024))
+    model = Model(params, clock, {y: base for y in clock.calendar_years}, 7, 0, SCALE,
+                  keep_spells=False)
+    return model.run(), clock, params
+
+
+def test_a_run_has_every_item_and_gross_is_state_plus_municipality(ledger_run):
+    from sim.results import finance
+
+    ledger, clock, params = ledger_run
+    df = finance(ledger, clock, SCALE, params)
+    assert set(df["item"]) == set(ITEMS) and set(df["group"]) == set(GROUPS)
+    totals = df[df["payer"] == "gross"].groupby("item")["mio_kr"].sum()
+    assert (totals.drop("loentilskud") > 0).all()  # løntilskud is net and may be negative
+    wide = df.pivot_table(index=["year", "group", "item"], columns="payer", values="mio_kr")
+    np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
+                               rtol=1e-12, atol=1e-9)
+
+
+def _staircase_share(counter: float) -> float:
+    for upper, share in ((4, 0.8), (26, 0.4), (52, 0.3)):
+        if counter < upper:
+            return share
+    return 0.2
+
+
+def test_sanction_reductions_lower_the_benefit_by_their_sum(ledger_run):
+    from sim.finance import activity_counts, offer_records
+    from sim.process import OFFER_TYPES
+    from sim.results import finance
+
+    ledger, clock, params = ledger_run
+    red = ledger.reductions()
+    assert len(red) > 20 and (red["amount"] > 0).all()
+    seg = ledger.segments()
+    offers, wage = offer_records(ledger.offers(), seg, OFFER_TYPES)
+    without = finance_table(seg, params, clock, SCALE, offers=offers, loentilskud=wage,
+                            counts=activity_counts(ledger.activities))
+    with_red = finance(ledger, clock, SCALE, params)
+    for payer in ("gross", "state"):
+        lost = (kr(without, payer=payer) - kr(with_red, payer=payer)) * SCALE
+        if payer == "gross":
+            # Exactly the sum of the withheld amounts (price index 1), group by group.
+            assert lost == pytest.approx(red["amount"].sum(), rel=1e-9)
+            for g, amount in red.groupby("group")["amount"].sum().items():
+                drop = kr(without, group=GROUPS[g]) - kr(with_red, group=GROUPS[g])
+                assert drop * SCALE == pytest.approx(amount, rel=1e-9)
+        else:
+            # The state's part: its staircase share at the counter of the reduction's week
+            # (no sanctions in fleksjob or førtidspension), found by a slow lookup.
+            ref = 0.0
+            for cid, week, g, amount in red[["citizen", "week", "group", "amount"]].itertuples(
+                    index=False):
+                rows = seg[(seg["citizen"] == cid) & (seg["group"] == g)
+                           & (seg["start"] <= week) & (seg["end"] >= week)]
+                row = rows.iloc[-1]
+                ref += amount * _staircase_share(row["support_weeks"] + week - row["start"])
+            assert lost == pytest.approx(ref, rel=1e-9)
+    # The other items do not move.
+    for item in ITEMS[1:]:
+        assert kr(with_red, item) == pytest.approx(kr(without, item), rel=1e-12)
+
+
+def test_conversations_and_sanction_casework_are_costed_from_the_counts(ledger_run):
+    from sim.results import finance
+
+    ledger, clock, params = ledger_run
+    df = finance(ledger, clock, SCALE, params)
+    n = {}
+    for (_year, group, kind), count in ledger.activities.items():
+        key = "sanction" if kind.startswith("sanction:") else kind
+        n[(group, key)] = n.get((group, key), 0) + count
+    # Jobcentre conversations only: 1.5 hours x 500 kr; a-kasse conversations cost nothing.
+    jobcentre = sum(v for (_g, k), v in n.items() if k == "conversation_jobcentre")
+    assert sum(v for (_g, k), v in n.items() if k == "conversation_akasse") > 0
+    assert kr(df, "conversations") * SCALE == pytest.approx(jobcentre * 750.0, rel=1e-9)
+    # Sanction processes 2.5 h, complaints 2.25 h, except dagpenge (the a-kasse decides).
+    hours = sum(v * (2.5 if k == "sanction" else 2.25) for (g, k), v in n.items()
+                if k in ("sanction", "complaint") and g != "dagpenge")
+    assert hours > 0
+    assert kr(df, "sanction_admin") * SCALE == pytest.approx(hours * 500.0, rel=1e-9)
+    assert kr(df, "sanction_admin", group="dagpenge") == 0.0
+    assert kr(df, "conversations", "state") == kr(df, "sanction_admin", "state") == 0.0
+
+
+def test_unit_costs_by_municipality_add_up_to_the_national_table(ledger_run):
+    from sim.results import unit_cost_tables
+
+    ledger, clock, params = ledger_run
+    national = unit_cost_tables(ledger, clock, SCALE, params)
+    local = unit_cost_tables(ledger, clock, SCALE, params, by_municipality=True)
+    assert local["municipality_id"].nunique() > 50
+    for table in (national, local):
+        table["gross_mio"] = (table["gross_kr_per_ft"].fillna(0.0)
+                              * table["fulltime_persons"].fillna(0.0) / 1e6)
+    keys = ["year", "group", "item"]
+    # All-zero rows of a municipality are left out, so full-time persons add up on ``total``.
+    summed = local.groupby(keys)["gross_mio"].sum()
+    np.testing.assert_allclose(summed, national.set_index(keys)["gross_mio"].loc[summed.index],
+                               rtol=1e-9, atol=1e-6)
+    ft = local[local["item"] == "total"].groupby(["year", "group"])["fulltime_persons"].sum()
+    ref = national[national["item"] == "total"].set_index(["year", "group"])["fulltime_persons"]
+    np.testing.assert_allclose(ft, ref.loc[ft.index], rtol=1e-9)
+    total = national[national["item"] == "total"]
+    assert (total.loc[total["fulltime_persons"] > 0, "gross_kr_per_ft"] > 0).all()
