@@ -21,6 +21,7 @@ from sim.runner import run_all
 from sim.scenario import prepare
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
+               "budget",
                "unit_costs", "unit_costs_municipality"]
 
 

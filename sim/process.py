@@ -299,9 +299,15 @@ class Casework:
             threat_start = self.rp_due - self.rules.threat_weeks
             if self.rules.threat[self.g] != 1.0 and now < threat_start < t:
                 t = threat_start
-        for x in (self.post_until, self.sanction_until, self.phase_at):
-            if now < x < t:
-                t = x
+        x = self.post_until
+        if now < x < t:
+            t = x
+        x = self.sanction_until
+        if now < x < t:
+            t = x
+        x = self.phase_at
+        if now < x < t:
+            t = x
         return t
 
     def multiplier(self, now: float) -> float:

@@ -17,6 +17,7 @@ from sim.finance import (
     offer_records,
     reduction_records,
     unit_costs,
+    with_budget,
 )
 from sim.groups import GROUPS
 from sim.ledger import Ledger
@@ -113,6 +114,14 @@ def events(ledger: Ledger) -> pd.DataFrame:
     return df.sort_values(["citizen", "week"], kind="stable", ignore_index=True)
 
 
+def budget(money: pd.DataFrame, params: ParameterTree) -> pd.DataFrame:
+    """Money by budget account (HK5/HK6) and category (budget-guaranteed transfer, other
+    transfer, service), so reforms that move items between them show."""
+    tagged = with_budget(money, params)
+    out = tagged.groupby(["year", "account", "category", "payer"], as_index=False)["mio_kr"].sum()
+    return out.sort_values(["year", "account", "category", "payer"], ignore_index=True)
+
+
 def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
             by_municipality: bool = False) -> pd.DataFrame:
     """Money by year, group, item and payer in mio. kr (see sim/finance.py).
@@ -159,6 +168,7 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
             money = finance(ledger, clock, scale, params)
             if "finance" in outputs:
                 out["finance"] = money
+                out["budget"] = budget(money, params)
             if "unit_costs" in outputs:
                 out["unit_costs"] = unit_cost_tables(ledger, clock, scale, params, money=money)
         if "unit_costs_municipality" in outputs:

@@ -434,3 +434,16 @@ def test_unit_costs_by_municipality_add_up_to_the_national_table(ledger_run):
     np.testing.assert_allclose(ft, ref.loc[ft.index], rtol=1e-9)
     total = national[national["item"] == "total"]
     assert (total.loc[total["fulltime_persons"] > 0, "gross_kr_per_ft"] > 0).all()
+
+
+def test_budget_table_regroups_the_finance_table_by_account_and_category():
+    import sim as simpkg
+
+    r = simpkg.run(dict(name="b", start="2024-01-01", years=1, scale=0.005, seed=2,
+                        replications=1, outputs=["finance"]), workers=1)
+    money = r.finance.groupby("payer")["mio_kr"].sum()
+    budget = r.budget.groupby("payer")["mio_kr"].sum()
+    assert budget.to_dict() == pytest.approx(money.to_dict())
+    service = r.budget[(r.budget["category"] == "service") & (r.budget["payer"] == "state")]
+    assert service["mio_kr"].sum() == 0.0  # HK6 service has no refusion
+    assert set(r.budget["account"]) == {"HK5", "HK6"}
