@@ -16,7 +16,7 @@ from collections.abc import Generator
 from sim.groups import ADULT_COUNTERPART, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.hazards import cumulative, time_to_budget
 from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
-from sim.process import Casework
+from sim.process import casework_for
 from sim.random import purpose_code
 
 P_BUDGET = purpose_code("budget")
@@ -81,8 +81,8 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
             used = 0.0
             rehab_at = INF
             outcome = None
-            casework = c.casework = Casework(model, c, g, entry, now, n, regime,
-                                             new_spell=not from_stock and now == c.spell_start)
+            casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
+                                                 not from_stock and now == c.spell_start)
             # Cached until they change: the regime, the business-cycle multiplier and
             # the stay's next rule event (pension, age limit, time limit).
             regime_end = -INF

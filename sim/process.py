@@ -373,15 +373,18 @@ class Casework:
                 "conversation_jobcentre"
             t = min(t, model.env.now)  # never record ahead of the clock (rounding)
             ledger.activity(t, group, holder)
-            ledger.event(c.id, t, group, "conversation", holder[13:])
+            if ledger.keep_events:
+                ledger.event(c.id, t, group, "conversation", holder[13:])
             if self.k == self.conv_k:
                 ledger.activity(t, group, "no_show")
-                ledger.event(c.id, t, group, "no_show", "conversation")
+                if ledger.keep_events:
+                    ledger.event(c.id, t, group, "no_show", "conversation")
                 self._sanction(model, c, t, regime, self.rules.kind[g])
             elif no_shows and no_shows[0] == self.k:
                 no_shows.pop(0)
                 ledger.activity(t, group, "no_show")
-                ledger.event(c.id, t, group, "no_show", "conversation")
+                if ledger.keep_events:
+                    ledger.event(c.id, t, group, "no_show", "conversation")
             self.k += 1
             t = self.entry + conversation_week(sched, self.k)
         if self.conv_at <= until and inclusive:
@@ -394,7 +397,8 @@ class Casework:
         if mandatory and rules.exemption_share > 0 and \
                 draws.uniform(P_EXEMPTION, key) < rules.exemption_share:
             ledger.activity(now, group, "exemption")
-            ledger.event(c.id, now, group, "exemption", "")
+            if ledger.keep_events:
+                ledger.event(c.id, now, group, "exemption", "")
             self.rp_due = now + rules.exemption_weeks
             self.k_offer += 1
             return
@@ -408,10 +412,12 @@ class Casework:
         self.vol_at = INF
         name = OFFER_TYPES[kind]
         ledger.activity(now, group, "offer_start:" + name)
-        ledger.event(c.id, now, group, "offer_start", name)
+        if ledger.keep_events:
+            ledger.event(c.id, now, group, "offer_start", name)
         if rules.no_show[g] > 0 and draws.uniform(P_OFFER_NOSHOW, key) < rules.no_show[g]:
             ledger.activity(now, group, "no_show")
-            ledger.event(c.id, now, group, "no_show", "offer")
+            if ledger.keep_events:
+                ledger.event(c.id, now, group, "no_show", "offer")
             if draws.uniform(P_DECIDE, key + 512) < rules.decide[g]:
                 sanction = "nedsaettelse" if rules.kind[g] == "daily" else rules.kind[g]
                 self._sanction(model, c, now, regime, sanction)
@@ -443,7 +449,8 @@ class Casework:
         rules, g = self.rules, self.g
         kind = self.offer
         model.ledger.offer(c.id, g, kind, self.offer_start, now)
-        model.ledger.event(c.id, now, GROUPS[g], "offer_end", OFFER_TYPES[kind])
+        if model.ledger.keep_events:
+            model.ledger.event(c.id, now, GROUPS[g], "offer_end", OFFER_TYPES[kind])
         self.offer = -1
         self.offer_start = self.offer_end = INF
         if rules.post[kind] != 1.0:
@@ -477,7 +484,8 @@ class Casework:
             amount = rules.karantaene_weeks * weekly
         ledger, group = model.ledger, GROUPS[g]
         ledger.activity(now, group, "sanction:" + kind)
-        ledger.event(c.id, now, group, "sanction", kind)
+        if ledger.keep_events:
+            ledger.event(c.id, now, group, "sanction", kind)
         ledger.reduction(c.id, now, g, kind, amount)
         ledger.sanctioned(now, g, c.id, kind)
         if c.draws.uniform(P_COMPLAINT, key) < rules.complaint_share:
@@ -486,3 +494,39 @@ class Casework:
             c.last_sanction = now
             if rules.sanction_mult[g] != 1.0:
                 self.sanction_until = now + rules.sanction_weeks
+
+
+class NoCasework:
+    """The casework of groups outside the employment effort (fleksjob, førtidspension):
+    no conversations, offers or sanctions. One shared instance saves memory."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self) -> None:
+        self.rules = None
+
+    def multiplier(self, now: float) -> float:
+        return 1.0
+
+    def next_event(self, now: float) -> float:
+        return INF
+
+    def advance(self, model, c, now: float, regime) -> None:
+        return None
+
+    def close(self, model, c, now: float, regime) -> None:
+        return None
+
+
+NO_CASEWORK = NoCasework()
+
+
+def casework_for(model, c, g: int, entry: float, now: float, n: int, regime,
+                 new_spell: bool) -> Casework | NoCasework:
+    """The process state of a stay, or the shared empty one where the group has none."""
+    rules = regime.process
+    if rules.schedule[g] is None and rules.mix[g] is None and rules.rp_first[g] == INF \
+            and g != G_DP:
+        return NO_CASEWORK
+    return Casework(model, c, g, entry, now, n, regime, new_spell)
+

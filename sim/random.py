@@ -51,7 +51,10 @@ class Draws:
         return (((x ^ (x >> 31)) >> 11) + 0.5) * _INV_2_53
 
     def exponential(self, purpose: int, n: int = 0) -> float:
-        return -math.log(self.uniform(purpose, n))
+        x = ((self.key ^ ((purpose + n * _GOLDEN) & _MASK)) + _GOLDEN) & _MASK
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+        return -math.log((((x ^ (x >> 31)) >> 11) + 0.5) * _INV_2_53)
 
 
 def generator(seed: int, replication: int, purpose: str) -> np.random.Generator:
