@@ -62,10 +62,7 @@ def _policies(args: argparse.Namespace) -> int:
     if not changes:
         print("changes nothing")
     for c in changes:
-        head, inner = params.resolve(c.path)
-        old = params.leaves[head].at(c.start)
-        for key in inner:
-            old = old[key]
+        old = params.value(c.path, c.start)
         print(f"  {c.path}: {old!r} -> {c.value!r} from {c.start}  [{c.source}]")
     return 0
 

@@ -12,7 +12,6 @@ import numpy as np
 
 DAYS_PER_WEEK = 7.0
 WEEKS_PER_YEAR = 52.0  # full-time persons = person-weeks / 52
-WEEKS_PER_MONTH = 52.0 / 12.0
 
 
 class Clock:
@@ -38,18 +37,10 @@ class Clock:
     def week_of(self, date: dt.date) -> float:
         return (date - self.start).days / DAYS_PER_WEEK
 
-    def date_of(self, week: float) -> dt.date:
-        return self.start + dt.timedelta(days=int(week * DAYS_PER_WEEK))
-
     def year_of(self, week: float) -> int:
         """Calendar year containing simulated ``week``."""
         i = bisect_right(self._starts, week) - 1
         return self.calendar_years[min(max(i, 0), len(self.calendar_years) - 1)]
-
-    def next_year_start(self, week: float) -> float:
-        """First week of the calendar year after the one containing ``week`` (or the horizon)."""
-        i = int(np.searchsorted(self.year_starts, week, side="right"))
-        return float(self.year_starts[min(i, len(self.year_starts) - 1)])
 
     def split_by_year(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Weeks of each interval [start, end) falling in each calendar year.

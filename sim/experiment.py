@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -17,8 +17,9 @@ from pydantic.fields import FieldInfo
 
 from sim.errors import MISSING, InputError
 
-OUTPUTS = ("stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
-           "unit_costs", "unit_costs_municipality")
+OutputName = Literal["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
+                     "unit_costs", "unit_costs_municipality"]
+OUTPUTS = get_args(OutputName)
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 
@@ -79,8 +80,7 @@ class Experiment(BaseModel):
     scenarios: dict[ScenarioName, Scenario] = Field(
         default_factory=lambda: {"baseline": Scenario()}, min_length=1,
         description="Scenarios by name; the first is the baseline")
-    outputs: list[Literal["stocks", "flows", "headcounts", "spells", "activity", "events",
-                          "finance", "unit_costs", "unit_costs_municipality"]] = Field(
+    outputs: list[OutputName] = Field(
         default_factory=lambda: ["stocks", "flows", "headcounts", "activity"],
         description="Tables to write")
 

@@ -49,6 +49,3 @@ ADULT_COUNTERPART = {
     "uddannelseshjaelp_aktivitetsparat": "kontanthjaelp_aktivitetsparat",
 }
 YOUTH_GROUPS = tuple(ADULT_COUNTERPART)
-
-# Groups that count as public support for the weeks-on-support counter (refusion).
-ON_SUPPORT = frozenset(GROUPS)

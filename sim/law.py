@@ -16,6 +16,7 @@ from sim.clock import Clock
 from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.parameters import ParameterTree
 from sim.process import ProcessRules, compile_process
+from sim.random import cumulative_shares
 
 CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
 
@@ -53,15 +54,11 @@ def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[f
     for name in names:
         if name not in allowed:
             raise ValueError(f"{where}: unknown destination {name!r}")
-    total = sum(shares.values())
-    if total <= 0 or any(v < 0 for v in shares.values()):
+    values = [shares[name] for name in names]
+    if sum(values) <= 0 or any(v < 0 for v in values):
         raise ValueError(f"{where}: shares must be non-negative with a positive sum")
-    acc, cum = 0.0, []
-    for name in names:
-        acc += shares[name] / total
-        cum.append(acc)
-    cum[-1] = 1.0
-    return names, tuple(cum)
+    return names, cumulative_shares(values)
+
 
 
 def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
@@ -122,7 +119,6 @@ class Law:
         # Years at whose start a group's exit multiplier changes (cyclical wake-ups).
         self._year_starts = [float(w) for w in clock.year_starts[:-1]]
         self._exit_rows = [list(map(float, row)) for row in self.exit_mult]
-        self._inflow_rows = [list(map(float, row)) for row in self.inflow_mult]
         self.cycle_changes = [
             [clock.year_starts[yi] for yi in range(1, n_years)
              if self.exit_mult[gi, yi] != self.exit_mult[gi, yi - 1]]
@@ -136,10 +132,6 @@ class Law:
     def regime_at(self, week: float) -> Regime:
         return self.regimes[max(bisect_right(self.starts, week) - 1, 0)]
 
-    def next_regime_start(self, week: float) -> float:
-        i = max(bisect_right(self.starts, week), 1)
-        return self.starts[i] if i < len(self.starts) else float("inf")
-
     def next_cycle_change(self, group: int, week: float) -> float:
         for w in self.cycle_changes[group]:
             if w > week:
@@ -148,9 +140,6 @@ class Law:
 
     def exit_multiplier(self, group: int, week: float) -> float:
         return self._exit_rows[group][self._year_index(week)]
-
-    def inflow_multiplier(self, group: int, week: float) -> float:
-        return self._inflow_rows[group][self._year_index(week)]
 
     def _year_index(self, week: float) -> int:
         return max(bisect_right(self._year_starts, week) - 1, 0)

@@ -8,7 +8,6 @@ Python arrays, turned into numpy/pandas only when the run ends.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections import Counter
 
 import numpy as np
@@ -20,10 +19,7 @@ from sim.groups import GROUPS
 
 class Ledger:
     def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
-        self.clock = clock
-        self._starts = [float(w) for w in clock.year_starts[:-1]]
-        self._years = list(clock.calendar_years)
-        self._last = len(self._years) - 1
+        self.year_of = clock.year_of
         self.seg_citizen = array("q")
         self.seg_group = array("b")
         self.seg_start = array("d")
@@ -61,14 +57,10 @@ class Ledger:
             self.seg_support_weeks.append(support_weeks)
             self.seg_municipality.append(municipality)
 
-    def _year(self, week: float) -> int:
-        i = bisect_right(self._starts, week) - 1
-        return self._years[i if i < self._last else self._last]
-
     def flow(self, week: float, group: str, kind: str, destination: str) -> None:
         """Count a flow; flows during the warm-up (week < 0) are not reported."""
         if week >= 0.0:
-            self.flows[(self._year(week), group, kind, destination)] += 1
+            self.flows[(self.year_of(week), group, kind, destination)] += 1
 
     def spell(self, citizen: int, start: float, end: float | None, first: int, last: int,
               destination: str) -> None:
@@ -77,7 +69,7 @@ class Ledger:
 
     def activity(self, week: float, group: str, kind: str) -> None:
         if week >= 0.0:
-            self.activities[(self._year(week), group, kind)] += 1
+            self.activities[(self.year_of(week), group, kind)] += 1
 
     def event(self, citizen: int, week: float, group: str, kind: str, detail: str) -> None:
         if self.keep_events and week >= 0.0:
@@ -102,7 +94,7 @@ class Ledger:
 
     def sanctioned(self, week: float, group: int, citizen: int, kind: str) -> None:
         if week >= 0.0:
-            self.sanctioned_persons.add((self._year(week), group, citizen,
+            self.sanctioned_persons.add((self.year_of(week), group, citizen,
                                          kind == "karantaene"))
 
     def offers(self) -> pd.DataFrame:

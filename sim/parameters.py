@@ -132,6 +132,16 @@ class ParameterTree:
     def at(self, path: str, date: dt.date) -> Any:
         return self.leaves[path].at(date)
 
+    def value(self, path: str, date: dt.date | None = None) -> Any:
+        """The value of a dotted path (a leaf or a key inside one) on ``date``; the first
+        value when ``date`` is None or precedes it. Raises KeyError for unknown paths."""
+        head, inner = self.resolve(path)
+        leaf = self.leaves[head]
+        value = ((leaf.entry_at(date) if date else None) or leaf.values[0]).value
+        for key in inner:
+            value = value[key]
+        return value
+
     def snapshot(self, date: dt.date) -> dict:
         """Nested plain dict of every parameter's value on ``date``."""
         out: dict = {}

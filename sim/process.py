@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from sim.groups import GROUP_INDEX, GROUPS
-from sim.random import purpose_code
+from sim.random import cumulative_shares, purpose_code
 
 INF = math.inf
 HALF_YEAR = 26.0
@@ -111,13 +111,7 @@ def compile_process(p: dict) -> ProcessRules:
         if not shares:
             mix.append(None)
             continue
-        total = sum(shares.values())
-        acc, cum = 0.0, []
-        for t in OFFER_TYPES:
-            acc += float(shares.get(t, 0.0)) / total
-            cum.append(acc)
-        cum[-1] = 1.0
-        mix.append(tuple(cum))
+        mix.append(cumulative_shares([float(shares.get(t, 0.0)) for t in OFFER_TYPES]))
     days = beh["sanction_days"]
     skaerpet = sanc["skaerpet"]
     return ProcessRules(

@@ -63,6 +63,17 @@ def generator(seed: int, replication: int, purpose: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(words)))
 
 
+def cumulative_shares(values: list[float]) -> tuple[float, ...]:
+    """Normalised cumulative shares, the last exactly 1, for drawing with one uniform."""
+    total = sum(values)
+    acc, cum = 0.0, []
+    for v in values:
+        acc += v / total
+        cum.append(acc)
+    cum[-1] = 1.0
+    return tuple(cum)
+
+
 def _mix_array(x: np.ndarray) -> np.ndarray:
     x = x + np.uint64(_GOLDEN)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)

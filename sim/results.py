@@ -24,8 +24,6 @@ from sim.ledger import Ledger
 from sim.parameters import ParameterTree
 from sim.process import OFFER_TYPES
 
-KEYS = ["scenario", "replication"]
-
 
 def stocks(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
     seg = ledger.segments()

@@ -83,14 +83,9 @@ def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
 def _apply(params: ParameterTree, source: str, field_name: str, path: str, value: Any,
            origin: str, start: dt.date | None, changes: list, by: str) -> None:
     try:
-        head, inner = params.resolve(path)
+        old = params.value(path, start)
     except KeyError as exc:
         raise InputError(source, field_name, path, exc.args[0]) from None
-    leaf = params.leaves[head]
-    entry = (leaf.entry_at(start) if start else None) or leaf.values[0]
-    old = entry.value
-    for key in inner:
-        old = old[key]
     try:
         params.set(path, value, origin, start)
     except TypeError as exc:
