@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from policies.registry import ParameterChange, Policy, get, register, registered
+from policies.registry import Member, ParameterChange, Policy, get, register, registered
 
 PARAMS_DIR = Path(__file__).parent / "params"
 
-__all__ = ["PARAMS_DIR", "ParameterChange", "Policy", "get", "register", "registered"]
+__all__ = ["PARAMS_DIR", "Member", "ParameterChange", "Policy", "get", "register", "registered"]

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,22 +25,49 @@ class NoOptions(BaseModel):
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """Set ``path`` to ``value`` from ``start`` on."""
+    """Set ``path`` to ``value`` from ``start`` on (None: the policy's effective date).
+
+    A change of a ``rules.<hook>`` path puts another registered rule in force
+    (rule replacement; see sim/rules.py)."""
 
     path: str
     value: Any
-    start: dt.date
-    source: str
+    start: dt.date | None = None
+    source: str = ""
+
+
+Scope = Literal["everyone", "new_spells"]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A policy inside a bundle, with the bundle's settings for it (None: its own)."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    scope: Scope | None = None
+    phase_in: dict[int, float] | None = None
+    effective: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Policy:
+    """A named policy: parameter changes (and rule replacements) with an effective date,
+    a scope — everyone, or only spells that start on or after the effective date — and
+    an optional phase-in: the share of the full change reached in each calendar year.
+
+    A *bundle* has ``members`` instead of changes: other policies applied in order.
+    """
+
     name: str
     description: str
     effective: dt.date
     source: str
     changes: Callable[[BaseModel], list[ParameterChange]] = field(default=lambda _opts: [])
     options: type[BaseModel] = NoOptions
+    scope: Scope = "everyone"
+    phase_in: dict[int, float] | None = None
+    members: tuple[Member, ...] = ()
 
 
 _REGISTRY: dict[str, Policy] = {}

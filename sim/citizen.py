@@ -18,6 +18,7 @@ from sim.hazards import cumulative, time_to_budget
 from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
 from sim.process import casework_for
 from sim.random import purpose_code
+from sim.rules import rule
 
 P_BUDGET = purpose_code("budget")
 P_TYPE = purpose_code("frailty_type")
@@ -54,12 +55,20 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
          ) -> Generator:
     """All spells of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed."""
     env = model.env
-    law = model.law
     ledger = model.ledger
     draws = c.draws
     while True:  # spells
         now = env.now
+        # The law of a spell is the one in force when it started: a policy for new
+        # spells only leaves spells begun before its effective date on the old law.
+        c.cohort = model.cohort_of(now - d0)
+        law = model.laws[c.cohort]
         regime = law.regime_at(now)
+        if not from_stock:
+            entered = regime.rules.visitation(c, g, now, regime, c.n)
+            if entered.__class__ is str:
+                return  # the law gives this citizen no benefit in any group
+            g = entered
         if now - c.last_exit >= model.reset_weeks:
             c.support_weeks = 0.0
         c.spell_start = now - d0
@@ -129,8 +138,7 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
                         budget = draws.exponential(P_BUDGET, n * 64 + k_budget)
                         used = 0.0
                     elif dest in GROUP_INDEX:
-                        target = age_adjusted(GROUP_INDEX[dest], c.age(now), regime.youth_max_age)
-                        outcome = (True, target)
+                        outcome = enter(c, g, GROUP_INDEX[dest], now, regime, n)
                     else:
                         outcome = (False, dest)
                 else:
@@ -150,7 +158,8 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
                         static_t, static_rule = stay_rule(c, g, entry, regime, extended)
             # The stay ends: close its casework and its segment.
             casework.close(model, c, now, regime)
-            ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality)
+            ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
+                           c.cohort)
             moved, target = outcome
             support_now = c.seg_support + (now - c.seg_start)
             if moved:
@@ -176,10 +185,10 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         yield env.timeout(gap)
         model.waiting[waiting] -= 1
         now = env.now
-        regime = law.regime_at(now)
+        regime = model.law.regime_at(now)
         if c.age(now) >= regime.pension_age:
             return
-        g = age_adjusted(back, c.age(now), regime.youth_max_age)
+        g = back
         d0, short, from_stock = 0.0, None, False
 
 
@@ -190,15 +199,18 @@ def _destination(regime, g: int, u: float) -> str:
 
 def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple[float, int]:
     """The next rule event of a stay that depends only on the law and the citizen:
-    the pension age, the uddannelseshjælp age limit and the group's time limit."""
+    the pension age, the uddannelseshjælp age limit and the group's time limit
+    (none once the time limit has been extended)."""
     best_t, best = c.birth_week + regime.pension_age * WEEKS_PER_CALENDAR_YEAR, PENSION
     if g in YOUTH:
         t = c.birth_week + regime.youth_max_age * WEEKS_PER_CALENDAR_YEAR
         if t < best_t:
             best_t, best = t, YOUTH_LIMIT
-    if g == G_DP:
+    if extended:
+        t = INF
+    elif g == G_DP:
         t = entry + regime.dp_max_weeks
-    elif g == G_SDP and not extended:
+    elif g == G_SDP:
         t = entry + regime.sdp_revurdering_week
     elif g == G_RF:
         t = entry + regime.rf_max_weeks
@@ -209,31 +221,80 @@ def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple
     return best_t, best
 
 
+def enter(c: Citizen, g: int, target: int, now: float, regime, n: int
+          ) -> tuple[bool, object] | None:
+    """The outcome of a move from ``g`` towards ``target`` after visitation: a move (a new
+    stay, also in the same group when the law says so), an exit (the law gives no
+    benefit), or None when visitation sends the citizen back to where they are (stay)."""
+    entered = regime.rules.visitation(c, target, now, regime, n)
+    if entered.__class__ is str:
+        return (False, entered)
+    if entered == g and target != g:
+        return None
+    return (True, entered)
+
+
 def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,
                rehab_at: float, n: int) -> tuple[tuple[bool, object] | None, bool, float]:
     """Apply a rule event; returns (outcome or None to go on, extended, rehab_at)."""
-    draws = c.draws
     if rule == PENSION:
         return (False, "pension"), extended, rehab_at
     if rule == YOUTH_LIMIT:
-        return (True, YOUTH[g]), extended, rehab_at
+        return enter(c, g, YOUTH[g], now, regime, n), extended, rehab_at
     if rule == REHAB_DECISION:
-        return (True, rehabilitation_route(c, now, regime, n)), extended, INF
+        return _towards(c, g, regime.rules.rehabilitation_route(c, now, regime, n), now,
+                        regime, n), extended, INF
     if rule == TIME_LIMIT:
-        if g == G_DP:
-            if draws.uniform(P_DP_EXHAUSTION, n) < regime.dp_to_kh_share:
-                return (True, G_KH_JP), extended, rehab_at
-            return (False, "self_support"), extended, rehab_at
-        if g == G_SDP:
-            if draws.uniform(P_SDP_EXTENSION, n) < regime.sdp_extension_share:
-                return None, True, rehab_at
-            target = age_adjusted(regime.sdp_next_group, c.age(now), regime.youth_max_age)
-            return (True, target), extended, rehab_at
-        if g == G_RF:
-            return (True, rehabilitation_route(c, now, regime, n)), extended, INF
+        decided = regime.rules.time_limit(c, g, now, regime, n)
+        if decided is None:
+            return None, True, rehab_at  # extended: the stay goes on without a limit
+        moved, target = decided
+        if not moved:
+            return (False, target), extended, rehab_at
+        outcome = _towards(c, g, target, now, regime, n)
+        return outcome, outcome is None or extended, INF if g == G_RF else rehab_at
     return None, extended, rehab_at  # regime or cycle change: only rates change
 
 
+def _towards(c: Citizen, g: int, target: int | str, now: float, regime, n: int
+             ) -> tuple[bool, object] | None:
+    if target.__class__ is str:
+        return (False, target)
+    return enter(c, g, target, now, regime, n)
+
+
+# -- the current law's rules at the hooks of sim/rules.py ---------------------------------
+@rule("time_limit", "current_law",
+      "Dagpenge exhaustion: jobparat kontanthjælp for those who qualify, else self-support; "
+      "sygedagpenge revurdering: extension or the next group; end of ressourceforløb: "
+      "the rehabiliteringsteam decides again",
+      "seed 004_282ac59a8741076f.txt, L475-L484; L1219-L1233; L501-L505")
+def time_limit_current_law(c: Citizen, g: int, now: float, regime, n: int
+                           ) -> tuple[bool, object] | None:
+    draws = c.draws
+    if g == G_DP:
+        if draws.uniform(P_DP_EXHAUSTION, n) < regime.dp_to_kh_share:
+            return (True, G_KH_JP)
+        return (False, "self_support")
+    if g == G_SDP:
+        if draws.uniform(P_SDP_EXTENSION, n) < regime.sdp_extension_share:
+            return None
+        return (True, regime.sdp_next_group)
+    return (True, regime.rules.rehabilitation_route(c, now, regime, n))
+
+
+@rule("visitation", "current_law",
+      "The group the flow points to, with uddannelseshjælp under the age limit and "
+      "kontanthjælp from it (same visitation category)",
+      "seed 004_282ac59a8741076f.txt, L513-L523")
+def visitation_current_law(c: Citizen, target: int, now: float, regime, n: int) -> int:
+    return age_adjusted(target, c.age(now), regime.youth_max_age)
+
+
+@rule("rehabilitation_route", "current_law",
+      "Ressourceforløb, fleksjob (via ledighedsydelse) or førtidspension by the routes' "
+      "shares; førtidspension as a rule only from foertidspension.min_age",
+      "seed 004_282ac59a8741076f.txt, L501-L511")
 def rehabilitation_route(c: Citizen, now: float, regime, n: int) -> int:
     """The rehabiliteringsteam's decision: ressourceforløb, fleksjob (via ledighedsydelse)
     or førtidspension; førtidspension as a rule only from foertidspension.min_age."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.errors import MISSING, InputError
@@ -46,6 +47,15 @@ class PolicyRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(description="Registered policy name (see `python -m sim policies`)")
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the policy")
+    effective: dt.date | None = Field(
+        None, description="Effective date (default: the policy's own); changes the policy "
+                          "dates explicitly keep their dates")
+    scope: Literal["everyone", "new_spells"] | None = Field(
+        None, description="Whom the policy applies to: everyone, or only spells that start "
+                          "on or after the effective date (default: the policy's own)")
+    phase_in: dict[int, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="Share of the full change reached from 1 January of each year "
+                          "(default: the policy's own; none = all at once)")
 
 
 class Scenario(BaseModel):
@@ -63,6 +73,52 @@ class Scenario(BaseModel):
 
     def policy_refs(self) -> list[PolicyRef]:
         return [p if isinstance(p, PolicyRef) else PolicyRef(name=p) for p in self.policies]
+
+
+def _scheduler(address: str) -> str:
+    if not re.fullmatch(r"(tcp|tls|inproc|ucx|ws|wss)://\S+", address):
+        raise ValueError("a Dask scheduler address such as tcp://host:8786")
+    return address
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+HeadlineMetric = Literal["fulltime_persons", "employment", "gross_mio_kr", "state_mio_kr",
+                         "municipality_mio_kr", "conversations", "offers", "sanctions"]
+
+
+class Compare(BaseModel):
+    """How reforms are compared with the baseline (sim/compare.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    elements: Annotated[list[ScenarioName], BeforeValidator(_as_list)] = Field(
+        default_factory=list,
+        description="Scenarios whose effect is split by policy element: the elements (the "
+                    "policies after the baseline's, then parameter and unemployment "
+                    "overrides) are added one at a time in the listed order, each run as an "
+                    "extra scenario, and each element's marginal effect is reported")
+
+
+class Precision(BaseModel):
+    """Add replications until a headline difference is known to a target precision."""
+
+    model_config = ConfigDict(extra="forbid")
+    metric: HeadlineMetric = Field(description="Headline measure (see README, Comparison)")
+    half_width: float = Field(gt=0, description="Target half-width of the 95 % confidence "
+                                                "interval, in the metric's unit")
+    year: int | Literal["permanent"] = Field(
+        "permanent", description="Calendar year of the measure; permanent = the last year")
+    max_replications: int = Field(50, ge=2, le=10_000, description="Stop adding here")
+
+
+class Cluster(BaseModel):
+    """A Dask cluster to run the replications on."""
+
+    model_config = ConfigDict(extra="forbid")
+    scheduler: Annotated[str, AfterValidator(_scheduler)] = Field(
+        description="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
 
 
 class Experiment(BaseModel):
@@ -83,6 +139,13 @@ class Experiment(BaseModel):
     outputs: list[OutputName] = Field(
         default_factory=lambda: ["stocks", "flows", "headcounts", "activity"],
         description="Tables to write")
+    compare: Compare = Field(default_factory=Compare,
+                             description="Comparison options (element attribution)")
+    precision: Precision | None = Field(
+        None, description="Keep adding replications (from `replications`) until the 95 % "
+                          "confidence interval of a headline difference is narrow enough")
+    cluster: Cluster | None = Field(None, description="Run on this Dask cluster instead of "
+                                                      "local processes")
 
     @property
     def baseline(self) -> str:
@@ -246,7 +309,9 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
             continue
         if isinstance(current, type) and issubclass(current, BaseModel) and part in \
                 current.model_fields:
-            current = None
+            annotation = current.model_fields[part].annotation
+            current = next((a for a in (annotation, *get_args(annotation)) if isinstance(a, type)
+                            and issubclass(a, BaseModel)), None)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []

@@ -47,6 +47,7 @@ path (:func:`cost_path`) lists them one by one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -104,6 +105,8 @@ class PeriodLaw:
     casework_weight: np.ndarray      # (P, G) share of sanction casework that is municipal
     pool_cost: tuple[dict[str, float], ...]  # per period: kind -> state pool kr/FT-week
     pool_refusion: np.ndarray        # (P,) state share of the pools' costs
+    # (C, P, G) benefit kr/week of each cohort's law (sim.model.Model.laws); None = rate
+    cohort_rate: np.ndarray | None = None
 
 
 def _finance_change_dates(params: ParameterTree) -> set[dt.date]:
@@ -339,7 +342,11 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
         counter = chunk["support_weeks"].to_numpy(dtype=float)[r] + (pieces.start - start[r])
         pre = chunk["pre_2014"].to_numpy(dtype=float)[r] if "pre_2014" in chunk else None
         key = keys.of(per.year_index[p], group, _municipality(chunk)[r])
-        kr_week = law.rate[p, group] * law.price[p]
+        if law.cohort_rate is not None and "cohort" in chunk:
+            cohort = chunk["cohort"].to_numpy().astype(np.int64)[r]
+            kr_week = law.cohort_rate[cohort, p, group] * law.price[p]
+        else:
+            kr_week = law.rate[p, group] * law.price[p]
         out["weeks"] += _sum(keys, key, w)
         out["gross"] += _sum(keys, key, w * kr_week)
         out["state"] += _sum(keys, key, state_weeks(counter, w, p, group, law, pre) * kr_week)
@@ -599,7 +606,8 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
                   complaints: pd.DataFrame | None = None,
                   counts: pd.DataFrame | None = None,
                   reductions: pd.DataFrame | None = None,
-                  by_municipality: bool = False, complete: bool = True) -> pd.DataFrame:
+                  by_municipality: bool = False, complete: bool = True,
+                  cohort_params: list[ParameterTree] | None = None) -> pd.DataFrame:
     """Tidy money table ``year, group[, municipality_id], item, payer, mio_kr``.
 
     Records are optional: ``offers`` and ``loentilskud`` (:func:`offer_records`),
@@ -607,10 +615,15 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
     ``conversations``, ``sanctions`` and ``complaints`` (week, group) and/or ``counts``
     of them (:func:`activity_counts`). Amounts are weighted by 1 / ``scale``.
     ``complete`` keeps every year x group x item row, zeros included, so replications
-    stack; otherwise all-zero items go.
+    stack; otherwise all-zero items go. ``cohort_params``: the laws of spells begun
+    before new-spells policies took effect (segments' ``cohort`` indexes them, and
+    ``params`` after them), for benefit rates that change for new spells only.
     """
     per = periods(clock, params)
     law = period_law(params, per)
+    if cohort_params:
+        law = dataclasses.replace(law, cohort_rate=np.stack(
+            [period_law(t, per).rate for t in cohort_params] + [law.rate]))
     keys = _keys(clock, by_municipality, segments, offers, loentilskud, conversations,
                  sanctions, complaints, reductions,
                  counts if counts is not None and "municipality" in counts else None)

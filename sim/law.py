@@ -17,6 +17,7 @@ from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.parameters import ParameterTree
 from sim.process import ProcessRules, compile_process
 from sim.random import cumulative_shares
+from sim.rules import RuleSet
 
 CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
 
@@ -46,6 +47,7 @@ class Regime:
     rehab_routes: tuple[tuple[int, float], ...]
     reentry: dict[str, tuple[float, float]]
     process: ProcessRules
+    rules: RuleSet
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -67,6 +69,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     tl = p["time_limits"]
     dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
+    rules = RuleSet.from_names(p["rules"])
     return Regime(
         start_week=start_week,
         date=date,
@@ -91,7 +94,8 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         rehab_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},
-        process=compile_process(p),
+        process=compile_process(p, rules),
+        rules=rules,
     )
 
 

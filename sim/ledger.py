@@ -26,6 +26,7 @@ class Ledger:
         self.seg_end = array("d")
         self.seg_support_weeks = array("d")  # weeks on public support at the segment's start
         self.seg_municipality = array("h")
+        self.seg_cohort = array("b")  # the law the spell follows (sim.model.Model.laws)
         # (year, group, kind, destination) -> count
         self.flows: Counter = Counter()
         self.keep_spells = keep_spells
@@ -48,8 +49,9 @@ class Ledger:
         self.events: list[tuple] = []
 
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
-                municipality: int) -> None:
+                municipality: int, cohort: int = 0) -> None:
         if end > start:
+            self.seg_cohort.append(cohort)
             self.seg_citizen.append(citizen)
             self.seg_group.append(group)
             self.seg_start.append(start)
@@ -123,4 +125,5 @@ class Ledger:
             "end": np.frombuffer(self.seg_end, dtype=np.float64),
             "support_weeks": np.frombuffer(self.seg_support_weeks, dtype=np.float64),
             "municipality": np.frombuffer(self.seg_municipality, dtype=np.int16),
+            "cohort": np.frombuffer(self.seg_cohort, dtype=np.int8),
         })

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+from bisect import bisect_right
 from collections import Counter
 
 import simpy
@@ -44,9 +46,17 @@ def municipalities() -> Municipalities:
 class Model:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
                  seed: int, replication: int, scale: float, keep_spells: bool = False,
-                 keep_events: bool = False) -> None:
+                 keep_events: bool = False,
+                 cohorts: list[tuple[dt.date, ParameterTree]] | None = None) -> None:
+        """``cohorts``: for policies that apply to new spells only, (date, law) pairs in
+        date order: a spell that started before ``date`` follows ``law`` (the first such
+        pair); later spells follow ``params``."""
         self.clock = clock
+        cohorts = cohorts or []
+        self.laws = [Law(tree, clock, unemployment) for _, tree in cohorts]
         self.law = Law(params, clock, unemployment)
+        self.laws.append(self.law)
+        self.cohort_weeks = [clock.week_of(d) for d, _ in cohorts]
         self.ledger = Ledger(clock, keep_spells, keep_events)
         self.seed, self.replication, self.scale = seed, replication, scale
         self.active: dict[int, Citizen] = {}
@@ -68,6 +78,10 @@ class Model:
         self.env = simpy.Environment(initial_time=-self.warmup_weeks)
         self.events = 0
 
+    def cohort_of(self, spell_start: float) -> int:
+        """Index into ``laws`` of the law a spell started at ``spell_start`` follows."""
+        return bisect_right(self.cohort_weeks, spell_start) if self.cohort_weeks else 0
+
     def new_citizen(self, cid: int, group: int, week: float, ages: AgeSampler) -> Citizen:
         """A citizen entering at ``week`` with an age drawn for ``group``."""
         draws = Draws(self.seed, self.replication, cid)
@@ -76,7 +90,7 @@ class Model:
         return Citizen(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR)
 
     def populate(self) -> None:
-        regime = self.law.regimes[0]
+        regime = self.laws[self.cohort_of(self.env.now)].regimes[0]
         samplers = stock_samplers(regime, self.clock)
         cid = 0
         for g, n in enumerate(self.start_stock):
@@ -154,11 +168,11 @@ class Model:
             gc.unfreeze()
         env._now = horizon  # noqa: SLF001 - the run ends at the horizon
         self.events = count
-        regime = self.law.regime_at(horizon)
+        regimes = [law.regime_at(horizon) for law in self.laws]
         for c in self.active.values():
             # Conversations and offers up to the horizon are recorded as the stay ends.
-            c.casework.close(self, c, horizon, regime)
+            c.casework.close(self, c, horizon, regimes[c.cohort])
             self.ledger.segment(c.id, c.group, c.seg_start, horizon, c.seg_support,
-                                c.municipality)
+                                c.municipality, c.cohort)
             self.ledger.spell(c.id, c.spell_start, None, c.first_group, c.group, "")
         return self.ledger

@@ -59,7 +59,7 @@ class Citizen:
 
     __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
                  "n", "group", "seg_start", "seg_support", "spell_start", "first_group",
-                 "last_sanction", "casework")
+                 "last_sanction", "casework", "cohort")
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
         self.id = cid
@@ -71,6 +71,7 @@ class Citizen:
         self.n = 0  # index of the citizen's next stay, keys its draws
         self.last_sanction = -math.inf
         self.casework = None  # the process state of the current stay (sim.process)
+        self.cohort = 0  # which law the current spell follows (Model.laws)
 
     def age(self, week: float) -> float:
         return (week - self.birth_week) / WEEKS_PER_CALENDAR_YEAR

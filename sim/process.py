@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.random import cumulative_shares, purpose_code
+from sim.rules import RuleSet, rule
 
 INF = math.inf
 HALF_YEAR = 26.0
@@ -90,13 +92,14 @@ class ProcessRules:
     conversation: tuple[float, ...]
     sanction_mult: tuple[float, ...]
     sanction_weeks: float
+    sanction_decision: Callable  # the rule at hook sanction_decision (sim/rules.py)
 
 
 def _inf(x) -> float:
     return INF if x is None else float(x)
 
 
-def compile_process(p: dict) -> ProcessRules:
+def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     sched, offers, sanc, beh = p["contact"]["schedule"], p["offers"], p["sanctions"], \
         p["process"]
     eff = beh["effects"]
@@ -155,6 +158,7 @@ def compile_process(p: dict) -> ProcessRules:
         conversation=per_group(eff["conversation"], 0.0),
         sanction_mult=per_group(eff["sanction"], 1.0),
         sanction_weeks=float(eff["sanction_weeks"]),
+        sanction_decision=hooks.sanction_decision,
     )
 
 
@@ -203,7 +207,7 @@ def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:
 class Casework:
     """Process state of one stay: contact course, offer, ret og pligt and sanctions."""
 
-    __slots__ = ("g", "entry", "n", "rules", "sched", "k", "conv_at", "conv_k", "scan_k",
+    __slots__ = ("g", "origin", "n", "rules", "sched", "k", "conv_at", "conv_k", "scan_k",
                  "pend_k", "ns_draw", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
                  "vol_at", "sanction_until", "k_offer", "phase_at")
@@ -211,22 +215,25 @@ class Casework:
     def __init__(self, model, c, g: int, entry: float, now: float, n: int, regime,
                  new_spell: bool) -> None:
         rules = regime.process
-        self.g, self.entry, self.n, self.rules = g, entry, n, rules
+        # The contact course counts from the stay's entry under current law; a rule
+        # may count it from elsewhere (e.g. the spell's start: no restart on a move).
+        origin = regime.rules.contact_clock(c, entry, regime)
+        self.g, self.origin, self.n, self.rules = g, origin, n, rules
         self.sched = rules.schedule[g]
         self.offer = -1
         self.offer_start = self.offer_end = INF
         self.post_until, self.post_mult = -INF, 1.0
         self.sanction_until = -INF
         self.k_offer = 0
-        d = now - entry
+        d = now - origin
         # Ret og pligt: a stock person past the first deadline is taken to have met it.
-        self.rp_due = entry + rules.rp_first[g]
+        self.rp_due = regime.rules.offer_timing(c, g, entry, regime)
         if self.rp_due < now:
             repeat = rules.rp_repeat[g]
             self.rp_due = now + repeat * c.draws.uniform(P_TAKEUP, n * 1024 + 1023) \
                 if repeat < INF else INF
         self.vol_at = self._voluntary(c, now)
-        self.phase_at = entry + HALF_YEAR if rules.conversation[g] and d < HALF_YEAR else INF
+        self.phase_at = origin + HALF_YEAR if rules.conversation[g] and d < HALF_YEAR else INF
         self.no_shows: list[int] = []
         self.pend_k, self.ns_draw = -1, 0
         if self.sched is not None:
@@ -267,7 +274,7 @@ class Casework:
                 skip = 0 if p_no >= 1.0 else int(math.log(u) / math.log1p(-p_no))
                 self.pend_k = max(self.scan_k, self.k) + skip
             k = self.pend_k
-            t = self.entry + conversation_week(self.sched, k)
+            t = self.origin + conversation_week(self.sched, k)
             if t == INF:
                 self.conv_at, self.conv_k = INF, -1
                 return
@@ -275,7 +282,8 @@ class Casework:
                 self.conv_at, self.conv_k = limit, -1
                 return
             self.pend_k, self.scan_k = -1, k + 1
-            if draws.uniform(P_DECIDE, key | k) < p_dec:
+            if self.rules.sanction_decision(self, c, k, draws.uniform(P_DECIDE, key | k),
+                                            p_dec):
                 self.conv_at, self.conv_k = t, k
                 return
             self.no_shows.append(k)
@@ -317,7 +325,7 @@ class Casework:
         if beta and self.sched is not None:
             # Effect of conversations: beta per conversation a month in the current phase.
             _, n6, interval, _ = self.sched
-            per_month = n6 / 6.0 if now - self.entry < HALF_YEAR else (
+            per_month = n6 / 6.0 if now - self.origin < HALF_YEAR else (
                 52.0 / 12.0 / interval if interval < INF else 0.0)
             m *= 1.0 + beta * per_month
         if now < self.sanction_until:
@@ -357,13 +365,13 @@ class Casework:
         sched = self.sched
         if sched is None:
             return
-        t = self.entry + conversation_week(sched, self.k)
+        t = self.origin + conversation_week(sched, self.k)
         ledger, g = model.ledger, self.g
         akasse = sched[3]
         group = GROUPS[g]
         no_shows = self.no_shows
         while t < until or (t == until and inclusive):
-            holder = "conversation_akasse" if t - self.entry < akasse else \
+            holder = "conversation_akasse" if t - self.origin < akasse else \
                 "conversation_jobcentre"
             t = min(t, model.env.now)  # never record ahead of the clock (rounding)
             ledger.activity(t, group, holder)
@@ -380,7 +388,7 @@ class Casework:
                 if ledger.keep_events:
                     ledger.event(c.id, t, group, "no_show", "conversation")
             self.k += 1
-            t = self.entry + conversation_week(sched, self.k)
+            t = self.origin + conversation_week(sched, self.k)
         if self.conv_at <= until and inclusive:
             self._scan(c, until)
 
@@ -524,3 +532,26 @@ def casework_for(model, c, g: int, entry: float, now: float, n: int, regime,
         return NO_CASEWORK
     return Casework(model, c, g, entry, now, n, regime, new_spell)
 
+
+
+# -- the current law's rules at the process hooks of sim/rules.py -------------------------
+@rule("contact_clock", "current_law",
+      "The contact course starts again at every change of benefit group",
+      "seed 003_6dc7bdcfc6d04eb3.txt, L1327-L1450 (the clock restarts at a change of benefit)")
+def contact_clock_current_law(c, entry: float, regime) -> float:
+    return entry
+
+
+@rule("offer_timing", "current_law",
+      "Ret og pligt falls due offers.ret_og_pligt.<group>.first_week after the stay's entry",
+      "seed 003_6dc7bdcfc6d04eb3.txt, L175-L221")
+def offer_timing_current_law(c, g: int, entry: float, regime) -> float:
+    return entry + regime.process.rp_first[g]
+
+
+@rule("sanction_decision", "current_law",
+      "A no-show is sanctioned with the group's decision probability "
+      "(process.sanction_decision)",
+      "seed 003_6dc7bdcfc6d04eb3.txt, L3132-L3176")
+def sanction_decision_current_law(casework, c, k: int, u: float, p_decide: float) -> bool:
+    return u < p_decide

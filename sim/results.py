@@ -121,7 +121,8 @@ def budget(money: pd.DataFrame, params: ParameterTree) -> pd.DataFrame:
 
 
 def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
-            by_municipality: bool = False) -> pd.DataFrame:
+            by_municipality: bool = False,
+            cohort_params: list[ParameterTree] | None = None) -> pd.DataFrame:
     """Money by year, group, item and payer in mio. kr (see sim/finance.py).
 
     Benefits from the segments less the sanctions' reductions; activation and
@@ -133,21 +134,23 @@ def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
     return finance_table(seg, params, clock, scale, offers=offers, loentilskud=wage,
                          counts=activity_counts(ledger.activities),
                          reductions=reduction_records(ledger.reductions(), seg),
-                         by_municipality=by_municipality)
+                         by_municipality=by_municipality, cohort_params=cohort_params)
 
 
 def unit_cost_tables(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
-                     by_municipality: bool = False, money: pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
+                     by_municipality: bool = False, money: pd.DataFrame | None = None,
+                     cohort_params: list[ParameterTree] | None = None) -> pd.DataFrame:
     """*Enhedspris* (gross kr per full-time person) and average refusion by year, group
     (and municipality_id) and item, with ``total`` over items (sim.finance.unit_costs)."""
     if money is None:
-        money = finance(ledger, clock, scale, params, by_municipality)
+        money = finance(ledger, clock, scale, params, by_municipality, cohort_params)
     return unit_costs(money, fulltime(ledger.segments(), clock, scale, by_municipality))
 
 
 def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
-           params: ParameterTree | None = None) -> dict[str, pd.DataFrame]:
+           params: ParameterTree | None = None,
+           cohort_params: list[ParameterTree] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables named in ``outputs``. ``cohort_params``: see sim.finance.finance_table."""
     out: dict[str, pd.DataFrame] = {}
     if "stocks" in outputs:
         out["stocks"] = stocks(ledger, clock, scale)
@@ -163,13 +166,13 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
         out["events"] = events(ledger)
     if params is not None:
         if "finance" in outputs or "unit_costs" in outputs:
-            money = finance(ledger, clock, scale, params)
+            money = finance(ledger, clock, scale, params, cohort_params=cohort_params)
             if "finance" in outputs:
                 out["finance"] = money
                 out["budget"] = budget(money, params)
             if "unit_costs" in outputs:
                 out["unit_costs"] = unit_cost_tables(ledger, clock, scale, params, money=money)
         if "unit_costs_municipality" in outputs:
-            out["unit_costs_municipality"] = unit_cost_tables(ledger, clock, scale, params,
-                                                              by_municipality=True)
+            out["unit_costs_municipality"] = unit_cost_tables(
+                ledger, clock, scale, params, by_municipality=True, cohort_params=cohort_params)
     return out

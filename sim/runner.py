@@ -1,20 +1,29 @@
-"""Replications and scenarios, serially or in local worker processes.
+"""Replications and scenarios: serially, in local worker processes, or on Dask.
 
 Each task (scenario, replication) is a pure function of the experiment, so results
-are identical whatever the number of workers; they are collected in task order.
+are identical whatever the number of workers or where they ran; they are collected in
+task order. With a run folder, each finished task is saved as soon as it is done
+(``parts/<scenario>/<replication>/``, renamed into place whole) and a rerun with the
+same folder and experiment reuses it instead of running it again.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
 from sim.clock import Clock
+from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.model import Model
 from sim.results import tables
@@ -35,9 +44,10 @@ def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> Ta
     clock = Clock(experiment.start, experiment.years)
     model = Model(spec.parameters, clock, spec.unemployment, experiment.seed, replication,
                   experiment.scale, keep_spells="spells" in experiment.outputs,
-                  keep_events="events" in experiment.outputs)
+                  keep_events="events" in experiment.outputs, cohorts=spec.cohorts)
     ledger = model.run()
-    out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters)
+    out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters,
+                 [tree for _, tree in spec.cohorts])
     for df in out.values():
         df.insert(0, "replication", replication)
         df.insert(0, "scenario", spec.name)
@@ -48,23 +58,153 @@ def _run_task_args(args: tuple) -> TaskResult:
     return run_task(*args)
 
 
-def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | None = None,
-            progress: bool = True) -> list[TaskResult]:
-    tasks = [(experiment, spec, rep) for spec in specs for rep in range(experiment.replications)]
-    if workers is None:
-        workers = min(len(tasks), os.cpu_count() or 1)
-    bar = tqdm(total=len(tasks), desc=f"{experiment.name}", unit="run", disable=not progress)
-    results: list[TaskResult] = []
+class PartStore:
+    """Finished tasks of one run folder: ``parts/<scenario>/<replication>/<table>.parquet``
+    plus ``task.json``; ``parts/run.json`` holds the fingerprint of what produced them."""
+
+    def __init__(self, folder: Path, fingerprint: dict[str, str]) -> None:
+        self.root = Path(folder) / "parts"
+        self.fingerprint = fingerprint
+
+    def open(self) -> None:
+        """Create the store, or check that an existing one belongs to the same experiment."""
+        stamp = self.root / "run.json"
+        if stamp.is_file():
+            try:
+                old = json.loads(stamp.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = {}
+            for key, value in self.fingerprint.items():
+                if old.get(key) != value:
+                    raise InputError(
+                        str(self.root.parent), "--out", str(self.root.parent),
+                        f"a new folder, or this one for the same experiment and code: its "
+                        f"finished parts have another {key} ({str(old.get(key))[:12]}, now "
+                        f"{value[:12]}); delete {self.root} to start over")
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not stamp.is_file():
+            _atomic_text(stamp, json.dumps(self.fingerprint, indent=2) + "\n")
+        for stale in self.root.glob("*/.tmp-*"):  # left by a run killed while saving
+            shutil.rmtree(stale, ignore_errors=True)
+
+    def path(self, scenario: str, replication: int) -> Path:
+        return self.root / scenario / f"{replication:05d}"
+
+    def done(self, scenario: str, replication: int) -> bool:
+        return (self.path(scenario, replication) / "task.json").is_file()
+
+    def save(self, result: TaskResult) -> None:
+        final = self.path(result.scenario, result.replication)
+        if final.exists():
+            return
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".tmp-{final.name}-"))
+        try:
+            for name, df in result.tables.items():
+                df.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "task.json").write_text(json.dumps(
+                {"scenario": result.scenario, "replication": result.replication,
+                 "events": result.events, "seconds": result.seconds,
+                 "tables": list(result.tables)}), encoding="utf-8")
+            os.rename(tmp, final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def load(self, scenario: str, replication: int) -> TaskResult:
+        folder = self.path(scenario, replication)
+        meta = json.loads((folder / "task.json").read_text(encoding="utf-8"))
+        out = {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
+        return TaskResult(scenario, replication, out, meta["events"], meta["seconds"])
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def _local(tasks: list[tuple], workers: int, done: Callable[[int, TaskResult], None]) -> None:
+    if workers <= 1 or len(tasks) == 1:
+        for i, t in enumerate(tasks):
+            done(i, run_task(*t))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(run_task, *t): i for i, t in enumerate(tasks)}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                done(pending.pop(f), f.result())
+
+
+def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
+          done: Callable[[int, TaskResult], None]) -> None:
+    """Run on the Dask scheduler at ``scheduler``, or on a LocalCluster of ``workers``."""
     try:
-        if workers <= 1 or len(tasks) == 1:
-            for t in tasks:
-                results.append(run_task(*t))
-                bar.update()
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("cluster", "dask", "not installed",
+                         "pip install 'caseload-sim[dask]' (dask[distributed])") from None
+    cluster = None
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for r in pool.map(_run_task_args, tasks):
-                    results.append(r)
-                    bar.update()
+            try:
+                client = Client(scheduler, timeout=30)
+            except OSError as exc:
+                raise InputError("cluster", "cluster.scheduler", scheduler,
+                                 f"a reachable Dask scheduler ({exc})") from None
+        with client:
+            index = {}
+            for i, t in enumerate(tasks):
+                index[client.submit(run_task, *t, pure=False)] = i
+            for future in as_completed(list(index)):
+                done(index[future], future.result())
+                future.release()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | None = None,
+            progress: bool = True, replications: Iterable[int] | None = None,
+            store: PartStore | None = None, dask: bool = False) -> list[TaskResult]:
+    """Run every (scenario, replication) task; results in task order.
+
+    ``replications``: indices to run (default ``range(experiment.replications)``).
+    ``store``: save each finished task and reuse those saved by an earlier run.
+    ``dask``: on a local Dask cluster, or on ``experiment.cluster`` when it names one.
+    """
+    reps = list(range(experiment.replications) if replications is None else replications)
+    tasks = [(experiment, spec, rep) for spec in specs for rep in reps]
+    results: list[TaskResult | None] = [None] * len(tasks)
+    todo = []
+    for i, (_, spec, rep) in enumerate(tasks):
+        if store is not None and store.done(spec.name, rep):
+            results[i] = store.load(spec.name, rep)
+        else:
+            todo.append(i)
+    if workers is None:
+        workers = min(len(todo), os.cpu_count() or 1)
+    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=f"{experiment.name}",
+               unit="run", disable=not progress)
+
+    def done(j: int, result: TaskResult) -> None:
+        if store is not None:
+            store.save(result)
+        results[todo[j]] = result
+        bar.update()
+
+    try:
+        todo_tasks = [tasks[i] for i in todo]
+        if todo_tasks and (dask or experiment.cluster is not None):
+            scheduler = experiment.cluster.scheduler if experiment.cluster else None
+            _dask(todo_tasks, max(1, workers), scheduler, done)
+        elif todo_tasks:
+            _local(todo_tasks, workers, done)
     finally:
         bar.close()
-    return results
+    return [r for r in results if r is not None]

@@ -15,11 +15,13 @@ from pydantic import ValidationError
 
 import calibration
 import policies
+from policies.registry import ParameterChange
 from sim.clock import Clock
 from sim.errors import InputError
-from sim.experiment import Experiment, input_error
+from sim.experiment import Experiment, PolicyRef, input_error
 from sim.law import CYCLICAL
-from sim.parameters import ParameterTree, _as_date, is_dated_mapping
+from sim.parameters import EARLIEST, ParameterTree, _as_date, is_dated_mapping
+from sim.rules import resolve
 
 _BASE: ParameterTree | None = None
 
@@ -34,64 +36,160 @@ def base_parameters() -> ParameterTree:
 
 @dataclass
 class ScenarioSpec:
+    """The law of one scenario.
+
+    ``parameters`` is the law for spells that start at any date (all policies).
+    ``cohorts`` holds, for policies that apply to new spells only, (date, law) pairs
+    in date order: a spell that started before ``date`` follows that law.
+    ``changes`` is the table of what the policies and overrides change.
+    """
+
     name: str
     parameters: ParameterTree
     unemployment: dict[int, float]
     changes: list[dict[str, Any]] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
+    cohorts: list[tuple[dt.date, ParameterTree]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One policy as a scenario applies it: its changes, scope and phase-in resolved."""
+
+    name: str
+    effective: dt.date
+    scope: str
+    phase_in: dict[int, float] | None
+    changes: tuple[ParameterChange, ...]
+    field: str
+
+
+def applied_policies(refs: list[PolicyRef], source: str, where: str) -> list[Applied]:
+    """Validate policy references (names, options) and expand bundles into their members."""
+    registry = policies.registered()
+    out: list[Applied] = []
+
+    def expand(ref: PolicyRef, field_name: str, inherited: PolicyRef | None) -> None:
+        if ref.name not in registry:
+            raise InputError(source, field_name, ref.name,
+                             "a registered policy: " + ", ".join(registry))
+        policy = registry[ref.name]
+        try:
+            options = policy.options.model_validate(ref.options)
+        except ValidationError as exc:
+            raise input_error(exc, policy.options, source, f"{field_name}.options") from None
+        outer = inherited or PolicyRef(name=ref.name)
+        if policy.members:
+            for j, m in enumerate(policy.members):
+                member = PolicyRef(name=m.name, options=m.options, effective=m.effective,
+                                   scope=m.scope, phase_in=m.phase_in)
+                # Settings given where the bundle is used win over the bundle's own.
+                member = member.model_copy(update={
+                    k: getattr(ref, k) for k in ("effective", "scope", "phase_in")
+                    if getattr(ref, k) is not None})
+                expand(member, f"{field_name}.members[{j}]({m.name})", outer)
+            return
+        effective = ref.effective or policy.effective
+        changes = tuple(c if c.start is not None else
+                        ParameterChange(c.path, c.value, effective, c.source or policy.source)
+                        for c in policy.changes(options))
+        out.append(Applied(ref.name, effective, ref.scope or policy.scope,
+                           ref.phase_in if ref.phase_in is not None else policy.phase_in,
+                           changes, field_name))
+
+    for i, ref in enumerate(refs):
+        expand(ref, f"{where}.policies[{i}]", None)
+    return out
+
+
+def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where: str,
+           changes: list[dict[str, Any]] | None = None) -> ParameterTree:
+    """Base parameters + the given policies in order + the scenario's overrides."""
+    params = base_parameters()
+    for a in applied:
+        for change in a.changes:
+            _apply(params, source, a.field, change.path, change.value,
+                   change.source, change.start, changes, a.name, a.scope, a.phase_in)
+    for path, value in overrides.items():
+        field_name = f"{where}.parameters.{path}"
+        if is_dated_mapping(value):
+            for key, v in sorted(value.items(), key=lambda kv: _as_date(kv[0])):
+                _apply(params, source, field_name, path, v, f"experiment {source}",
+                       _as_date(key), changes, "parameters")
+        else:
+            _apply(params, source, field_name, path, value, f"experiment {source}",
+                   None, changes, "parameters")
+    return params
 
 
 def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
     """Build and check the parameters of every scenario; raise InputError on the first problem."""
     clock = Clock(experiment.start, experiment.years)
-    registry = policies.registered()
     specs = []
     for name, scenario in experiment.scenarios.items():
         where = f"scenarios.{name}"
-        params = base_parameters()
+        applied = applied_policies(scenario.policy_refs(), source, where)
         changes: list[dict[str, Any]] = []
-        names = []
-        for i, ref in enumerate(scenario.policy_refs()):
-            if ref.name not in registry:
-                raise InputError(source, f"{where}.policies[{i}]", ref.name,
-                                 "a registered policy: " + ", ".join(registry))
-            policy = registry[ref.name]
-            try:
-                options = policy.options.model_validate(ref.options)
-            except ValidationError as exc:
-                raise input_error(exc, policy.options, source,
-                                  f"{where}.policies[{i}].options") from None
-            names.append(ref.name)
-            for change in policy.changes(options):
-                _apply(params, source, f"{where}.policies[{i}]", change.path, change.value,
-                       change.source, change.start, changes, ref.name)
-        for path, value in scenario.parameters.items():
-            field_name = f"{where}.parameters.{path}"
-            if is_dated_mapping(value):
-                for key, v in sorted(value.items(), key=lambda kv: _as_date(kv[0])):
-                    _apply(params, source, field_name, path, v, f"experiment {source}",
-                           _as_date(key), changes, "parameters")
-            else:
-                _apply(params, source, field_name, path, value, f"experiment {source}",
-                       None, changes, "parameters")
+        params = law_of(applied, scenario.parameters, source, where, changes)
+        # Spells that started before a new-spells policy's effective date keep the law
+        # without it (and without later ones).
+        dates = sorted({a.effective for a in applied if a.scope == "new_spells"})
+        cohorts = [(d, law_of([a for a in applied
+                               if a.scope == "everyone" or a.effective < d],
+                              scenario.parameters, source, where))
+                   for d in dates]
         unemployment = _unemployment_path(experiment, scenario.unemployment, params, clock,
                                           source, where)
-        specs.append(ScenarioSpec(name, params, unemployment, changes, names))
+        specs.append(ScenarioSpec(name, params, unemployment, changes,
+                                  [a.name for a in applied], cohorts))
     return specs
 
 
+def phased(old: Any, new: Any, share: float) -> Any:
+    """The value a share of the way from ``old`` to ``new``: numbers (and tables of
+    numbers) by linear interpolation; anything else switches at the half-way share,
+    which keeps a step closest to the linear ramp."""
+    if share >= 1.0:
+        return new
+    if isinstance(new, dict) and isinstance(old, dict) and set(new) == set(old):
+        return {k: phased(old[k], new[k], share) for k in new}
+    numeric = (int, float)
+    if isinstance(new, numeric) and isinstance(old, numeric) and not isinstance(new, bool) \
+            and not isinstance(old, bool):
+        return old + share * (new - old)
+    return new if share >= 0.5 else old
+
+
 def _apply(params: ParameterTree, source: str, field_name: str, path: str, value: Any,
-           origin: str, start: dt.date | None, changes: list, by: str) -> None:
+           origin: str, start: dt.date | None, changes: list | None, by: str,
+           scope: str = "everyone", phase_in: dict[int, float] | None = None) -> None:
     try:
-        old = params.value(path, start)
+        head, _ = params.resolve(path)
     except KeyError as exc:
         raise InputError(source, field_name, path, exc.args[0]) from None
-    try:
-        params.set(path, value, origin, start)
-    except TypeError as exc:
-        raise InputError(source, field_name, value, exc.args[0]) from None
-    changes.append({"by": by, "parameter": path, "baseline_value": old, "new_value": value,
-                    "effective": (start or "start of run").__str__(), "source": origin})
+    if head.startswith("rules."):
+        try:
+            resolve(head.removeprefix("rules."), value)
+        except KeyError as exc:
+            raise InputError(source, field_name, value, exc.args[0]) from None
+    steps = [(start, 1.0)]
+    if phase_in:
+        first = start or EARLIEST
+        # Years before the start date collapse onto it (the latest share wins).
+        steps = [(max(first, dt.date(year, 1, 1)), share)
+                 for year, share in sorted(phase_in.items())]
+    olds = [params.value(path, d) for d, _ in steps]
+    for (d, share), old in zip(steps, olds, strict=True):
+        new = phased(old, value, share)
+        try:
+            params.set(path, new, origin, d)
+        except TypeError as exc:
+            raise InputError(source, field_name, value, exc.args[0]) from None
+        if changes is not None:
+            changes.append({"by": by, "parameter": path, "baseline_value": old,
+                            "new_value": new, "effective": str(d or "start of run"),
+                            "scope": scope,
+                            "phase_in_share": share, "source": origin})
 
 
 def _unemployment_path(experiment: Experiment, override: dict[int, float] | None,
