@@ -1,6 +1,7 @@
 """Discrete-event caseload simulator for Danish employment policy."""
 
 from sim.api import Results, run
+from sim.compare import Comparison, compare
 from sim.experiment import Experiment, load
 
-__all__ = ["Experiment", "Results", "load", "run"]
+__all__ = ["Comparison", "Experiment", "Results", "compare", "load", "run"]

@@ -16,8 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.compare import precision_reached, with_element_steps
+from sim.errors import InputError
 from sim.experiment import Experiment, file_sha256, load, validate
-from sim.runner import run_all
+from sim.runner import PartStore, TaskResult, run_all
 from sim.scenario import prepare
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
@@ -48,19 +50,25 @@ class Results:
     def write(self, out: str | Path) -> list[Path]:
         """Write CSV (and Parquet when pyarrow is present) and manifest.json atomically."""
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, df in self.tables.items():
-            written.append(_atomic(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False)))
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                continue
-            written.append(_atomic(out / f"{name}.parquet",
-                                   lambda p, df=df: df.to_parquet(p, index=False)))
+        written = write_tables(self.tables, out)
         written.append(_atomic(out / "manifest.json", lambda p: Path(p).write_text(
             json.dumps(self.manifest, indent=2, default=str) + "\n", encoding="utf-8")))
         return written
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Each table as ``<name>.csv`` and ``<name>.parquet``, each written atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        written.append(_atomic(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False)))
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            continue
+        written.append(_atomic(out / f"{name}.parquet",
+                               lambda p, df=df: df.to_parquet(p, index=False)))
+    return written
 
 
 def _atomic(path: Path, write) -> Path:
@@ -75,40 +83,127 @@ def _atomic(path: Path, write) -> Path:
     return path
 
 
-def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
-        progress: bool = False) -> Results:
-    """Run an experiment (a file path, a dict or an Experiment) and return its tables."""
+def _versions() -> dict[str, str]:
+    out = {"caseload-sim": package_version(), "python": platform.python_version()}
+    for name in ("simpy", "numpy", "pandas", "scipy", "pyarrow", "pydantic", "matplotlib"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def code_sha256() -> str:
+    """Hash of the engine, the law and the behavioural parameters (their source files)."""
+    import calibration
+    import policies
+
+    h = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(policies.__file__).parent,
+                    Path(calibration.__file__).parent):
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".csv") and path.is_file():
+                h.update(path.relative_to(package.parent).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def task_sha256(exp: Experiment) -> str:
+    """Hash of what each (scenario, replication) task depends on: the experiment less its
+    replication count, precision target, cluster and description."""
+    data = exp.model_dump(mode="json", exclude={"replications", "precision", "cluster",
+                                                "description"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _experiment(experiment: str | Path | Experiment | dict) -> tuple[Experiment, str, str]:
     if isinstance(experiment, str | Path):
-        source = str(experiment)
-        sha = file_sha256(experiment)
-        exp = load(experiment)
-    else:
-        exp = experiment if isinstance(experiment, Experiment) else validate(experiment,
-                                                                               "<experiment>")
-        source = "<experiment>"
-        sha = hashlib.sha256(exp.model_dump_json().encode()).hexdigest()
-    specs = prepare(exp, source)
+        return load(experiment), str(experiment), file_sha256(experiment)
+    exp = experiment if isinstance(experiment, Experiment) else validate(experiment,
+                                                                           "<experiment>")
+    return exp, "<experiment>", hashlib.sha256(exp.model_dump_json().encode()).hexdigest()
+
+
+def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
+        progress: bool = False, out: str | Path | None = None, dask: bool = False) -> Results:
+    """Run an experiment (a file path, a dict or an Experiment) and return its tables.
+
+    ``out``: a run folder where each finished (scenario, replication) is saved at once, so
+    that a rerun into the same folder resumes (the tables themselves are written by
+    ``Results.write``). ``dask``: run on a local Dask cluster (or on the experiment's
+    ``cluster.scheduler``, which is always used when given).
+    """
+    exp, source, sha = _experiment(experiment)
+    full, elements = with_element_steps(exp, source)
+    specs = prepare(full, source)
+    users = list(exp.scenarios)
+    store = None
+    fingerprint = {"experiment": task_sha256(exp), "code": code_sha256()}
+    if out is not None:
+        store = PartStore(Path(out), fingerprint)
+        try:
+            store.open()
+        except OSError as exc:
+            raise InputError(str(out), "--out", str(out),
+                             f"a writable directory ({exc.strerror or type(exc).__name__})"
+                             ) from None
     t0 = time.perf_counter()
-    results = run_all(exp, specs, workers=workers, progress=progress)
+    reps = exp.replications
+    results = run_all(full, specs, workers=workers, progress=progress,
+                      replications=range(reps), store=store, dask=dask)
+    precision = None
+    if exp.precision is not None:
+        p = exp.precision
+        while True:
+            half, needed = precision_reached(_tables(results), exp, users)
+            if half <= p.half_width or reps >= p.max_replications:
+                break
+            more = min(p.max_replications, max(needed, reps + 1))
+            results += run_all(full, specs, workers=workers, progress=progress,
+                               replications=range(reps, more), store=store, dask=dask)
+            reps = more
+        precision = {**p.model_dump(mode="json"), "half_width_reached": half,
+                     "replications": reps, "reached": bool(half <= p.half_width)}
     seconds = time.perf_counter() - t0
+    order = {s.name: i for i, s in enumerate(specs)}
+    results.sort(key=lambda r: (order[r.scenario], r.replication))
+    baseline = specs[0]
+    manifest = {
+        "experiment": exp.model_dump(mode="json"),
+        "experiment_file": source,
+        "experiment_sha256": sha,
+        "task_sha256": fingerprint["experiment"],
+        "code_sha256": fingerprint["code"],
+        "package_version": package_version(),
+        "python": platform.python_version(),
+        "versions": _versions(),
+        "platform": platform.platform(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seeds": {"seed": exp.seed, "replications": list(range(reps)),
+                  "scheme": "draws keyed by (seed, replication, citizen, purpose, n)"},
+        "user_scenarios": users,
+        "scenarios": {s.name: {"policies": s.policies, "changes": s.changes,
+                               "unemployment": s.unemployment} for s in specs},
+        "elements": elements,
+        "precision": precision,
+        "initial_stock": {
+            "persons": baseline.parameters.at("population.start_stock", exp.start),
+            "placed_years_before_start": baseline.parameters.at("population.warmup_years",
+                                                                exp.start)},
+        "executor": ("dask " + exp.cluster.scheduler if exp.cluster else "dask local cluster"
+                     if dask else "local processes"),
+        "workers": workers,
+        "runs": [{"scenario": r.scenario, "replication": r.replication, "events": r.events,
+                  "seconds": round(r.seconds, 3)} for r in results],
+        "wall_seconds": round(seconds, 3),
+    }
+    return Results(_tables(results), manifest)
+
+
+def _tables(results: list[TaskResult]) -> dict[str, pd.DataFrame]:
     tables = {}
     for name in TABLE_ORDER:
         parts = [r.tables[name] for r in results if name in r.tables]
         if parts:
             tables[name] = pd.concat(parts, ignore_index=True)
-    manifest = {
-        "experiment": exp.model_dump(mode="json"),
-        "experiment_file": source,
-        "experiment_sha256": sha,
-        "package_version": package_version(),
-        "python": platform.python_version(),
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seeds": {"seed": exp.seed, "replications": list(range(exp.replications)),
-                  "scheme": "draws keyed by (seed, replication, citizen, purpose, n)"},
-        "scenarios": {s.name: {"policies": s.policies, "changes": s.changes,
-                               "unemployment": s.unemployment} for s in specs},
-        "runs": [{"scenario": r.scenario, "replication": r.replication, "events": r.events,
-                  "seconds": round(r.seconds, 3)} for r in results],
-        "wall_seconds": round(seconds, 3),
-    }
-    return Results(tables, manifest)
+    return tables

@@ -17,14 +17,18 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
-    results = run(args.file, workers=args.workers, progress=not args.quiet)
+    results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
+                  dask=args.dask_local)
     try:
+        from sim.report import write_report
+
         written = results.write(out)
+        written += write_report(results, out)
     except OSError as exc:
         raise InputError(str(out), "--out", str(out),
                          f"a writable directory ({exc.strerror or type(exc).__name__})") from None
     if not args.quiet:
-        print(f"wrote {len(written)} files to {out}")
+        print(f"wrote {len(written)} files to {out} (report: {out / 'report.html'})")
         if "stocks" in results.tables:
             s = results.tables["stocks"]
             first = s[s["replication"] == 0]
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: one per core, at most one per run)")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p_run.add_argument("--dask-local", action="store_true",
+                       help="run on a local Dask cluster of --workers processes (the "
+                            "experiment's cluster.scheduler, when given, is always used)")
     p_run.set_defaults(func=_run)
     sub.add_parser("schema", help="print the experiment JSON Schema").set_defaults(func=_schema)
     p_pol = sub.add_parser("policies", help="list policies, or show what one changes")

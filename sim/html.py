@@ -18,7 +18,8 @@ h1 { border-bottom: 2px solid #444; } h2 { margin-top: 2em; border-bottom: 1px s
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 th { background: #eee; } td:first-child, th:first-child { text-align: left; }
-figure { margin: 1em 0; } figcaption { font-size: 0.9em; color: #555; }
+figure { margin: 1em 0; } img { max-width: 100%; height: auto; }
+figcaption { font-size: 0.9em; color: #555; }
 .headline { font-size: 1.1em; background: #f4f7fb; padding: 0.5em 1em; }
 """
 

@@ -193,8 +193,9 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
                unit="run", disable=not progress)
 
     def done(j: int, result: TaskResult) -> None:
-        if store is not None:
+        if store is not None:  # read back, so fresh and reused parts are the same data
             store.save(result)
+            result = store.load(result.scenario, result.replication)
         results[todo[j]] = result
         bar.update()
 

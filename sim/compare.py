@@ -1,0 +1,423 @@
+"""Reform against baseline: paired differences with 95 % confidence intervals.
+
+Every scenario runs the same replications with common random numbers, so the
+difference reform - baseline is taken per replication (same index) and its mean and
+Student-t interval over replications are reported. Money is in mio. kr at the price
+level of ``finance.price_index``; *revenue* (provenu) is the change in public finances,
+positive when the reform lowers expenditure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.errors import InputError
+from sim.experiment import Experiment, PolicyRef, Scenario
+
+LEVEL = 0.95
+STATS = ["baseline", "reform", "difference", "ci_low", "ci_high", "half_width", "replications"]
+PAYERS = {"gross": "public_total", "state": "state", "municipality": "municipalities"}
+# Exits that a reform's shorter stays turn into; death, emigration and pension are not.
+LABOUR_EXITS = ("job", "education", "self_support", "other")
+EMPLOYMENT_DOC = ("employment = -(change in full-time persons in all groups) x (baseline share "
+                  "of exits to a job among exits to job, education, self-support and other, "
+                  "same year and replication) + change in full-time persons in fleksjob")
+
+
+def mean_ci(diffs: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and Student-t half-width over the last axis (replications); NaN width if n < 2."""
+    diffs = np.asarray(diffs, dtype=float)
+    n = diffs.shape[-1]
+    mean = diffs.mean(axis=-1)
+    if n < 2:
+        return mean, np.full_like(mean, np.nan)
+    t = stats.t.ppf(0.5 + level / 2, n - 1)
+    return mean, t * diffs.std(axis=-1, ddof=1) / math.sqrt(n)
+
+
+def _wide(df: pd.DataFrame, scenario: str, keys: list[str], value: str) -> pd.DataFrame:
+    part = df[df["scenario"] == scenario]
+    return part.groupby([*keys, "replication"], sort=True)[value].sum().unstack("replication")
+
+
+def paired(df: pd.DataFrame, keys: list[str], value: str, baseline: str,
+           scenario: str) -> pd.DataFrame:
+    """Paired difference ``scenario`` - ``baseline`` of ``value`` by ``keys``.
+
+    Rows missing in one scenario count as zero; only replications run in both count.
+    """
+    b, r = _wide(df, baseline, keys, value), _wide(df, scenario, keys, value)
+    reps = sorted(set(b.columns) & set(r.columns))
+    index = b.index.union(r.index)
+    base = b.reindex(index=index, columns=reps).fillna(0.0).to_numpy()
+    ref = r.reindex(index=index, columns=reps).fillna(0.0).to_numpy()
+    return _frame(index, scenario, base, ref)
+
+
+def _frame(index: pd.Index, scenario: str, base: np.ndarray, ref: np.ndarray) -> pd.DataFrame:
+    mean, half = mean_ci(ref - base)
+    out = index.to_frame(index=False)
+    out.insert(0, "scenario", scenario)
+    out["baseline"] = base.mean(axis=1) if base.shape[1] else np.nan
+    out["reform"] = ref.mean(axis=1) if ref.shape[1] else np.nan
+    out["difference"] = mean
+    out["ci_low"], out["ci_high"] = mean - half, mean + half
+    out["half_width"] = half
+    out["replications"] = base.shape[1]
+    return out
+
+
+def with_totals(df: pd.DataFrame, value: str, over: str = "group") -> pd.DataFrame:
+    """``df`` plus rows summed over ``over`` (labelled ``total``)."""
+    keys = [c for c in df.columns if c not in (value, over)]
+    total = df.groupby(keys, as_index=False, sort=False)[value].sum()
+    total[over] = "total"
+    return pd.concat([df, total[df.columns]], ignore_index=True)
+
+
+def activity_with_aggregates(activity: pd.DataFrame) -> pd.DataFrame:
+    """Activity plus ``conversations``, ``offers`` (starts) and ``sanctions`` summed by kind."""
+    kinds = activity["kind"]
+    parts = [activity]
+    for name, mask in (("conversations", kinds.str.startswith("conversation_")),
+                       ("offers", kinds.str.startswith("offer_start:")),
+                       ("sanctions", kinds.str.startswith("sanction:"))):
+        agg = activity[mask].groupby(["scenario", "replication", "year", "group"],
+                                     as_index=False)["count"].sum()
+        agg["kind"] = name
+        parts.append(agg[activity.columns])
+    return pd.concat(parts, ignore_index=True)
+
+
+def measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Headline measures by scenario, replication and year (levels, not differences).
+
+    ``fulltime_persons`` (all groups), ``fulltime_persons_fleksjob``, ``job_share`` (exits to
+    a job among LABOUR_EXITS), ``gross_mio_kr``, ``state_mio_kr``, ``municipality_mio_kr``,
+    ``conversations``, ``offers``, ``sanctions``, each when its table was written.
+    """
+    idx = ["scenario", "replication", "year"]
+    parts = []
+
+    def add(frame: pd.DataFrame, value: str, name: str) -> None:
+        s = frame.groupby(idx, as_index=False)[value].sum().rename(columns={value: "value"})
+        s["measure"] = name
+        parts.append(s)
+
+    if "stocks" in tables:
+        st = tables["stocks"]
+        add(st, "fulltime_persons", "fulltime_persons")
+        add(st[st["group"] == "fleksjob"], "fulltime_persons", "fulltime_persons_fleksjob")
+    if "flows" in tables:
+        ex = tables["flows"]
+        ex = ex[(ex["kind"] == "exit") & ex["destination"].isin(LABOUR_EXITS)]
+        labour = ex.groupby(idx)["count"].sum()
+        job = ex[ex["destination"] == "job"].groupby(idx)["count"].sum()
+        share = (job.reindex(labour.index).fillna(0.0) / labour.where(labour > 0)).fillna(0.0)
+        s = share.rename("value").reset_index()
+        s["measure"] = "job_share"
+        parts.append(s)
+    if "finance" in tables:
+        fin = tables["finance"]
+        for payer in PAYERS:
+            add(fin[fin["payer"] == payer], "mio_kr", f"{payer}_mio_kr")
+    if "activity" in tables:
+        act = activity_with_aggregates(tables["activity"])
+        for name in ("conversations", "offers", "sanctions"):
+            add(act[act["kind"] == name], "count", name)
+    if not parts:
+        return pd.DataFrame(columns=[*idx, "measure", "value"])
+    return pd.concat(parts, ignore_index=True)[[*idx, "measure", "value"]]
+
+
+def measure_differences(m: pd.DataFrame, baseline: str, scenario: str) -> pd.DataFrame:
+    """Paired differences by year of the headline measures, with ``employment`` and
+    ``revenue_mio_kr`` (= -gross_mio_kr) derived per replication."""
+    rows = []
+    wide = {}
+    for name in m["measure"].unique():
+        if name == "job_share":
+            continue
+        sub = m[m["measure"] == name]
+        b, r = _wide(sub, baseline, ["year"], "value"), _wide(sub, scenario, ["year"], "value")
+        reps = sorted(set(b.columns) & set(r.columns))
+        index = b.index.union(r.index)
+        wide[name] = (b.reindex(index=index, columns=reps).fillna(0.0),
+                      r.reindex(index=index, columns=reps).fillna(0.0))
+    if "fulltime_persons" in wide and (m["measure"] == "job_share").any():
+        b, r = wide["fulltime_persons"]
+        share = _wide(m[m["measure"] == "job_share"], baseline, ["year"], "value")
+        share = share.reindex(index=b.index, columns=b.columns).fillna(0.0)
+        fb, fr = wide.get("fulltime_persons_fleksjob", (b * 0.0, r * 0.0))
+        # Levels of "employment" relative to the baseline: 0 in the baseline.
+        wide["employment"] = (b * 0.0, -(r - b) * share + (fr - fb))
+    if "gross_mio_kr" in wide:
+        b, r = wide["gross_mio_kr"]
+        wide["revenue_mio_kr"] = (b * 0.0, -(r - b))
+    for name, (b, r) in wide.items():
+        if name == "fulltime_persons_fleksjob":
+            continue
+        out = _frame(b.index, scenario, b.to_numpy(), r.to_numpy())
+        out.insert(1, "measure", name)
+        rows.append(out)
+    if not rows:
+        return pd.DataFrame(columns=["scenario", "measure", "year", *STATS])
+    return pd.concat(rows, ignore_index=True)
+
+
+def level_paths(m: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95 % interval over replications of each scenario's measures by year."""
+    rows = []
+    for (scenario, name, year), s in m.groupby(["scenario", "measure", "year"], sort=False):
+        mean, half = mean_ci(s["value"].to_numpy())
+        rows.append((scenario, name, year, float(mean), float(mean - half), float(mean + half),
+                     len(s)))
+    return pd.DataFrame(rows, columns=["scenario", "measure", "year", "mean", "ci_low",
+                                       "ci_high", "replications"])
+
+
+# --- stepwise attribution by policy element ---------------------------------------------
+
+def _ref_label(ref: PolicyRef) -> str:
+    if not ref.options:
+        return ref.name
+    opts = ", ".join(f"{k}={v}" for k, v in ref.options.items())
+    return f"{ref.name} ({opts})"
+
+
+def element_steps(experiment: Experiment, source: str = "<experiment>"
+                  ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
+    """Extra cumulative scenarios for ``compare.elements`` and the element list of each.
+
+    The elements of a reform are its policies after those it shares with the baseline
+    (which must come first, in the same order), then its parameter overrides, then its
+    unemployment path. Step k adds the first k elements to the baseline and is run as
+    scenario ``<reform>+<k>``; the last step is the reform itself.
+    """
+    names = list(experiment.scenarios)
+    base = experiment.scenarios[experiment.baseline]
+    extra: dict[str, Scenario] = {}
+    info: dict[str, list[dict[str, Any]]] = {}
+    for i, name in enumerate(experiment.compare.elements):
+        where = f"compare.elements[{i}]"
+        if name not in experiment.scenarios or name == experiment.baseline:
+            raise InputError(source, where, name,
+                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
+                             else "a reform scenario (the experiment has only the baseline)")
+        reform = experiment.scenarios[name]
+        b_refs, r_refs = base.policy_refs(), reform.policy_refs()
+        if r_refs[:len(b_refs)] != b_refs:
+            raise InputError(source, where, name,
+                             "a scenario whose policies start with the baseline's ("
+                             + ", ".join(r.name for r in b_refs) + ")")
+        elements: list[tuple[str, str, Any]] = [("policy", _ref_label(r), r)
+                                                for r in r_refs[len(b_refs):]]
+        if reform.parameters != base.parameters:
+            elements.append(("parameters", "parameter overrides: " + ", ".join(
+                reform.parameters), None))
+        if reform.unemployment != base.unemployment:
+            elements.append(("unemployment", "unemployment path", None))
+        steps = []
+        for k in range(1, len(elements) + 1):
+            kinds = {e[0] for e in elements[:k]}
+            if k == len(elements):
+                step = name
+            else:
+                step = f"{name}+{k}"
+                extra[step] = Scenario(
+                    description=f"{name}: first {k} element(s)",
+                    policies=[*b_refs, *(e[2] for e in elements[:k] if e[0] == "policy")],
+                    parameters=reform.parameters if "parameters" in kinds else base.parameters,
+                    unemployment=reform.unemployment if "unemployment" in kinds
+                    else base.unemployment)
+            steps.append({"order": k, "element": elements[k - 1][1], "scenario": step})
+        info[name] = steps
+    return extra, info
+
+
+def with_element_steps(experiment: Experiment, source: str = "<experiment>"
+                       ) -> tuple[Experiment, dict[str, list[dict[str, Any]]]]:
+    """The experiment with the element steps added as scenarios (after the user's)."""
+    extra, info = element_steps(experiment, source)
+    if not extra:
+        return experiment, info
+    return experiment.model_copy(update={"scenarios": {**experiment.scenarios, **extra}}), info
+
+
+def element_table(m: pd.DataFrame, baseline: str, reform: str,
+                  steps: list[dict[str, Any]]) -> pd.DataFrame:
+    """Marginal effect of each element: step k - step k-1 (step 0 = baseline), paired."""
+    rows = []
+    previous = baseline
+    for step in steps:
+        d = measure_differences(m, previous, step["scenario"])
+        d = d[d["measure"].isin(["revenue_mio_kr", "gross_mio_kr", "fulltime_persons",
+                                 "employment"])]
+        d = d.drop(columns=["baseline", "reform"]).rename(columns={"difference": "marginal"})
+        d["scenario"] = reform
+        d.insert(1, "order", step["order"])
+        d.insert(2, "element", step["element"])
+        rows.append(d)
+        previous = step["scenario"]
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- the comparison as a whole -----------------------------------------------------------
+
+def revenue_table(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Revenue (provenu) by year with a ``permanent`` column (the last simulated year):
+    estimate and 95 % half-width of the change in public finances by payer, mio. kr."""
+    rows = []
+    money = {"gross_mio_kr": "public_total", "state_mio_kr": "state",
+             "municipality_mio_kr": "municipalities"}
+    for (scenario, measure), d in diffs.groupby(["scenario", "measure"], sort=False):
+        if measure not in money:
+            continue
+        d = d.sort_values("year")
+        years = [str(int(y)) for y in d["year"]]
+        for stat, values in (("estimate", -d["difference"]), ("half_width", d["half_width"])):
+            row = {"scenario": scenario, "payer": money[measure], "statistic": stat}
+            row.update(dict(zip(years, values.to_numpy(), strict=True)))
+            row["permanent"] = float(values.iloc[-1])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Comparison:
+    """Comparison tables by name (DataFrames), as written to the run folder."""
+
+    tables: dict[str, pd.DataFrame]
+    baseline: str = ""
+    reforms: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def write(self, out: str | Path) -> list[Path]:
+        from sim.api import write_tables
+
+        return write_tables(self.tables, Path(out))
+
+
+def _load_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise InputError(str(folder), "run folder", str(folder),
+                         "a run folder with manifest.json (from `python -m sim run`)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    tables = {}
+    for name in ("stocks", "flows", "activity", "finance"):
+        for ext, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):
+            if (folder / f"{name}{ext}").is_file():
+                tables[name] = reader(folder / f"{name}{ext}")
+                break
+    return tables, manifest
+
+
+def compare(results: Any, baseline: str | None = None,
+            scenarios: list[str] | None = None) -> Comparison:
+    """Compare each reform with the baseline (default: the experiment's first scenario).
+
+    ``results``: a ``sim.Results`` or a run folder. Returns a Comparison whose tables are
+    ``headline`` (last year), ``measures`` (headline measures by year), ``revenue``,
+    ``elements`` (when ``compare.elements`` was set), ``stocks``, ``flows``, ``activity``
+    and ``finance`` (paired differences by year and group, ``group == 'total'`` summed),
+    and ``paths`` (each scenario's levels with intervals, also for a single scenario).
+    """
+    if isinstance(results, str | Path):
+        tables, manifest = _load_folder(Path(results))
+    else:
+        tables, manifest = results.tables, results.manifest
+    user = manifest.get("user_scenarios") or list(manifest.get("scenarios", {}))
+    if not user and "stocks" in tables:
+        user = list(dict.fromkeys(tables["stocks"]["scenario"]))
+    baseline = baseline or (user[0] if user else None)
+    present = set().union(*(set(t["scenario"]) for t in tables.values() if "scenario" in t))
+    if baseline not in present:
+        raise InputError("compare", "baseline", baseline,
+                         "a scenario of the run: " + ", ".join(sorted(present)))
+    reforms = [s for s in (scenarios or user) if s != baseline]
+    for s in reforms:
+        if s not in present:
+            raise InputError("compare", "scenarios", s,
+                             "a scenario of the run: " + ", ".join(sorted(present)))
+    m = measures(tables)
+    out: dict[str, pd.DataFrame] = {}
+    out["paths"] = level_paths(m[m["scenario"].isin([baseline, *reforms])
+                                 & (m["measure"] != "fulltime_persons_fleksjob")])
+    if not reforms:
+        return Comparison(out, baseline, reforms)
+    diffs = pd.concat([measure_differences(m, baseline, s) for s in reforms],
+                      ignore_index=True)
+    last = diffs.groupby("scenario")["year"].transform("max")
+    out["headline"] = diffs[diffs["year"] == last].reset_index(drop=True)
+    out["measures"] = diffs
+    out["revenue"] = revenue_table(diffs)
+    elements = manifest.get("elements") or {}
+    parts = [element_table(m, baseline, r, steps) for r, steps in elements.items()
+             if r in reforms]
+    parts = [p for p in parts if len(p)]
+    if parts:
+        out["elements"] = pd.concat(parts, ignore_index=True)
+    specs = {"stocks": (["year", "group"], "fulltime_persons", None),
+             "flows": (["year", "group", "kind", "destination"], "count", None),
+             "activity": (["year", "group", "kind"], "count", activity_with_aggregates),
+             "finance": (["year", "group", "item", "payer"], "mio_kr", None)}
+    for name, (keys, value, prepare) in specs.items():
+        if name not in tables:
+            continue
+        df = tables[name]
+        df = df[df["scenario"].isin([baseline, *reforms])]
+        if prepare is not None:
+            df = prepare(df)
+        df = with_totals(df, value)
+        if name == "finance":
+            df = with_totals(df, value, over="item")
+        out[name] = pd.concat([paired(df, keys, value, baseline, s) for s in reforms],
+                              ignore_index=True)
+    return Comparison(out, baseline, reforms)
+
+
+def precision_reached(tables: dict[str, pd.DataFrame], experiment: Experiment,
+                      scenarios: list[str]) -> tuple[float, int]:
+    """Half-width now of the precision metric (widest over reforms, or the baseline's level
+    when there is no reform) and the replications the t-interval suggests for the target."""
+    p = experiment.precision
+    assert p is not None
+    m = measures(tables)
+    years = sorted(m["year"].unique())
+    year = years[-1] if p.year == "permanent" else p.year
+    baseline, reforms = scenarios[0], scenarios[1:]
+    samples = []
+    if reforms:
+        for s in reforms:
+            d = measure_differences(m, baseline, s)
+            d = d[(d["measure"] == p.metric) & (d["year"] == year)]
+            if len(d):
+                samples.append((float(d["half_width"].iloc[0]), int(d["replications"].iloc[0])))
+    else:
+        s = m[(m["scenario"] == baseline) & (m["measure"] == p.metric) & (m["year"] == year)]
+        _, half = mean_ci(s["value"].to_numpy())
+        samples.append((float(half), len(s)))
+    if not samples:
+        return math.inf, p.max_replications
+    half, n = max(samples)
+    if not np.isfinite(half):
+        return math.inf, n + 1
+    # h ~ t s / sqrt(n): n' = n (h / target)^2
+    needed = math.ceil(n * (half / p.half_width) ** 2)
+    return half, max(needed, n)
