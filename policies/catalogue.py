@@ -31,3 +31,6 @@ register(Policy(
     changes=lambda o: [ParameterChange("time_limits.dagpenge.max_weeks", o.weeks, o.effective,
                                        "policy dagpenge_period")],
 ))
+
+# The historical reforms 2010-2019 (registered on import).
+import policies.historical  # noqa: E402, F401

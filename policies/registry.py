@@ -25,7 +25,8 @@ class NoOptions(BaseModel):
 
 @dataclass(frozen=True)
 class ParameterChange:
-    """Set ``path`` to ``value`` from ``start`` on (None: the policy's effective date).
+    """Set ``path`` to ``value`` from ``start`` (None: the policy's effective date) on,
+    or up to ``until``, where the values the parameter had return.
 
     A change of a ``rules.<hook>`` path puts another registered rule in force
     (rule replacement; see sim/rules.py)."""
@@ -34,6 +35,7 @@ class ParameterChange:
     value: Any
     start: dt.date | None = None
     source: str = ""
+    until: dt.date | None = None  # the change ends here (None: it holds on)
 
 
 Scope = Literal["everyone", "new_spells"]

@@ -48,26 +48,36 @@ def _schema(_args: argparse.Namespace) -> int:
 
 
 def _policies(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     import policies
-    from sim.scenario import base_parameters
+    from sim.experiment import PolicyRef
+    from sim.scenario import applied_policies, law_of
 
     registry = policies.registered()
     if not args.name:
         for p in registry.values():
-            print(f"{p.name:28s} {p.effective}  {p.description}  [{p.source}]")
+            kind = "bundle of " + str(len(p.members)) if p.members else p.scope
+            print(f"{p.name:36s} {p.effective}  {kind:12s} {p.description}  [{p.source}]")
         return 0
     if args.name not in registry:
         raise InputError("policies", "NAME", args.name, "one of " + ", ".join(registry))
     policy = registry[args.name]
-    print(f"{policy.name}: {policy.description}\neffective {policy.effective}; source: "
-          f"{policy.source}")
-    params = base_parameters()
-    changes = policy.changes(policy.options())
+    print(f"{policy.name}: {policy.description}\neffective {policy.effective}; "
+          f"source: {policy.source}")
+    if policy.members:
+        print("applies, in order: " + ", ".join(m.name for m in policy.members))
+    applied = applied_policies([PolicyRef(name=args.name)], "policies", "NAME")
+    changes: list[dict] = []
+    law_of(applied, {}, "policies", "NAME", changes)
     if not changes:
         print("changes nothing")
-    for c in changes:
-        old = params.value(c.path, c.start)
-        print(f"  {c.path}: {old!r} -> {c.value!r} from {c.start}  [{c.source}]")
+        return 0
+    table = pd.DataFrame(changes).rename(columns={"by": "policy"})
+    table.insert(1, "kind", ["rule" if c.startswith("rules.") else "parameter"
+                             for c in table["parameter"]])
+    with pd.option_context("display.max_colwidth", args.width, "display.width", 250):
+        print(table.to_string(index=False))
     return 0
 
 
@@ -87,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("schema", help="print the experiment JSON Schema").set_defaults(func=_schema)
     p_pol = sub.add_parser("policies", help="list policies, or show what one changes")
     p_pol.add_argument("name", nargs="?")
+    p_pol.add_argument("--width", type=int, default=60, help="widest column (characters)")
     p_pol.set_defaults(func=_policies)
     args = parser.parse_args(argv)
     try:

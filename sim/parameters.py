@@ -87,13 +87,36 @@ class ParameterTree:
 
     # -- loading -----------------------------------------------------------------------
     @classmethod
-    def load(cls, directories: Iterable[Path]) -> ParameterTree:
+    def load(cls, directories: Iterable[Path], overlays: bool = True) -> ParameterTree:
+        """Load every ``*.yaml`` of ``directories``; each leaf may be defined once.
+
+        Precedence: a file whose top level holds ``overlay: true`` (the fitted values of
+        ``python -m sim calibrate``, calibration/params/fitted.yaml) is applied after all
+        other files, in name order: each entry of its ``leaves`` (a dotted leaf path with
+        ``values``) replaces the dated values of that existing leaf. ``overlays=False``
+        skips such files (the hand-set values alone). Policies and experiment parameters
+        apply on top of the loaded tree.
+        """
         leaves: dict[str, Parameter] = {}
+        pending: list[tuple[Path, dict]] = []
         for directory in directories:
             for file in sorted(Path(directory).glob("*.yaml")):
                 with open(file, encoding="utf-8") as fh:
                     tree = yaml.safe_load(fh)
+                if isinstance(tree, dict) and tree.get("overlay") is True:
+                    pending.append((file, tree))
+                    continue
                 cls._collect(file, file.stem, tree, leaves)
+        for file, tree in pending if overlays else []:
+            entries = tree.get("leaves")
+            if not isinstance(entries, dict):
+                raise InputError(str(file), "leaves", entries, "a mapping of leaf paths to leaves")
+            for path, node in entries.items():
+                if path not in leaves:
+                    raise InputError(str(file), f"leaves.{path}", path, "an existing leaf path")
+                if not isinstance(node, dict) or "values" not in node:
+                    raise InputError(str(file), f"leaves.{path}", node, "a leaf with values")
+                leaves[path].values = cls._leaf(file, path, node).values
         return cls(leaves)
 
     @classmethod
@@ -191,17 +214,24 @@ class ParameterTree:
             return "a known parameter path, e.g. " + ", ".join(close)
         return "a known parameter path (see policies/params/ and calibration/params/)"
 
-    def set(self, path: str, value: Any, source: str, start: dt.date | None = None) -> None:
+    def set(self, path: str, value: Any, source: str, start: dt.date | None = None,
+            until: dt.date | None = None) -> None:
         """Give ``path`` the value ``value`` from ``start`` on (from the beginning if None).
 
-        Later dated values of the parameter are dropped: the override holds from
-        ``start`` to the end of the run.
+        Later dated values of the parameter are dropped: the override holds to the end
+        of the run, or, with ``until``, up to that date, where the values the parameter
+        had from then on return.
         """
         head, inner = self.resolve(path)
         leaf = self.leaves[head]
         start = start or EARLIEST
         base = leaf.entry_at(start) or leaf.values[0]
         kept = [v for v in leaf.values if v.start < start]
+        later: list[DatedValue] = []
+        if until is not None and until > start:
+            back = leaf.entry_at(until) or leaf.values[0]
+            later = [DatedValue(until, back.value, back.source)] + \
+                [v for v in leaf.values if v.start > until]
         if inner:
             new_value = copy.deepcopy(base.value)
             node = new_value
@@ -212,7 +242,7 @@ class ParameterTree:
         else:
             _check_type(path, base.value, value)
             new_value = value
-        leaf.values = kept + [DatedValue(start, new_value, source)]
+        leaf.values = kept + [DatedValue(start, new_value, source)] + later
 
 
 def _check_type(path: str, old: object, new: object) -> None:

@@ -91,7 +91,8 @@ def applied_policies(refs: list[PolicyRef], source: str, where: str) -> list[App
             return
         effective = ref.effective or policy.effective
         changes = tuple(c if c.start is not None else
-                        ParameterChange(c.path, c.value, effective, c.source or policy.source)
+                        ParameterChange(c.path, c.value, effective, c.source or policy.source,
+                                        c.until)
                         for c in policy.changes(options))
         out.append(Applied(ref.name, effective, ref.scope or policy.scope,
                            ref.phase_in if ref.phase_in is not None else policy.phase_in,
@@ -109,7 +110,8 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
     for a in applied:
         for change in a.changes:
             _apply(params, source, a.field, change.path, change.value,
-                   change.source, change.start, changes, a.name, a.scope, a.phase_in)
+                   change.source, change.start, changes, a.name, a.scope, a.phase_in,
+                   change.until)
     for path, value in overrides.items():
         field_name = f"{where}.parameters.{path}"
         if is_dated_mapping(value):
@@ -162,7 +164,8 @@ def phased(old: Any, new: Any, share: float) -> Any:
 
 def _apply(params: ParameterTree, source: str, field_name: str, path: str, value: Any,
            origin: str, start: dt.date | None, changes: list | None, by: str,
-           scope: str = "everyone", phase_in: dict[int, float] | None = None) -> None:
+           scope: str = "everyone", phase_in: dict[int, float] | None = None,
+           until: dt.date | None = None) -> None:
     try:
         head, _ = params.resolve(path)
     except KeyError as exc:
@@ -177,19 +180,35 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
         first = start or EARLIEST
         # Years before the start date collapse onto it (the latest share wins).
         steps = [(max(first, dt.date(year, 1, 1)), share)
-                 for year, share in sorted(phase_in.items())]
+                 for year, share in sorted(phase_in.items())
+                 if until is None or dt.date(year, 1, 1) < until]
     olds = [params.value(path, d) for d, _ in steps]
     for (d, share), old in zip(steps, olds, strict=True):
         new = phased(old, value, share)
+        # For the table: the value the day before, so a change dated where the law
+        # files already change (a historical reform) shows what it replaced.
+        before = params.value(path, d - dt.timedelta(days=1)) if d else old
         try:
-            params.set(path, new, origin, d)
+            params.set(path, new, origin, d, until)
         except TypeError as exc:
             raise InputError(source, field_name, value, exc.args[0]) from None
         if changes is not None:
-            changes.append({"by": by, "parameter": path, "baseline_value": old,
-                            "new_value": new, "effective": str(d or "start of run"),
-                            "scope": scope,
-                            "phase_in_share": share, "source": origin})
+            for where, was, becomes in differences(path, before, new):
+                changes.append({"by": by, "parameter": where, "baseline_value": was,
+                                "new_value": becomes, "effective": str(d or "start of run"),
+                                "until": str(until or ""), "scope": scope,
+                                "phase_in_share": share, "source": origin})
+
+
+def differences(path: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """(path, old, new) for each entry of a table that differs; the whole value when
+    it is not a table or nothing in it differs."""
+    if isinstance(old, dict) and isinstance(new, dict) and set(old) == set(new):
+        rows = [row for k in new if old[k] != new[k]
+                for row in differences(f"{path}.{k}", old[k], new[k])]
+        if rows:
+            return rows
+    return [(path, old, new)]
 
 
 def _unemployment_path(experiment: Experiment, override: dict[int, float] | None,
