@@ -99,6 +99,30 @@ def main(argv: list[str] | None = None) -> int:
     p_pol.add_argument("name", nargs="?")
     p_pol.add_argument("--width", type=int, default=60, help="widest column (characters)")
     p_pol.set_defaults(func=_policies)
+    p_cal = sub.add_parser("calibrate", help="fit the behavioural parameters to the targets "
+                           "and write calibration/params/fitted.yaml and a report")
+    p_cal.add_argument("--targets", default=None,
+                       help="blocks to fit, comma-separated: stocks,spells,exits,activation,"
+                            "sanctions (default all)")
+    p_cal.add_argument("--target-file", default="calibration/targets/fit_targets.csv")
+    p_cal.add_argument("--scale", type=float, default=0.1)
+    p_cal.add_argument("--seed", type=int, default=20240101)
+    p_cal.add_argument("--iterations", type=int, default=8)
+    p_cal.add_argument("--start", default="hand", help="hand (default) or fitted")
+    p_cal.add_argument("--params", default="calibration/params/fitted.yaml",
+                       help="fitted parameter file to write")
+    p_cal.add_argument("--out", default="runs/calibration", help="folder for the report")
+    p_cal.add_argument("--report-only", action="store_true",
+                       help="only measure the stored parameters and write the report")
+    p_cal.add_argument("--quiet", action="store_true")
+    p_cal.set_defaults(func=lambda a: __import__("calibration.fit").fit.main(a))
+    p_bt = sub.add_parser("backtest", help="run 2011-2019 with the historical law and "
+                          "compare with the observed stocks")
+    p_bt.add_argument("--scale", type=float, default=0.05)
+    p_bt.add_argument("--seed", type=int, default=2011)
+    p_bt.add_argument("--out", default="runs/backtest", help="folder for the report")
+    p_bt.add_argument("--quiet", action="store_true")
+    p_bt.set_defaults(func=lambda a: __import__("calibration.backtest").backtest.main(a))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

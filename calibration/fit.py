@@ -1,0 +1,458 @@
+"""``python -m sim calibrate``: fit the behavioural parameters to the observed targets.
+
+Method (calibration/README.md has the long form): moment matching by alignment. One
+simulation of the fit year (2024, current law, flat business cycle) with a fixed seed
+and scale gives every simulated moment; each block of parameters is then moved by a
+multiplicative step towards its targets (the step LIAM2's alignment and the old hand
+calibration used), and the run is repeated with the same seed, so common random
+numbers make the iterations comparable. The start point is the hand-set values in
+calibration/params (``--start hand``, the default, so the result depends only on the
+targets, seed, scale and iterations) or the current fitted file (``--start fitted``).
+
+Blocks (``--targets``, comma-separated; default all):
+
+* ``stocks``: ``population.new_spells_per_year`` (groups with an inflow), the hazard level
+  of ressourceforløb and fleksjob (no own inflow), ``population.start_stock`` and
+  ``population.reentry_pool``, to the full-time persons by group;
+* ``spells``: the hazard level (``hazards.<group>.rates``) of VIVE's four groups, to the
+  spells a year per full-time person (the mean stay);
+* ``exits``: ``hazards.<group>.destinations``, to the exit-route shares;
+* ``activation``: ``process.takeup_per_week``, to the share of weeks in an offer;
+* ``sanctions``: ``process.no_show`` and ``process.karantaene_share``, to the shares
+  sanctioned.
+
+The fitted values go to calibration/params/fitted.yaml, an overlay that replaces the
+hand-set leaves when the parameters load (sim/parameters.py, ``ParameterTree.load``),
+so every run uses them unless an experiment overrides them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+import calibration
+import policies
+from calibration.targets import FIT_TARGETS, FIT_YEAR, STOCK_SERIES, VIVE_GROUPS
+from calibration.targets import load as load_targets
+from sim.errors import InputError
+from sim.groups import GROUPS
+from sim.parameters import ParameterTree
+
+FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
+STATISTICS_FILE = calibration.CALIBRATION_DIR / "fit_statistics.csv"
+DEFAULT_SEED = 20240101
+DEFAULT_SCALE = 0.1
+DEFAULT_ITERATIONS = 8
+BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions")
+METRIC_BLOCK = {"stock_ft": "stocks", "spells_per_ft": "spells", "exit_share": "exits",
+                "active_share": "activation", "sanction_share": "sanctions"}
+
+HAZARD_LEAVES = tuple(f"hazards.{g}" for g in GROUPS)
+FITTED_LEAVES = ("population.start_stock", "population.new_spells_per_year",
+                 "population.reentry_pool", *HAZARD_LEAVES, "process.takeup_per_week",
+                 "process.no_show", "process.karantaene_share")
+VIVE_ALL = {g for _, members in VIVE_GROUPS.values() for g in members}
+# Groups whose stock is set by their hazard level, not by an own inflow.
+RATE_STOCK = ("ressourceforloeb", "fleksjob")
+# Groups of VIVE's aktivitetsparate whose hazard level follows their own stock instead.
+SPELL_EXCLUDED = ("ressourceforloeb", "revalidering")
+EXIT_ROUTE = {"job": "job", "self_support": "self_support", "education": "education",
+              "death_emigration": "death_emigration", "other": "other", "pension": "other",
+              "ledighedsydelse": "fleksjob", "fleksjob": "fleksjob",
+              "foertidspension": "foertidspension"}
+SANCTION_GROUPS = {"dagpenge": ("dagpenge",),
+                   "kontanthjaelp_jobparat": ("kontanthjaelp_jobparat",
+                                              "uddannelseshjaelp_uddannelsesparat"),
+                   "kontanthjaelp_aktivitetsparat": ("kontanthjaelp_aktivitetsparat",
+                                                     "uddannelseshjaelp_aktivitetsparat")}
+STEP = (0.5, 2.0)  # bounds of one multiplicative step
+
+
+def route_of(destination: str) -> str | None:
+    """The VIVE exit route of a hazard destination or a move to ``destination``; None
+    when the spell goes on (a move inside VIVE's four groups)."""
+    if destination in VIVE_ALL:
+        return None
+    if destination == "rehabiliteringsteam":
+        return "fleksjob+foertidspension"
+    return EXIT_ROUTE.get(destination, "other")
+
+
+# -- parameters --------------------------------------------------------------------------
+def base_tree(start: str = "hand") -> ParameterTree:
+    dirs = [policies.PARAMS_DIR, calibration.PARAMS_DIR]
+    return ParameterTree.load(dirs, overlays=(start == "fitted"))
+
+
+def start_values(start: str = "hand") -> dict:
+    if start not in ("hand", "fitted"):
+        raise InputError("calibrate", "--start", start, "hand or fitted")
+    tree = base_tree(start)
+    return {leaf: copy.deepcopy(tree.value(leaf)) for leaf in FITTED_LEAVES}
+
+
+# -- simulation and measurement ----------------------------------------------------------
+def simulate(values: dict, scale: float, seed: int, years: int = 1) -> dict[str, pd.DataFrame]:
+    from sim.api import run
+
+    exp = dict(name="calibrate", start=f"{FIT_YEAR}-01-01", years=years, scale=scale,
+               seed=seed, replications=1,
+               outputs=["stocks", "flows", "headcounts", "activity", "finance"],
+               scenarios={"fit": {"policies": ["current_law_2024"],
+                                  "parameters": copy.deepcopy(values)}})
+    return run(exp, workers=1).tables
+
+
+def _members(table: pd.DataFrame, groups) -> pd.DataFrame:
+    return table[table["group"].isin(groups) & (table["year"] == FIT_YEAR)]
+
+
+def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
+    """Simulated value of every target (metric, group) in the fit year."""
+    out: dict[tuple[str, str], float] = {}
+    st = tables["stocks"]
+    ft = _members(st, GROUPS).groupby("group")["fulltime_persons"].sum()
+    hc = _members(tables["headcounts"], GROUPS).groupby("group")["persons_end"].sum()
+    for name, (_, members) in STOCK_SERIES.items():
+        out[("stock_ft", name)] = float(ft[list(members)].sum())
+        out[("stock_end", name)] = float(hc[list(members)].sum())
+    out[("stock_ft", "six_groups")] = sum(
+        out[("stock_ft", n)] for n in STOCK_SERIES if n not in ("fleksjob", "foertidspension"))
+    for g in GROUPS:
+        out[("group_ft", g)] = float(ft.get(g, 0.0))
+        out[("group_end", g)] = float(hc.get(g, 0.0))
+
+    fl = tables["flows"]
+    act = tables["activity"]
+    for name, (_, members) in VIVE_GROUPS.items():
+        f = _members(fl, members)
+        agg_ft = float(ft[list(members)].sum())
+        spells = float(f.loc[f["kind"] == "inflow", "count"].sum())
+        out[("spells_per_ft", name)] = spells / agg_ft if agg_ft else math.nan
+        ends: dict[str, float] = {}
+        for _, r in f[f["kind"].isin(["exit", "transition_out"])].iterrows():
+            route = route_of(r["destination"])
+            if route is not None:
+                ends[route] = ends.get(route, 0.0) + float(r["count"])
+        total = sum(ends.values())
+        for route in ("job", "self_support", "education", "fleksjob", "foertidspension",
+                      "other", "death_emigration"):
+            out[("exit_share", f"{name}:{route}")] = 100 * ends.get(route, 0.0) / total \
+                if total else math.nan
+        a = _members(act, members)
+        weeks = a[a["kind"].str.startswith("offer_weeks:") & (a["kind"] != "offer_weeks:mentor")]
+        out[("active_share", name)] = 100 * float(weeks["count"].sum()) / (52 * agg_ft) \
+            if agg_ft else math.nan
+        conv = a[a["kind"].str.startswith("conversation_")]["count"].sum()
+        out[("conversations_per_ft", name)] = float(conv) / agg_ft if agg_ft else math.nan
+    a4 = _members(act, VIVE_ALL)
+    weeks = a4[a4["kind"].str.startswith("offer_weeks:") & (a4["kind"] != "offer_weeks:mentor")]
+    ft4 = float(ft[list(VIVE_ALL)].sum())
+    out[("active_share", "vive_4_groups")] = 100 * float(weeks["count"].sum()) / (52 * ft4)
+    conv4 = a4[a4["kind"].str.startswith("conversation_")]["count"].sum()
+    out[("conversations_per_ft", "vive_4_groups")] = float(conv4) / ft4
+
+    def kind(group: str, k: str) -> float:
+        a = act[(act["group"] == group) & (act["year"] == FIT_YEAR) & (act["kind"] == k)]
+        return float(a["count"].sum())
+
+    for g in SANCTION_GROUPS:
+        persons = kind(g, "persons")
+        k = "persons_sanctioned_excl_karantaene" if g == "dagpenge" else "persons_sanctioned"
+        out[("sanction_share", g)] = 100 * kind(g, k) / persons if persons else math.nan
+    persons = kind("dagpenge", "persons")
+    out[("sanction_share", "dagpenge_incl_karantaene")] = \
+        100 * kind("dagpenge", "persons_sanctioned") / persons if persons else math.nan
+    yr = act[act["year"] == FIT_YEAR]
+    out[("conversations", "all")] = float(
+        yr[yr["kind"].str.startswith("conversation_")]["count"].sum())
+
+    fin = tables["finance"]
+    gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
+    by_item = gross.groupby("item")["mio_kr"].sum()
+    activation = float(by_item.get("activation", 0.0) + by_item.get("loentilskud", 0.0))
+    operation = float(sum(by_item.get(i, 0.0) for i in
+                          ("conversations", "jobcentre_other", "sanction_admin")))
+    out[("spending", "activation")] = activation
+    out[("spending", "jobcentre_operation")] = operation
+    out[("spending", "modelled_items")] = activation + operation
+    out[("spending", "dagpenge_benefit")] = float(
+        gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
+    return out
+
+
+def statistics(targets: pd.DataFrame, simulated: dict) -> pd.DataFrame:
+    """Targets with the simulated value, the error (relative in %, or in pp) and whether
+    it is within the tolerance."""
+    rows = []
+    for _, t in targets.iterrows():
+        s = simulated.get((t["metric"], t["group"]), math.nan)
+        obs = float(t["value"])
+        if t["tolerance_kind"] == "rel":
+            err = 100 * (s - obs) / obs if obs else math.nan
+            ok = abs(err) <= 100 * float(t["tolerance"])
+            unit = "%"
+        else:
+            err = s - obs
+            ok = abs(err) <= float(t["tolerance"])
+            unit = "pp"
+        rows.append(dict(metric=t["metric"], group=t["group"], year=t["year"], use=t["use"],
+                         observed=obs, simulated=s, error=err, error_unit=unit,
+                         tolerance=float(t["tolerance"]) * (100 if unit == "%" else 1),
+                         within=bool(ok) and not math.isnan(s), unit=t["unit"]))
+    return pd.DataFrame(rows)
+
+
+# -- the alignment step ------------------------------------------------------------------
+def _step(ratio: float, power: float = 1.0) -> float:
+    if not math.isfinite(ratio) or ratio <= 0:
+        return 1.0
+    return min(max(ratio ** power, STEP[0]), STEP[1])
+
+
+def _scale_rates(values: dict, g: str, factor: float) -> None:
+    hz = values[f"hazards.{g}"]
+    hz["rates"] = [round(r * factor, 6) for r in hz["rates"]]
+
+
+def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str]) -> dict:
+    """One alignment step: every fitted block moves towards its targets."""
+    v = copy.deepcopy(values)
+    tgt = {(r["metric"], r["group"]): float(r["value"]) for _, r in targets.iterrows()
+           if r["use"] == "fit" and METRIC_BLOCK.get(r["metric"]) in blocks}
+    inflow = v["population.new_spells_per_year"]
+    if "stocks" in blocks:
+        for name, (_, members) in STOCK_SERIES.items():
+            if ("stock_ft", name) not in tgt:
+                continue
+            target = tgt[("stock_ft", name)]
+            level = _step(target / sim[("stock_ft", name)])
+            end = sim[("stock_end", name)]
+            for g in members:
+                v["population.start_stock"][g] = int(round(v["population.start_stock"][g] * level))
+                pool = v["population.reentry_pool"].get(g)
+                if pool:
+                    for d in pool:
+                        pool[d] = int(round(pool[d] * level, -1))
+                if g in RATE_STOCK:
+                    _scale_rates(v, g, _step(end / target))
+                elif inflow[g] > 0:
+                    # Multiplicative for fast groups, additive (the missing persons a year)
+                    # for slow ones: whichever step is larger.
+                    share = inflow[g] / sum(inflow[m] for m in members if m not in RATE_STOCK)
+                    mult = inflow[g] * _step(target / end) if end else inflow[g]
+                    add = inflow[g] + (target - end) * share
+                    new = max(mult, add) if target > end else min(mult, add)
+                    inflow[g] = int(round(max(new, 0.0), -1))
+    if "spells" in blocks:
+        for name, (_, members) in VIVE_GROUPS.items():
+            if ("spells_per_ft", name) not in tgt:
+                continue
+            f = _step(tgt[("spells_per_ft", name)] / sim[("spells_per_ft", name)], 0.8)
+            for g in members:
+                if g not in SPELL_EXCLUDED:
+                    _scale_rates(v, g, f)
+    if "exits" in blocks:
+        for name, (_, members) in VIVE_GROUPS.items():
+            factors = {}
+            for route in ("job", "self_support", "education", "fleksjob", "foertidspension",
+                          "other", "death_emigration"):
+                key = ("exit_share", f"{name}:{route}")
+                if key in tgt:
+                    s = sim.get(key, math.nan)
+                    factors[route] = _step(tgt[key] / s) if s and s > 0 else 1.5
+            if not factors:
+                continue
+            # A referral to the rehabiliteringsteam ends in ledighedsydelse/fleksjob or
+            # førtidspension by the law's route shares, so it can only match their sum.
+            keys = [("exit_share", f"{name}:{r}") for r in ("fleksjob", "foertidspension")]
+            if any(k in tgt for k in keys):
+                want = sum(tgt.get(k, 0.0) for k in keys)
+                have = sum(sim.get(k, 0.0) for k in keys)
+                factors["fleksjob+foertidspension"] = _step(want / have) if have else 1.5
+            for g in members:
+                dest = v[f"hazards.{g}"]["destinations"]
+                total = sum(dest.values())
+                new = {d: s * factors.get(route_of(d), 1.0) for d, s in dest.items()}
+                norm = total / sum(new.values())
+                v[f"hazards.{g}"]["destinations"] = {d: round(s * norm, 5)
+                                                     for d, s in new.items()}
+    if "activation" in blocks:
+        take = v["process.takeup_per_week"]
+        for name, (_, members) in VIVE_GROUPS.items():
+            key = ("active_share", name)
+            if key in tgt:
+                f = _step(tgt[key] / sim[key])
+                for g in members:
+                    if g in take:
+                        take[g] = round(take[g] * f, 5)
+    if "sanctions" in blocks:
+        ns = v["process.no_show"]
+        for name, members in SANCTION_GROUPS.items():
+            key = ("sanction_share", name)
+            if key in tgt:
+                f = _step(tgt[key] / sim[key])
+                for g in members:
+                    ns[g] = round(min(ns[g] * f, 0.5), 5)
+        key = ("sanction_share", "dagpenge_incl_karantaene")
+        if key in tgt and ("sanction_share", "dagpenge") in tgt:
+            want = tgt[key] - tgt[("sanction_share", "dagpenge")]
+            have = sim[key] - sim[("sanction_share", "dagpenge")]
+            v["process.karantaene_share"] = round(
+                min(v["process.karantaene_share"] * _step(want / have if have else 2.0), 0.9), 5)
+    return v
+
+
+# -- the command -------------------------------------------------------------------------
+@dataclass
+class Fit:
+    values: dict
+    statistics: pd.DataFrame
+    history: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+
+def _score(stats: pd.DataFrame) -> float:
+    """Mean of |error| / tolerance over the fitted targets (lower is better)."""
+    fit = stats[stats["use"] == "fit"]
+    return float((fit["error"].abs() / fit["tolerance"]).mean())
+
+
+def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = BLOCKS,
+              scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
+              iterations: int = DEFAULT_ITERATIONS, start: str = "hand",
+              progress=print) -> Fit:
+    targets = load_targets(targets_path)
+    unknown = [b for b in blocks if b not in BLOCKS]
+    if unknown:
+        raise InputError("calibrate", "--targets", ",".join(unknown),
+                         "a comma-separated subset of " + ",".join(BLOCKS))
+    fit_targets = targets[targets["metric"].map(METRIC_BLOCK).isin(blocks)
+                          | (targets["use"] == "check")]
+    values = start_values(start)
+    best = None
+    history = []
+    for it in range(iterations + 1):
+        sim = measure(simulate(values, scale, seed))
+        stats = statistics(fit_targets, sim)
+        fitted = stats[stats["use"] == "fit"]
+        score = _score(stats)
+        history.append(dict(iteration=it, score=score, within=int(fitted["within"].sum()),
+                            targets=len(fitted)))
+        if progress:
+            progress(f"iteration {it}: {int(fitted['within'].sum())}/{len(fitted)} fitted "
+                     f"targets within tolerance, mean |error|/tolerance {score:.2f}")
+        if best is None or score < best[0]:
+            best = (score, values, stats)
+        if it < iterations:
+            values = update(values, fit_targets, sim, set(blocks))
+    _, values, stats = best
+    settings = dict(targets=str(targets_path), blocks=list(blocks), scale=scale, seed=seed,
+                    iterations=iterations, start=start, fit_year=FIT_YEAR)
+    return Fit(values, stats, pd.DataFrame(history), settings)
+
+
+def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
+    """Write the fitted values as an overlay parameter file; returns its version."""
+    version = 1
+    if Path(path).exists():
+        try:
+            old = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            version = int(old.get("version", 0)) + 1
+        except (yaml.YAMLError, ValueError, TypeError):
+            version = 1
+    today = dt.date.today().isoformat()
+    s = fit.settings
+    source = (f"fitted by python -m sim calibrate v{version} on {today}, targets "
+              f"{Path(s['targets']).name} ({', '.join(s['blocks'])}), seed {s['seed']}, "
+              f"scale {s['scale']}, {s['iterations']} iterations from the {s['start']} values")
+    fitted = fit.statistics[fit.statistics["use"] == "fit"]
+    doc = {
+        "overlay": True,
+        "version": version,
+        "created": today,
+        "description": "Fitted behavioural parameters. Loaded after the other files: each "
+                       "leaf below replaces the dated values of the same leaf in "
+                       "calibration/params/*.yaml (sim/parameters.py, ParameterTree.load). "
+                       "Written by python -m sim calibrate; do not edit by hand.",
+        "fit": {**s, "fitted_targets_within_tolerance":
+                f"{int(fitted['within'].sum())}/{len(fitted)}"},
+        "leaves": {leaf: {"values": {"2000-01-01": {"value": _plain(fit.values[leaf]),
+                                                    "source": source}}}
+                   for leaf in FITTED_LEAVES},
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(path).with_suffix(".tmp")
+    tmp.write_text("# Written by python -m sim calibrate (calibration/fit.py); see "
+                   "calibration/README.md.\n"
+                   + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100),
+                   encoding="utf-8")
+    tmp.replace(path)
+    return version
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def stored_fit(scale: float, seed: int) -> pd.DataFrame:
+    """Statistics of the stored parameters (fitted.yaml as loaded) at ``scale``/``seed``."""
+    values = start_values("fitted")
+    return statistics(load_targets(), measure(simulate(values, scale, seed)))
+
+
+def main(args) -> int:
+    from calibration import report
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
+    if not 0 < args.scale <= 1:
+        raise InputError("calibrate", "--scale", args.scale, "a share in (0, 1]")
+    if args.iterations < 0:
+        raise InputError("calibrate", "--iterations", args.iterations, "0 or more")
+    out.mkdir(parents=True, exist_ok=True)
+    if args.report_only:
+        stats = stored_fit(args.scale, args.seed)
+        history = None
+        settings = {"scale": args.scale, "seed": args.seed, "report_only": True}
+    else:
+        blocks = tuple(b.strip() for b in args.targets.split(",") if b.strip()) \
+            if args.targets else BLOCKS
+        fit = calibrate(args.target_file, blocks, args.scale, args.seed, args.iterations,
+                        args.start, progress=None if args.quiet else print)
+        version = write_fitted(fit, Path(args.params))
+        stats, history, settings = fit.statistics, fit.history, {**fit.settings,
+                                                                 "version": version}
+        if Path(args.params).resolve() == FITTED_FILE.resolve():
+            stats.to_csv(STATISTICS_FILE, index=False)
+        history.to_csv(out / "iterations.csv", index=False)
+        if not args.quiet:
+            print(f"wrote {args.params} (version {version})")
+    stats.to_csv(out / "fit_statistics.csv", index=False)
+    (out / "fit_statistics.json").write_text(json.dumps(
+        {"settings": settings, "targets": stats.to_dict(orient="records")}, indent=1,
+        default=str) + "\n", encoding="utf-8")
+    html = report.write(out, stats, history, settings,
+                        params=Path(args.params) if not args.report_only else FITTED_FILE)
+    if not args.quiet:
+        fitted = stats[stats["use"] == "fit"]
+        checks = stats[stats["use"] == "check"]
+        print(f"fitted targets within tolerance: {int(fitted['within'].sum())}/{len(fitted)}; "
+              f"checks within tolerance: {int(checks['within'].sum())}/{len(checks)}")
+        print(f"report: {html}")
+    return 0

@@ -1,0 +1,240 @@
+"""The targets the calibration fits, derived from the copied domain data.
+
+``python -m calibration.targets`` writes ``calibration/targets/fit_targets.csv``: one row
+per target with ``metric, group, year, value, unit, tolerance, tolerance_kind, use,
+source``. ``use`` is ``fit`` (moved by ``python -m sim calibrate``) or ``check`` (reported
+with its error, but no fitted parameter moves it: law, unit costs or other years).
+``tolerance_kind`` is ``rel`` (share of the target) or ``pp`` (percentage points).
+
+Every value is a number from ``calibration/targets/*.csv`` (file and line) or arithmetic
+on such numbers, written out in ``source``. The groups are the simulator's groups
+summed into the published series (``STOCK_SERIES``, ``VIVE_GROUPS``).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from calibration import CALIBRATION_DIR
+
+TARGETS_DIR = CALIBRATION_DIR / "targets"
+FIT_TARGETS = TARGETS_DIR / "fit_targets.csv"
+FIT_YEAR = 2024
+COLUMNS = ["metric", "group", "year", "value", "unit", "tolerance", "tolerance_kind", "use",
+           "source"]
+
+# Jobindsats series of VIVE Tabel 5.4 (stocks_fulltime_persons.csv) -> simulator groups.
+STOCK_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dagpenge": ("dagpenge", ("dagpenge",)),
+    "kontanthjaelp_uddannelseshjaelp": (
+        "kontanthjælp+uddannelseshjælp",
+        ("kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
+         "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat")),
+    "sygedagpenge_jobafklaring": ("sygedagpenge incl. jobafklaring",
+                                  ("sygedagpenge", "jobafklaring")),
+    "ressourceforloeb": ("ressourceforløb", ("ressourceforloeb",)),
+    "revalidering": ("revalidering+forrevalidering", ("revalidering",)),
+    "ledighedsydelse": ("ledighedsydelse", ("ledighedsydelse",)),
+    "fleksjob": ("fleksjob", ("fleksjob",)),
+    "foertidspension": ("førtidspension", ("foertidspension",)),
+}
+SIX_GROUPS = ("dagpenge", "kontanthjaelp_uddannelseshjaelp", "sygedagpenge_jobafklaring",
+              "ressourceforloeb", "revalidering", "ledighedsydelse")
+
+# VIVE's four groups (spells, exit routes, activation): all uddannelseshjælp counts as
+# jobparat (calibration.md, conversations row); ressourceforløb and revalidering are
+# counted with the aktivitetsparate [inferred: VIVE T3.3 aktivitetsparate months exceed
+# kontanthjælp+uddannelseshjælp of T5.4 by about the ressourceforløb and revalidering stocks].
+VIVE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dagpenge": ("dagpenge", ("dagpenge",)),
+    "jobparate": ("jobparate", ("kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat")),
+    "aktivitetsparate": ("aktivitetsparate",
+                         ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat",
+                          "ressourceforloeb", "revalidering")),
+    "sygedagpenge": ("sygedagpenge incl. jobafklaring", ("sygedagpenge", "jobafklaring")),
+}
+# VIVE exit routes -> the route names used in fit_targets.csv.
+ROUTES = {"employment": "job", "delvis raskmeldt": "job", "selvforsørgelse": "self_support",
+          "education": "education", "fleksjob/skånejob": "fleksjob",
+          "førtidspension": "foertidspension", "andet": "other",
+          "død/udrejst": "death_emigration"}
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(TARGETS_DIR / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _line(name: str, pred) -> tuple[dict[str, str], int]:
+    """The first row satisfying ``pred`` and its line number in the file (header = 1)."""
+    for i, row in enumerate(_read(name)):
+        if pred(row):
+            return row, i + 2
+    raise KeyError(f"{name}: no matching row")
+
+
+def _ref(name: str, line: int, row: dict[str, str]) -> str:
+    return f"calibration/targets/{name} L{line} ({row['source']})"
+
+
+def derive() -> pd.DataFrame:
+    rows: list[dict] = []
+
+    def add(metric, group, year, value, unit, tol, kind, use, source):
+        rows.append(dict(metric=metric, group=group, year=year, value=round(value, 4),
+                         unit=unit, tolerance=tol, tolerance_kind=kind, use=use,
+                         source=source))
+
+    # -- stocks of full-time persons, fit year ----------------------------------------
+    f = "stocks_fulltime_persons.csv"
+    total, tl = _line(f, lambda r: r["dataset"] == "vive_t5.4" and r["group"] == "SUM six groups")
+    head, hl = _line("headline_targets.csv",
+                     lambda r: r["metric"].startswith("target group for activation")
+                     and r["period"] == "2023")
+    factor = float(head["value"]) / float(total["y2019"])
+    for name, (series, _) in STOCK_SERIES.items():
+        row, line = _line(f, lambda r, s=series: r["dataset"] == "vive_t5.4" and r["group"] == s)
+        v19 = float(row["y2019"])
+        if name in SIX_GROUPS:
+            add("stock_ft", name, FIT_YEAR, v19 * factor, "FT persons", 0.05, "rel", "fit",
+                f"[derived] 2019 stock {v19:,.0f} x {factor:.4f} (the 2023 target group "
+                f"{float(head['value']):,.0f} FT / the 2019 six-group sum "
+                f"{float(total['y2019']):,.0f}): {_ref(f, line, row)}; "
+                f"calibration/targets/headline_targets.csv L{hl}; {_ref(f, tl, total)}")
+        else:
+            add("stock_ft", name, FIT_YEAR, v19, "FT persons", 0.05, "rel", "fit",
+                f"[derived] latest observed level (2019), kept for {FIT_YEAR}: no later value "
+                f"in the seeds; {_ref(f, line, row)}")
+    add("stock_ft", "six_groups", FIT_YEAR, float(head["value"]), "FT persons", 0.05, "rel",
+        "check", f"target group 2023 (excl. fleksjob): calibration/targets/headline_targets.csv "
+        f"L{hl} ({head['source']})")
+
+    # -- spells a year per full-time person (VIVE's four groups, 2011-19) ---------------
+    for name, (vive, _) in VIVE_GROUPS.items():
+        sp, sl = _line("spells_by_group.csv", lambda r, v=vive: r["group"] == v)
+        st, stl = _line(f, lambda r, v=vive: r["dataset"] == "vive_t3.3_ft" and r["group"] == v)
+        ft = [float(st[f"y{y}"]) for y in range(2011, 2020)]
+        per_year = float(sp["spells_2011_2019"]) / 9
+        value = per_year / (sum(ft) / len(ft))
+        add("spells_per_ft", name, "2011-2019", value, "spells a year per FT person", 0.10,
+            "rel", "fit",
+            f"[derived] {float(sp['spells_2011_2019']):,.0f} spells / 9 years / mean FT "
+            f"2011-19 {sum(ft) / len(ft):,.0f}: {_ref('spells_by_group.csv', sl, sp)}; "
+            f"{_ref(f, stl, st)}")
+
+    # -- exit-route shares, censored spells left out ----------------------------------
+    ex = pd.read_csv(TARGETS_DIR / "exit_routes.csv")
+    for name, (vive, _) in VIVE_GROUPS.items():
+        part = ex[ex["group"] == vive]
+        first = int(part.index[0]) + 2
+        last = int(part.index[-1]) + 2
+        uncensored = part[part["exit_route"] != "censored"]
+        base = float(uncensored["spells"].sum())
+        shares: dict[str, float] = {}
+        for _, r in uncensored.iterrows():
+            route = ROUTES[r["exit_route"]]
+            shares[route] = shares.get(route, 0.0) + float(r["spells"]) / base * 100
+        for route, value in shares.items():
+            add("exit_share", f"{name}:{route}", "2011-2019", value,
+                "% of uncensored spells", 3.0, "pp", "fit",
+                f"[derived] spells by route / {base:,.0f} uncensored spells"
+                + (" (employment + delvis raskmeldt)" if name == "sygedagpenge"
+                   and route == "job" else "")
+                + f": calibration/targets/exit_routes.csv L{first}-L{last} "
+                  f"({part['source'].iloc[0]})")
+
+    # -- activation: share of weeks in an offer (VIVE, last week of the month) ---------
+    act = "activation_shares.csv"
+    for name, vive, metric, year in [("jobparate", "jobparate", "% months passive", "2019"),
+                                     ("aktivitetsparate", "aktivitetsparate", "% months passive",
+                                      "2019"),
+                                     ("dagpenge", "dagpenge", "% months passive (stable after)",
+                                      "2015"),
+                                     ("sygedagpenge", "sygedagpenge incl. jobafklaring",
+                                      "% months passive", "2019")]:
+        row, line = _line(act, lambda r, v=vive, m=metric, y=year: r["group"] == v
+                          and r["metric"] == m and r["year"] == y)
+        add("active_share", name, year, 100 - float(row["value"]), "% of weeks in an offer",
+            5.0, "pp", "fit", f"[derived] 100 - {row['value']} % passive: {_ref(act, line, row)}")
+    row, line = _line(act, lambda r: r["group"] == "VIVE 4 groups" and r["year"] == "2011-2019"
+                      and r["metric"].startswith("% of unemployment-months active"))
+    add("active_share", "vive_4_groups", "2011-2019", float(row["value"]),
+        "% of weeks in an offer", 5.0, "pp", "check", _ref(act, line, row))
+
+    # -- sanctions: share of persons sanctioned in the year (2022) ---------------------
+    sa = "sanction_shares_2022.csv"
+    for name, vive in [("dagpenge_incl_karantaene", "dagpenge incl. karantæne"),
+                       ("dagpenge", "dagpenge excl. karantæne"),
+                       ("kontanthjaelp_jobparat", "jobparate kontanthjælp"),
+                       ("kontanthjaelp_aktivitetsparat", "aktivitetsparate kontanthjælp")]:
+        row, line = _line(sa, lambda r, v=vive: r["group"] == v)
+        add("sanction_share", name, 2022, float(row["share_sanctioned_pct"]),
+            "% of persons in the group in the year", 2.0, "pp", "fit", _ref(sa, line, row))
+
+    # -- conversations -----------------------------------------------------------------
+    cv = "conversations.csv"
+    row, line = _line(cv, lambda r: r["group"] == "all groups incl. a-kasse"
+                      and r["year"] == "2023")
+    add("conversations", "all", 2023, float(row["value"]), "conversations a year", 0.10, "rel",
+        "check", _ref(cv, line, row) + "; counts follow the contact rules (law), so no "
+        "fitted parameter moves them")
+    for name, vive in [("vive_4_groups", "VIVE 4 groups"), ("jobparate", "jobparate"),
+                       ("aktivitetsparate", "aktivitetsparate"), ("dagpenge", "dagpenge")]:
+        row, line = _line(cv, lambda r, v=vive: r["group"] == v and r["year"] == "2019"
+                          and r["metric"] == "conversations per FT person per year")
+        add("conversations_per_ft", name, 2019, float(row["value"]),
+            "conversations a year per FT person", 0.25, "rel", "check",
+            _ref(cv, line, row) + "; 2019 law and scope (VIVE)")
+
+    # -- spending (2024 budget, 2024 prices) -------------------------------------------
+    sp = "active_effort_spending_2022_2024.csv"
+    akt, al = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "aktivering m.v.")
+    drift, dl = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "drift af jobcentrene")
+    tot, tl2 = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "total")
+    add("spending", "activation", 2024, float(akt["y2024_budget"]), "mio. kr., 2024 prices",
+        0.10, "rel", "check", _ref(sp, al, akt) + "; simulated: activation + løntilskud, gross")
+    add("spending", "jobcentre_operation", 2024, float(drift["y2024_budget"]),
+        "mio. kr., 2024 prices", 0.10, "rel", "check",
+        _ref(sp, dl, drift) + "; simulated: conversations + jobcentre_other + sanction_admin")
+    add("spending", "modelled_items", 2024,
+        float(akt["y2024_budget"]) + float(drift["y2024_budget"]), "mio. kr., 2024 prices",
+        0.10, "rel", "check",
+        f"[derived] aktivering m.v. + drift af jobcentrene: {_ref(sp, al, akt)}; "
+        f"L{dl}; the total {float(tot['y2024_budget']):,.0f} (L{tl2}) also holds andre "
+        "beskæftigelsesordninger and puljer, which the simulator does not model")
+    head, hl = _line("headline_targets.csv",
+                     lambda r: r["metric"].startswith("public dagpenge spending")
+                     and r["period"] == "2022")
+    add("spending", "dagpenge_benefit", 2022, float(head["value"]), "mio. kr., 2024 prices",
+        0.10, "rel", "check",
+        f"calibration/targets/headline_targets.csv L{hl} ({head['source']}); simulated: "
+        "dagpenge benefit, gross")
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def load(path: Path | str = FIT_TARGETS) -> pd.DataFrame:
+    from sim.errors import InputError
+
+    try:
+        df = pd.read_csv(path, dtype={"year": str})
+    except (OSError, pd.errors.ParserError) as exc:
+        raise InputError(str(path), "--targets", str(path),
+                         f"a readable targets CSV ({type(exc).__name__})") from None
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(str(path), "columns", ", ".join(missing), "the columns "
+                         + ", ".join(COLUMNS))
+    return df
+
+
+def main() -> None:
+    df = derive()
+    df.to_csv(FIT_TARGETS, index=False)
+    print(f"wrote {len(df)} targets to {FIT_TARGETS}")
+
+
+if __name__ == "__main__":
+    main()
