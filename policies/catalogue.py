@@ -34,3 +34,33 @@ register(Policy(
 
 # The historical reforms 2010-2019 (registered on import).
 import policies.historical  # noqa: E402, F401
+import policies.expert_group  # noqa: E402, F401  (seed 003, expert group)
+import policies.financing  # noqa: E402, F401
+
+
+class JobpraemieOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kr_per_hour: float = Field(60, ge=0, description="Premium per ordinary hour above the floor")
+    floor_hours: float = Field(230, ge=0, description="Average hours per member before the "
+                                                      "premium starts")
+    effective: dt.date = Field(dt.date(2026, 1, 1), description="First year paid; the group is "
+                                                                "fixed at the year end before")
+
+
+register(Policy(
+    name="jobpraemie",
+    description="The commission's jobpræmie: 60 kr per ordinary hour of target-group members "
+                "above 230 hours per member a year, paid by the state to the municipality",
+    effective=dt.date(2026, 1, 1),
+    source="seed 002_f1f51405438ca364.txt, L850-L887; L1099-L1283 (rules.md (e))",
+    options=JobpraemieOptions,
+    changes=lambda o: [
+        # The group is fixed at the year end before the first year paid.
+        ParameterChange("jobpraemie.active", True, o.effective - dt.timedelta(days=1),
+                        "seed 002_f1f51405438ca364.txt, L866-L869"),
+        ParameterChange("jobpraemie.kr_per_hour", o.kr_per_hour, o.effective,
+                        "seed 002_f1f51405438ca364.txt, L782-L786"),
+        ParameterChange("jobpraemie.floor_hours", o.floor_hours, o.effective,
+                        "seed 002_f1f51405438ca364.txt, L869-L871"),
+    ],
+))

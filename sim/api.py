@@ -24,7 +24,7 @@ from sim.scenario import prepare
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
                "budget",
-               "unit_costs", "unit_costs_municipality"]
+               "unit_costs", "unit_costs_municipality", "jobpraemie"]
 
 
 def package_version() -> str:

@@ -28,6 +28,7 @@ P_SDP_EXTENSION = purpose_code("sygedagpenge_extension")
 P_REHAB_ROUTE = purpose_code("rehabilitation_route")
 P_REENTRY = purpose_code("reentry")
 P_GAP = purpose_code("reentry_gap")
+P_JOB_HOURS = purpose_code("job_hours")
 
 G_DP = GROUP_INDEX["dagpenge"]
 G_KH_JP = GROUP_INDEX["kontanthjaelp_jobparat"]
@@ -159,7 +160,7 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
             # The stay ends: close its casework and its segment.
             casework.close(model, c, now, regime)
             ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
-                           c.cohort)
+                           c.cohort, c.birth_week)
             moved, target = outcome
             support_now = c.seg_support + (now - c.seg_start)
             if moved:
@@ -177,9 +178,16 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         # Re-entry: a new spell after a gap, in the group the law and the past give.
         share_gap = regime.reentry.get(target)
         back = model.reentry_group[g]
-        if share_gap is None or back is None or draws.uniform(P_REENTRY, n) >= share_gap[0]:
+        returns = share_gap is not None and back is not None and \
+            draws.uniform(P_REENTRY, n) < share_gap[0]
+        gap = share_gap[1] * draws.exponential(P_GAP, n) if returns else INF
+        if target == "job":
+            # Ordinary work until the next spell (the jobpræmie counts its hours).
+            full, part, part_share = regime.job_hours
+            hours = part if draws.uniform(P_JOB_HOURS, n) < part_share else full
+            ledger.employment(c.id, now, now + gap, hours, c.municipality)
+        if not returns:
             return
-        gap = share_gap[1] * draws.exponential(P_GAP, n)
         waiting = (g, target)
         model.waiting[waiting] += 1
         yield env.timeout(gap)

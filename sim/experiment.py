@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 from sim.errors import MISSING, InputError
 
 OutputName = Literal["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
-                     "unit_costs", "unit_costs_municipality"]
+                     "unit_costs", "unit_costs_municipality", "jobpraemie"]
 OUTPUTS = get_args(OutputName)
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 

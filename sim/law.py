@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,12 +20,16 @@ from sim.random import cumulative_shares
 from sim.rules import RuleSet
 
 CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
+# Parameter files that only money reads (sim/finance.py, sim/jobpraemie.py): a date at
+# which only they change is no regime boundary for citizens.
+MONEY_ONLY = frozenset({"finance", "refusion", "jobpraemie"})
 
 
 @dataclass
 class Regime:
-    start_week: float
-    date: dt.date
+    start_week: float = field(compare=False)
+    date: dt.date = field(compare=False)
+    params: dict  # the parameter snapshot of the regime, for rules that read their own leaves
     breaks: tuple[float, ...]
     rates: tuple[tuple[float, ...], ...]
     short_share: tuple[float, ...]
@@ -48,6 +52,7 @@ class Regime:
     reentry: dict[str, tuple[float, float]]
     process: ProcessRules
     rules: RuleSet
+    job_hours: tuple[float, float, float]  # full-time hours, part-time hours, part-time share
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -73,6 +78,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     return Regime(
         start_week=start_week,
         date=date,
+        params={k: v for k, v in p.items() if k not in MONEY_ONLY},
         breaks=tuple(float(b) for b in hz["breakpoints_weeks"]),
         rates=tuple(tuple(float(r) for r in hz[g]["rates"]) for g in GROUPS),
         short_share=tuple(float(hz[g]["short_share"]) for g in GROUPS),
@@ -96,6 +102,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
                  for k, v in pop["reentry"].items()},
         process=compile_process(p, rules),
         rules=rules,
+        job_hours=(float(p["employment"]["full_time_hours"]),
+                   float(p["employment"]["part_time_hours"]),
+                   float(p["employment"]["part_time_share"])),
     )
 
 
@@ -105,7 +114,13 @@ class Law:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float]):
         self.clock = clock
         dates = [clock.start] + params.change_dates(clock.start, clock.end_date)
-        self.regimes = [compile_regime(params.snapshot(d), clock.week_of(d), d) for d in dates]
+        self.regimes: list[Regime] = []
+        for d in dates:
+            regime = compile_regime(params.snapshot(d), clock.week_of(d), d)
+            # A date that changes nothing the engine reads (money, say) is no regime
+            # boundary: citizens are not woken for it.
+            if not self.regimes or regime != self.regimes[-1]:
+                self.regimes.append(regime)
         self.starts = [r.start_week for r in self.regimes]
         snap = params.snapshot(clock.start)
         cyc = snap["cycle"]

@@ -27,6 +27,13 @@ class Ledger:
         self.seg_support_weeks = array("d")  # weeks on public support at the segment's start
         self.seg_municipality = array("h")
         self.seg_cohort = array("b")  # the law the spell follows (sim.model.Model.laws)
+        self.seg_birth = array("f")  # the citizen's birth week
+        # Work after exits to a job: start, end (re-entry or inf), hours a week.
+        self.emp_citizen = array("q")
+        self.emp_start = array("d")
+        self.emp_end = array("d")
+        self.emp_hours = array("f")
+        self.emp_municipality = array("h")
         # (year, group, kind, destination) -> count
         self.flows: Counter = Counter()
         self.keep_spells = keep_spells
@@ -49,15 +56,34 @@ class Ledger:
         self.events: list[tuple] = []
 
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
-                municipality: int, cohort: int = 0) -> None:
+                municipality: int, cohort: int = 0, birth: float = 0.0) -> None:
         if end > start:
             self.seg_cohort.append(cohort)
+            self.seg_birth.append(birth)
             self.seg_citizen.append(citizen)
             self.seg_group.append(group)
             self.seg_start.append(start)
             self.seg_end.append(end)
             self.seg_support_weeks.append(support_weeks)
             self.seg_municipality.append(municipality)
+
+    def employment(self, citizen: int, start: float, end: float, hours: float,
+                   municipality: int) -> None:
+        self.emp_citizen.append(citizen)
+        self.emp_start.append(start)
+        self.emp_end.append(end)
+        self.emp_hours.append(hours)
+        self.emp_municipality.append(municipality)
+
+    def employment_records(self) -> pd.DataFrame:
+        """Ordinary work after exits to a job (citizen, start, end, hours a week)."""
+        return pd.DataFrame({
+            "citizen": np.frombuffer(self.emp_citizen, dtype=np.int64),
+            "start": np.frombuffer(self.emp_start, dtype=np.float64),
+            "end": np.frombuffer(self.emp_end, dtype=np.float64),
+            "hours": np.frombuffer(self.emp_hours, dtype=np.float32).astype(np.float64),
+            "municipality": np.frombuffer(self.emp_municipality, dtype=np.int16),
+        })
 
     def flow(self, week: float, group: str, kind: str, destination: str) -> None:
         """Count a flow; flows during the warm-up (week < 0) are not reported."""
@@ -126,4 +152,5 @@ class Ledger:
             "support_weeks": np.frombuffer(self.seg_support_weeks, dtype=np.float64),
             "municipality": np.frombuffer(self.seg_municipality, dtype=np.int16),
             "cohort": np.frombuffer(self.seg_cohort, dtype=np.int8),
+            "birth": np.frombuffer(self.seg_birth, dtype=np.float32).astype(np.float64),
         })

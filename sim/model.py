@@ -173,6 +173,6 @@ class Model:
             # Conversations and offers up to the horizon are recorded as the stay ends.
             c.casework.close(self, c, horizon, regimes[c.cohort])
             self.ledger.segment(c.id, c.group, c.seg_start, horizon, c.seg_support,
-                                c.municipality, c.cohort)
+                                c.municipality, c.cohort, c.birth_week)
             self.ledger.spell(c.id, c.spell_start, None, c.first_group, c.group, "")
         return self.ledger

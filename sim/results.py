@@ -20,6 +20,7 @@ from sim.finance import (
     with_budget,
 )
 from sim.groups import GROUPS
+from sim.jobpraemie import jobpraemie_table
 from sim.ledger import Ledger
 from sim.parameters import ParameterTree
 from sim.process import OFFER_TYPES
@@ -172,6 +173,9 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
                 out["budget"] = budget(money, params)
             if "unit_costs" in outputs:
                 out["unit_costs"] = unit_cost_tables(ledger, clock, scale, params, money=money)
+        if "jobpraemie" in outputs:
+            out["jobpraemie"] = jobpraemie_table(ledger.segments(), ledger.employment_records(),
+                                                 params, clock, scale)
         if "unit_costs_municipality" in outputs:
             out["unit_costs_municipality"] = unit_cost_tables(
                 ledger, clock, scale, params, by_municipality=True, cohort_params=cohort_params)
