@@ -21,6 +21,7 @@ th { background: #eee; } td:first-child, th:first-child { text-align: left; }
 figure { margin: 1em 0; } img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #555; }
 .headline { font-size: 1.1em; background: #f4f7fb; padding: 0.5em 1em; }
+.text td { text-align: left; }
 """
 
 

@@ -249,7 +249,8 @@ def _method(manifest: dict[str, Any]) -> list[str]:
     return ['<section id="method"><h2>Method appendix</h2><p>Reporting items after the '
             "STRESS-DES checklist. The full experiment and every scenario's parameter "
             "changes are in manifest.json.</p>",
-            table(pd.DataFrame(rows, columns=["item", "value"])), "</section>"]
+            '<div class="text">', table(pd.DataFrame(rows, columns=["item", "value"])),
+            "</div></section>"]
 
 
 def _group_tables(comp: Comparison) -> list[str]:
@@ -263,9 +264,9 @@ def _group_tables(comp: Comparison) -> list[str]:
                                "ci_low", "ci_high"]], 0))
     fin = comp.tables.get("finance")
     if fin is not None and len(fin):
-        last = fin[(fin["year"] == fin["year"].max()) & (fin["item"] == "total")]
-        out.append("<h3>Money by payer, mio. kr</h3>")
-        out.append(table(last[["scenario", "group", "payer", "baseline", "reform",
+        last = fin[(fin["year"] == fin["year"].max()) & (fin["group"] == "total")]
+        out.append("<h3>Money by item and payer (all groups), mio. kr</h3>")
+        out.append(table(last[["scenario", "item", "payer", "baseline", "reform",
                                "difference", "ci_low", "ci_high"]], 1))
     out.append("</section>")
     return out
