@@ -33,9 +33,9 @@ register(Policy(
 ))
 
 # The historical reforms 2010-2019 (registered on import).
-import policies.historical  # noqa: E402, F401
 import policies.expert_group  # noqa: E402, F401  (seed 003, expert group)
 import policies.financing  # noqa: E402, F401
+import policies.historical  # noqa: E402, F401
 
 
 class JobpraemieOptions(BaseModel):

@@ -239,6 +239,21 @@ class ParameterTree:
                 node = node[key]
             _check_type(path, node[inner[-1]], value)
             node[inner[-1]] = value
+            if until is None:
+                # A key inside a table: later dated values keep their other keys (set by
+                # other policies, e.g. their phase-in steps) and get this key's value, so
+                # the override still holds to the end of the run.
+                for v in leaf.values:
+                    if v.start > start:
+                        later_value = copy.deepcopy(v.value)
+                        try:
+                            node = later_value
+                            for key in inner[:-1]:
+                                node = node[key]
+                            node[inner[-1]] = value
+                        except (KeyError, TypeError):
+                            continue  # a later table without this key: dropped as before
+                        later.append(DatedValue(v.start, later_value, v.source))
         else:
             _check_type(path, base.value, value)
             new_value = value

@@ -1,0 +1,247 @@
+"""Registered policies: each changes what its table says and nothing else; scope (new
+spells keep the old law), phase-in, composition order, bundles and one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+import policies
+from policies.rules import (
+    offer_timing_spell_start,
+    sanction_expert_group,
+    sanction_jobhjaelp_repeated_only,
+    visitation_reroute_abolished,
+)
+from sim.citizen import life
+from sim.cli import main
+from sim.clock import Clock
+from sim.experiment import PolicyRef
+from sim.groups import GROUP_INDEX, GROUPS
+from sim.model import Model
+from sim.parameters import EARLIEST, ParameterTree
+from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
+from sim.random import Draws
+from sim.scenario import applied_policies, base_parameters, law_of
+from tests.helpers import segments_of, silent
+
+OURS = ("eg_", "expert_group", "akasse_responsibility", "free_choice", "flat_refusion")
+YEARS = [dt.date(y, 1, 1) for y in range(2000, 2041)]
+NO_REENTRY = {f"population.reentry.{d}.share": 0.0
+              for d in ("job", "self_support", "education", "other")}
+
+
+def applied(*refs):
+    return applied_policies([r if isinstance(r, PolicyRef) else PolicyRef(name=r)
+                             for r in refs], "test", "scenario")
+
+
+def law(*refs, overrides=None) -> ParameterTree:
+    return law_of(applied(*refs), overrides or {}, "test", "scenario")
+
+
+def changed_leaves(base: ParameterTree, new: ParameterTree) -> set[str]:
+    out = set()
+    for path, leaf in new.leaves.items():
+        old = base.leaves[path]
+        dates = {v.start for v in leaf.values} | {v.start for v in old.values} | set(YEARS)
+        dates.add(EARLIEST)
+        if any(old.entry_at(d) and leaf.entry_at(d) and old.at(d) != leaf.at(d)
+               or bool(old.entry_at(d)) != bool(leaf.entry_at(d)) for d in dates):
+            out.add(path)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(policies.registered()))
+def test_policy_changes_exactly_the_paths_of_its_table(name):
+    base = base_parameters()
+    a = applied(name)
+    expected = {base.resolve(c.path)[0] for p in a for c in p.changes}
+    changed = changed_leaves(base, law(name))
+    assert changed <= expected  # nothing outside the table changes
+    if name.startswith(OURS):
+        # ... and every row of the table changes something (historical policies may
+        # restate the law's own dated values on purpose).
+        assert changed == expected
+
+
+def test_every_policy_has_description_date_and_source():
+    for p in policies.registered().values():
+        assert p.description and "\n" not in p.description
+        assert p.source and isinstance(p.effective, dt.date)
+
+
+def test_bundle_is_its_chapters_in_order():
+    whole = law("expert_group_2024")
+    chapters = law(*(f"expert_group_2024_{c}" for c in
+                     ("ch1_target_groups", "ch2_effort", "ch3_sanctions", "ch6_financing")))
+    for path, leaf in whole.leaves.items():
+        assert [(v.start, v.value) for v in leaf.values] == \
+               [(v.start, v.value) for v in chapters.leaves[path].values], path
+
+
+def test_bundle_scope_benefit_changes_new_spells_effort_phased():
+    by_name = {a.name: a for a in applied("expert_group_2024")}
+    for n in ("eg_abolish_ressourceforloeb", "eg_abolish_jobafklaring",
+              "eg_abolish_revalidering"):
+        assert by_name[n].scope == "new_spells" and by_name[n].phase_in is None
+    assert by_name["eg_contact_courses"].scope == "everyone"
+    assert by_name["eg_contact_courses"].phase_in == {2026: 1 / 3, 2027: 2 / 3, 2028: 1.0}
+
+
+# -- phase-in and composition -------------------------------------------------------------
+def test_phase_in_interpolates_numbers_by_year_and_switches_rules_half_way():
+    p = law("eg_longer_pauses", "eg_contact_courses")
+    weeks = [p.value("offers.exemption_max_weeks", dt.date(y, 6, 1)) for y in range(2025, 2030)]
+    assert weeks == pytest.approx([13, 13 + 13 / 3, 13 + 26 / 3, 26, 26])
+    clock = [p.value("rules.contact_clock", dt.date(y, 6, 1)) for y in (2025, 2026, 2027, 2028)]
+    assert clock == ["current_law", "current_law", "spell_start", "spell_start"]
+
+
+def test_two_phased_policies_on_one_table_keep_both_ramps():
+    p = law("eg_contact_courses", "eg_fremdriftsgaranti")
+    kh = [p.value("contact.schedule.kontanthjaelp_aktivitetsparat", dt.date(y, 6, 1))
+          for y in (2025, 2026, 2027, 2028)]
+    assert [s["first_6_months"] for s in kh] == pytest.approx([4, 3, 2, 1])
+    assert [s["interval_after"] for s in kh] == pytest.approx([7, 7 + 11.2 / 3,
+                                                               7 + 22.4 / 3, 18.2])
+
+
+def test_composition_order_the_last_policy_wins():
+    short = PolicyRef(name="dagpenge_period", options={"weeks": 52})
+    long = PolicyRef(name="dagpenge_period", options={"weeks": 156})
+    at = dt.date(2027, 1, 1)
+    assert law(short, long).value("time_limits.dagpenge.max_weeks", at) == 156
+    assert law(long, short).value("time_limits.dagpenge.max_weeks", at) == 52
+    # A later policy on one key of a table leaves the earlier one's other keys alone.
+    p = law("eg_ledighedsydelse_jobsoegning", "eg_first_conversation_2_weeks")
+    ly = p.value("contact.schedule.ledighedsydelse", dt.date(2029, 1, 1))
+    assert (ly["first_week"], ly["interval_after"]) == (2, 5)
+
+
+def test_options_change_the_table():
+    p = law(PolicyRef(name="flat_refusion", options={"share": 0.4}))
+    assert p.value("refusion.staircase", dt.date(2026, 1, 1)) == \
+        {"4": 0.4, "26": 0.4, "52": 0.4, "inf": 0.4}
+    assert p.value("refusion.staircase", dt.date(2025, 1, 1))["4"] == 0.8
+    p = law(PolicyRef(name="akasse_responsibility_6_months", options={"months": 12}))
+    assert p.value("contact.schedule.dagpenge.akasse_weeks", dt.date(2026, 1, 1)) == 52
+
+
+# -- scope: following single citizens ------------------------------------------------------
+START = dt.date(2025, 1, 1)
+EFFECTIVE_WEEK = (dt.date(2026, 1, 1) - START).days / 7
+
+
+def model_under(name: str, extra: dict | None = None) -> Model:
+    """A model of policy ``name`` with the base law for spells begun before its date."""
+    overrides = {**silent(), **NO_REENTRY, "population.warmup_years": 0, **(extra or {})}
+    a = applied(name)
+    params = law_of(a, overrides, "test", "scenario")
+    before = law_of([], overrides, "test", "scenario")
+    clock = Clock(START, 3)
+    base = float(params.at("cycle.base_rate", START))
+    return Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
+                 keep_spells=True, keep_events=True, cohorts=[(a[0].effective, before)])
+
+
+def start_spell(model: Model, cid: int, group: str, age: float, week: float) -> None:
+    c = Citizen(cid, Draws(model.seed, 0, cid), 0, week - age * WEEKS_PER_CALENDAR_YEAR)
+
+    def begin():
+        yield model.env.timeout(week)
+        yield model.env.process(life(model, c, GROUP_INDEX[group], 0.0, None, False))
+
+    model.env.process(begin())
+
+
+def test_ressourceforloeb_abolished_for_new_spells_only():
+    m = model_under("eg_abolish_ressourceforloeb")
+    start_spell(m, 1, "ressourceforloeb", age=45, week=10.0)
+    for cid in range(2, 40):
+        start_spell(m, cid, "ressourceforloeb", age=45, week=EFFECTIVE_WEEK + 1)
+    m.run(populate=False)
+    assert segments_of(m, 1)[0][0] == "ressourceforloeb"
+    after = [segments_of(m, cid) for cid in range(2, 40)]
+    entered = [s[0][0] for s in after if s]
+    assert "ressourceforloeb" not in entered
+    assert set(entered) <= {"kontanthjaelp_aktivitetsparat", "sygedagpenge", "foertidspension"}
+    assert any(not s for s in after)  # some get no benefit at all (~10 %)
+
+
+def test_jobafklaring_abolished_for_spells_begun_after_the_date():
+    m = model_under("eg_abolish_jobafklaring",
+                    {"time_limits.sygedagpenge.extension_share": 0.0})
+    start_spell(m, 1, "sygedagpenge", age=45, week=EFFECTIVE_WEEK - 10)  # revurdering in 2026
+    start_spell(m, 2, "sygedagpenge", age=45, week=EFFECTIVE_WEEK + 1)
+    m.run(populate=False)
+    assert [g for g, _, _ in segments_of(m, 1)] == ["sygedagpenge", "jobafklaring"]
+    assert segments_of(m, 1)[0][2] == pytest.approx(EFFECTIVE_WEEK + 12)
+    assert [g for g, _, _ in segments_of(m, 2)] == ["sygedagpenge"]  # stays, extended
+
+
+# -- the rules themselves ---------------------------------------------------------------
+def test_reroute_sends_under_40s_nowhere_near_foertidspension():
+    p = law("eg_abolish_ressourceforloeb").snapshot(dt.date(2027, 1, 1))
+    regime = SimpleNamespace(params=p, foep_min_age=40.0, youth_max_age=30.0)
+    rf = GROUP_INDEX["ressourceforloeb"]
+    young = [visitation_reroute_abolished(
+        SimpleNamespace(age=lambda now: 35.0, draws=Draws(1, 0, i)), rf, 0.0, regime, 0)
+        for i in range(300)]
+    assert GROUP_INDEX["foertidspension"] not in young and rf not in young
+    assert 0.05 < young.count("self_support") / 300 < 0.2
+    kh = GROUP_INDEX["kontanthjaelp_aktivitetsparat"]
+    assert visitation_reroute_abolished(SimpleNamespace(age=lambda now: 35.0), kh, 0.0,
+                                        regime, 0) == kh
+
+
+def test_sanction_rules_spare_first_jobhjaelp_no_show_and_first_sick_conversation():
+    ap, jp, sdp = (GROUP_INDEX[g] for g in ("kontanthjaelp_aktivitetsparat",
+                                            "kontanthjaelp_jobparat", "sygedagpenge"))
+    first = SimpleNamespace(g=ap, no_shows=[])
+    repeated = SimpleNamespace(g=ap, no_shows=[3])
+    assert not sanction_jobhjaelp_repeated_only(first, None, 5, 0.0, 1.0)
+    assert sanction_jobhjaelp_repeated_only(repeated, None, 5, 0.0, 1.0)
+    assert sanction_jobhjaelp_repeated_only(SimpleNamespace(g=jp, no_shows=[]), None, 5, 0.0, 1.0)
+    assert not sanction_expert_group(SimpleNamespace(g=sdp, no_shows=[]), None, 0, 0.0, 1.0)
+    assert sanction_expert_group(SimpleNamespace(g=sdp, no_shows=[]), None, 1, 0.0, 1.0)
+
+
+def test_ret_og_pligt_counts_from_the_spell_start():
+    jp = GROUP_INDEX["kontanthjaelp_jobparat"]
+    rp = [float("inf")] * len(GROUPS)
+    rp[jp] = 26.0
+    regime = SimpleNamespace(process=SimpleNamespace(rp_first=tuple(rp)))
+    assert offer_timing_spell_start(SimpleNamespace(spell_start=0.0), jp, 10.0, regime) == 26.0
+    assert offer_timing_spell_start(SimpleNamespace(spell_start=0.0), jp, 30.0, regime) == 30.0
+
+
+# -- errors and the CLI -------------------------------------------------------------------
+@pytest.mark.parametrize("policy, problem", [
+    ("no_such_policy", "a registered policy"),
+    ({"name": "flat_refusion", "options": {"shares": 0.5}}, "options"),
+    ({"name": "eg_abolish_ressourceforloeb", "options": {"kontanthjaelp": 0.9}}, "sum to 1"),
+])
+def test_unknown_policy_or_option_is_a_one_line_error(tmp_path, capsys, policy, problem):
+    import yaml
+
+    file = tmp_path / "exp.yaml"
+    file.write_text(yaml.safe_dump({
+        "name": "x", "start": "2025-01-01", "years": 1, "scale": 0.001, "seed": 1,
+        "scenarios": {"baseline": {"policies": ["current_law_2024", policy]}}}))
+    assert main(["run", str(file), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and problem in err
+
+
+def test_cli_lists_and_shows_policies(capsys):
+    assert main(["policies"]) == 0
+    out = capsys.readouterr().out
+    for name in policies.registered():
+        assert name in out
+    assert main(["policies", "eg_abolish_jobafklaring"]) == 0
+    out = capsys.readouterr().out
+    assert "visitation.reroute.jobafklaring.sygedagpenge" in out and "reroute_abolished" in out
+    assert main(["policies", "no_such_policy"]) == 2
