@@ -192,7 +192,7 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
             params.set(path, new, origin, d, until)
         except TypeError as exc:
             raise InputError(source, field_name, value, exc.args[0]) from None
-        if changes is not None:
+        if changes is not None and (before != new or len(steps) == 1):  # steps that move
             for where, was, becomes in differences(path, before, new):
                 changes.append({"by": by, "parameter": where, "baseline_value": was,
                                 "new_value": becomes, "effective": str(d or "start of run"),
