@@ -44,16 +44,17 @@ def main() -> int:
         return 2
     extra = ["--dask-local"] if args.dask_local else []
     rows = []
-    base = None
     for n in args.workers:
         seconds = run_once(experiment, n, extra)
-        if n == 1:
-            base = seconds
-        eff = base / (n * seconds) if base is not None else None
-        rows.append({"workers": n, "seconds": round(seconds, 2),
-                     "efficiency": None if eff is None else round(eff, 3)})
-        print(f"{experiment.name}: workers {n:3d}  wall {seconds:8.2f} s  efficiency "
-              f"{'n/a (no 1-worker run)' if eff is None else f'{eff:.3f}'}", flush=True)
+        rows.append({"workers": n, "seconds": round(seconds, 2), "efficiency": None})
+        print(f"{experiment.name}: workers {n:3d}  wall {seconds:8.2f} s", flush=True)
+    # Efficiency against the 1-worker run, whatever order the runs came in.
+    base = next((r["seconds"] for r in rows if r["workers"] == 1), None)
+    for r in rows:
+        if base is not None:
+            r["efficiency"] = round(base / (r["workers"] * r["seconds"]), 3)
+        print(f"efficiency at {r['workers']:3d} workers: "
+              f"{'n/a (no 1-worker run)' if base is None else r['efficiency']}")
     if args.json:
         Path(args.json).write_text(json.dumps({"experiment": str(experiment), "cpus":
                                                os.cpu_count(), "runs": rows}, indent=2) + "\n")
