@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
-import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +17,7 @@ import pandas as pd
 from sim.compare import precision_reached, with_element_steps
 from sim.errors import InputError
 from sim.experiment import Experiment, file_sha256, load, validate
+from sim.output import TableSet, atomic_text
 from sim.runner import PartStore, TaskResult, run_all
 from sim.scenario import prepare
 
@@ -35,52 +34,17 @@ def package_version() -> str:
 
 
 @dataclass
-class Results:
+class Results(TableSet):
     """Tables of all scenarios and replications, and the run's manifest."""
 
-    tables: dict[str, pd.DataFrame]
     manifest: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
 
     def write(self, out: str | Path) -> list[Path]:
         """Write CSV (and Parquet when pyarrow is present) and manifest.json atomically."""
-        out = Path(out)
-        written = write_tables(self.tables, out)
-        written.append(_atomic(out / "manifest.json", lambda p: Path(p).write_text(
-            json.dumps(self.manifest, indent=2, default=str) + "\n", encoding="utf-8")))
+        written = super().write(out)
+        written.append(atomic_text(Path(out) / "manifest.json",
+                                   json.dumps(self.manifest, indent=2, default=str) + "\n"))
         return written
-
-
-def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Each table as ``<name>.csv`` and ``<name>.parquet``, each written atomically."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, df in tables.items():
-        written.append(_atomic(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False)))
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            continue
-        written.append(_atomic(out / f"{name}.parquet",
-                               lambda p, df=df: df.to_parquet(p, index=False)))
-    return written
-
-
-def _atomic(path: Path, write) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
 
 
 def _versions() -> dict[str, str]:

@@ -21,6 +21,7 @@ from scipy import stats
 
 from sim.errors import InputError
 from sim.experiment import Experiment, PolicyRef, Scenario
+from sim.output import TableSet
 
 LEVEL = 0.95
 STATS = ["baseline", "reform", "difference", "ci_low", "ci_high", "half_width", "replications"]
@@ -294,23 +295,11 @@ def revenue_table(diffs: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class Comparison:
+class Comparison(TableSet):
     """Comparison tables by name (DataFrames), as written to the run folder."""
 
-    tables: dict[str, pd.DataFrame]
     baseline: str = ""
     reforms: list[str] = field(default_factory=list)
-
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
-
-    def write(self, out: str | Path) -> list[Path]:
-        from sim.api import write_tables
-
-        return write_tables(self.tables, Path(out))
 
 
 def _load_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:

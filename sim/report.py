@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.compare import EMPLOYMENT_DOC, Comparison, compare
 from sim.html import figure_png, img, page, table
+from sim.output import atomic_text, write_tables
 
 MEASURES = {
     "revenue_mio_kr": ("Revenue (provenu), mio. kr", "positive = lower public expenditure"),
@@ -307,8 +308,6 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
 def write_report(results: Any, out: str | Path) -> list[Path]:
     """Write the comparison tables (``compare_*``, ``revenue``, ``elements``, ``headline``,
     ``paths``), the figures (``figures/*.png``) and ``report.html`` into ``out``."""
-    from sim.api import _atomic, write_tables
-
     out = Path(out)
     comp = compare(results)
     named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures")
@@ -316,6 +315,5 @@ def write_report(results: Any, out: str | Path) -> list[Path]:
     written = write_tables(named, out)
     text = render(comp, results.manifest, out / "figures")
     written += sorted((out / "figures").glob("*.png"))
-    written.append(_atomic(out / "report.html",
-                           lambda p: Path(p).write_text(text, encoding="utf-8")))
+    written.append(atomic_text(out / "report.html", text))
     return written

@@ -26,6 +26,7 @@ from sim.clock import Clock
 from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.model import Model
+from sim.output import atomic_text
 from sim.results import tables
 from sim.scenario import ScenarioSpec
 
@@ -83,7 +84,7 @@ class PartStore:
                         f"{value[:12]}); delete {self.root} to start over")
         self.root.mkdir(parents=True, exist_ok=True)
         if not stamp.is_file():
-            _atomic_text(stamp, json.dumps(self.fingerprint, indent=2) + "\n")
+            atomic_text(stamp, json.dumps(self.fingerprint, indent=2) + "\n")
         for stale in self.root.glob("*/.tmp-*"):  # left by a run killed while saving
             shutil.rmtree(stale, ignore_errors=True)
 
@@ -115,13 +116,6 @@ class PartStore:
         meta = json.loads((folder / "task.json").read_text(encoding="utf-8"))
         out = {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
         return TaskResult(scenario, replication, out, meta["events"], meta["seconds"])
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def _local(tasks: list[tuple], workers: int, done: Callable[[int, TaskResult], None]) -> None:
