@@ -29,6 +29,10 @@ class Reform:
     source: str
     changes: tuple[tuple[str, dt.date], ...]  # (parameter path, date of its new value)
 
+    @property
+    def effective(self) -> dt.date:
+        return min(d for _, d in self.changes)
+
 
 def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
@@ -120,13 +124,13 @@ register(Policy(
     changes=lambda _o: frozen_changes(),
 ))
 
-for _reform in sorted(REFORMS, key=lambda r: min(d for _, d in r.changes)):
+HISTORICAL_ORDER = [r.name for r in sorted(REFORMS, key=lambda r: r.effective)]
+
+for _reform in REFORMS:
     register(Policy(
         name=_reform.name,
         description=_reform.description,
-        effective=min(d for _, d in _reform.changes),
+        effective=_reform.effective,
         source=_reform.source,
         changes=lambda _o, r=_reform: reform_changes(r),
     ))
-
-HISTORICAL_ORDER = [r.name for r in sorted(REFORMS, key=lambda r: min(d for _, d in r.changes))]

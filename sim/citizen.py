@@ -229,11 +229,14 @@ def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple
     return best_t, best
 
 
-def enter(c: Citizen, g: int, target: int, now: float, regime, n: int
+def enter(c: Citizen, g: int, target: int | str, now: float, regime, n: int
           ) -> tuple[bool, object] | None:
-    """The outcome of a move from ``g`` towards ``target`` after visitation: a move (a new
-    stay, also in the same group when the law says so), an exit (the law gives no
-    benefit), or None when visitation sends the citizen back to where they are (stay)."""
+    """The outcome of a move from ``g`` towards ``target`` (a group, or an exit) after
+    visitation: a move (a new stay, also in the same group when the law says so), an
+    exit (the law gives no benefit), or None when visitation sends the citizen back to
+    where they are (stay)."""
+    if target.__class__ is str:
+        return (False, target)
     entered = regime.rules.visitation(c, target, now, regime, n)
     if entered.__class__ is str:
         return (False, entered)
@@ -250,7 +253,7 @@ def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool
     if rule == YOUTH_LIMIT:
         return enter(c, g, YOUTH[g], now, regime, n), extended, rehab_at
     if rule == REHAB_DECISION:
-        return _towards(c, g, regime.rules.rehabilitation_route(c, now, regime, n), now,
+        return enter(c, g, regime.rules.rehabilitation_route(c, now, regime, n), now,
                         regime, n), extended, INF
     if rule == TIME_LIMIT:
         decided = regime.rules.time_limit(c, g, now, regime, n)
@@ -259,16 +262,9 @@ def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool
         moved, target = decided
         if not moved:
             return (False, target), extended, rehab_at
-        outcome = _towards(c, g, target, now, regime, n)
+        outcome = enter(c, g, target, now, regime, n)
         return outcome, outcome is None or extended, INF if g == G_RF else rehab_at
     return None, extended, rehab_at  # regime or cycle change: only rates change
-
-
-def _towards(c: Citizen, g: int, target: int | str, now: float, regime, n: int
-             ) -> tuple[bool, object] | None:
-    if target.__class__ is str:
-        return (False, target)
-    return enter(c, g, target, now, regime, n)
 
 
 # -- the current law's rules at the hooks of sim/rules.py ---------------------------------

@@ -70,9 +70,10 @@ def jobpraemie_table(segments: pd.DataFrame, work: pd.DataFrame, params: Paramet
         age = (t - birth) / WEEKS_PER_CALENDAR_YEAR
         qualified[:, i] = (weeks >= float(p["benefit_share"]) * float(p["lookback_weeks"])) & \
             (age > float(p["min_age"])) & ~out
-    position = {c: k for k, c in enumerate(citizens)}
-    w_c = np.array([position.get(c, -1) for c in work["citizen"].to_numpy()], dtype=np.int64)
-    known = w_c >= 0
+    # Work records of citizens with segments (``citizens`` is sorted by np.unique).
+    worker = work["citizen"].to_numpy()
+    w_c = np.minimum(np.searchsorted(citizens, worker), n_c - 1)
+    known = citizens[w_c] == worker
     w_c = w_c[known]
     w_start = work["start"].to_numpy(dtype=float)[known]
     w_end = work["end"].to_numpy(dtype=float)[known]

@@ -17,6 +17,11 @@ from sim.clock import Clock
 from sim.groups import GROUPS
 
 
+def _column(values: array) -> np.ndarray:
+    """A record column as numpy, without a copy; the dtype is the array's own typecode."""
+    return np.frombuffer(values, dtype=values.typecode)
+
+
 class Ledger:
     def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
         self.year_of = clock.year_of
@@ -78,11 +83,11 @@ class Ledger:
     def employment_records(self) -> pd.DataFrame:
         """Ordinary work after exits to a job (citizen, start, end, hours a week)."""
         return pd.DataFrame({
-            "citizen": np.frombuffer(self.emp_citizen, dtype=np.int64),
-            "start": np.frombuffer(self.emp_start, dtype=np.float64),
-            "end": np.frombuffer(self.emp_end, dtype=np.float64),
-            "hours": np.frombuffer(self.emp_hours, dtype=np.float32).astype(np.float64),
-            "municipality": np.frombuffer(self.emp_municipality, dtype=np.int16),
+            "citizen": _column(self.emp_citizen),
+            "start": _column(self.emp_start),
+            "end": _column(self.emp_end),
+            "hours": _column(self.emp_hours).astype(np.float64),
+            "municipality": _column(self.emp_municipality),
         })
 
     def flow(self, week: float, group: str, kind: str, destination: str) -> None:
@@ -127,30 +132,30 @@ class Ledger:
 
     def offers(self) -> pd.DataFrame:
         return pd.DataFrame({
-            "citizen": np.frombuffer(self.off_citizen, dtype=np.int64),
-            "group": np.frombuffer(self.off_group, dtype=np.int8),
-            "type": np.frombuffer(self.off_type, dtype=np.int8),
-            "start": np.frombuffer(self.off_start, dtype=np.float64),
-            "end": np.frombuffer(self.off_end, dtype=np.float64),
+            "citizen": _column(self.off_citizen),
+            "group": _column(self.off_group),
+            "type": _column(self.off_type),
+            "start": _column(self.off_start),
+            "end": _column(self.off_end),
         })
 
     def reductions(self) -> pd.DataFrame:
         return pd.DataFrame({
-            "citizen": np.frombuffer(self.red_citizen, dtype=np.int64),
-            "week": np.frombuffer(self.red_week, dtype=np.float64),
-            "group": np.frombuffer(self.red_group, dtype=np.int8),
+            "citizen": _column(self.red_citizen),
+            "week": _column(self.red_week),
+            "group": _column(self.red_group),
             "kind": pd.Series(self.red_kind, dtype=object),
-            "amount": np.frombuffer(self.red_amount, dtype=np.float64),
+            "amount": _column(self.red_amount),
         })
 
     def segments(self) -> pd.DataFrame:
         return pd.DataFrame({
-            "citizen": np.frombuffer(self.seg_citizen, dtype=np.int64),
-            "group": np.frombuffer(self.seg_group, dtype=np.int8),
-            "start": np.frombuffer(self.seg_start, dtype=np.float64),
-            "end": np.frombuffer(self.seg_end, dtype=np.float64),
-            "support_weeks": np.frombuffer(self.seg_support_weeks, dtype=np.float64),
-            "municipality": np.frombuffer(self.seg_municipality, dtype=np.int16),
-            "cohort": np.frombuffer(self.seg_cohort, dtype=np.int8),
-            "birth": np.frombuffer(self.seg_birth, dtype=np.float32).astype(np.float64),
+            "citizen": _column(self.seg_citizen),
+            "group": _column(self.seg_group),
+            "start": _column(self.seg_start),
+            "end": _column(self.seg_end),
+            "support_weeks": _column(self.seg_support_weeks),
+            "municipality": _column(self.seg_municipality),
+            "cohort": _column(self.seg_cohort),
+            "birth": _column(self.seg_birth).astype(np.float64),
         })
