@@ -7,7 +7,9 @@ Python arrays, turned into numpy/pandas only when the run ends.
 
 from __future__ import annotations
 
+import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
 
 import numpy as np
@@ -25,6 +27,8 @@ def _column(values: array) -> np.ndarray:
 class Ledger:
     def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
         self.year_of = clock.year_of
+        self._year_starts = [float(w) for w in clock.year_starts]
+        self._years = list(clock.calendar_years)
         self.seg_citizen = array("q")
         self.seg_group = array("b")
         self.seg_start = array("d")
@@ -103,6 +107,21 @@ class Ledger:
     def activity(self, week: float, group: str, kind: str) -> None:
         if week >= 0.0:
             self.activities[(self.year_of(week), group, kind)] += 1
+
+    def activity_count(self, year: int, group: str, kind: str, n: int) -> None:
+        """Add ``n`` to a count of a year (see :meth:`year_span`)."""
+        if n:
+            self.activities[(year, group, kind)] += n
+
+    def year_span(self, week: float) -> tuple[int | None, float]:
+        """The calendar year of ``week`` (None in the warm-up) and the week it ends."""
+        starts = self._year_starts
+        i = bisect_right(starts, week) - 1
+        if i < 0:
+            return None, starts[0]
+        if i >= len(self._years):
+            return self._years[-1], math.inf
+        return self._years[i], starts[i + 1]
 
     def event(self, citizen: int, week: float, group: str, kind: str, detail: str) -> None:
         if self.keep_events and week >= 0.0:

@@ -119,8 +119,9 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     skaerpet = sanc["skaerpet"]
     return ProcessRules(
         schedule=tuple(
-            (float(s["first_week"]), int(s["first_6_months"]), _inf(s["interval_after"]),
-             float(s["akasse_weeks"])) if (s := sched.get(g)) else None for g in GROUPS),
+            _schedule(float(s["first_week"]), int(s["first_6_months"]),
+                      _inf(s["interval_after"]), float(s["akasse_weeks"]))
+            if (s := sched.get(g)) else None for g in GROUPS),
         rp_first=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("first_week")) for g in GROUPS),
         rp_repeat=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("repeat_weeks"))
                         for g in GROUPS),
@@ -162,29 +163,30 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     )
 
 
+def _schedule(first: float, n6: int, interval: float, akasse: float) -> tuple:
+    """A contact course as (first, n6, interval, akasse_weeks, after): ``after`` is the
+    week of the first conversation after month 6 (kept so it is not recomputed)."""
+    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else -INF
+    return (first, n6, interval, akasse, max(last6 + interval, HALF_YEAR))
+
+
 def conversation_week(schedule: tuple, k: int) -> float:
     """Week in the group of conversation k (0-based) of a contact course.
 
     The n6 conversations of months 0-6 run evenly from the first one to week 26; after
     that one every ``interval`` weeks, the first of them after month 6.
     """
-    first, n6, interval, _ = schedule
+    first, n6, interval, _, after = schedule
     if k < n6:
         return first + k * (HALF_YEAR - first) / n6
     if interval == INF:
         return INF
-    return _after_start(schedule) + (k - n6) * interval
-
-
-def _after_start(schedule: tuple) -> float:
-    first, n6, interval, _ = schedule
-    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else -INF
-    return max(last6 + interval, HALF_YEAR)
+    return after + (k - n6) * interval
 
 
 def first_conversation_from(schedule: tuple, d: float) -> int:
     """Index of the first conversation at or after week ``d`` in the group."""
-    first, n6, interval, _ = schedule
+    first, n6, interval, _, after = schedule
     if n6 and d <= first:
         return 0
     if n6:
@@ -194,7 +196,27 @@ def first_conversation_from(schedule: tuple, d: float) -> int:
             return max(k, 0)
     if interval == INF:
         return 1 << 30
-    return n6 + max(math.ceil((d - _after_start(schedule)) / interval - 1e-12), 0)
+    return n6 + max(math.ceil((d - after) / interval - 1e-12), 0)
+
+
+def conversations_before(schedule: tuple, origin: float, until: float, inclusive: bool,
+                         k_from: int) -> int:
+    """The first conversation from ``k_from`` on that is after ``until`` (or at it, when
+    not ``inclusive``): so conversations k_from, ... up to it are held by ``until``.
+
+    The index is guessed in weeks and then settled by comparing the conversations' own
+    clock times, so it agrees exactly with walking them one by one (times rise with k).
+    """
+    k = max(first_conversation_from(schedule, until - origin), k_from)
+    while k > k_from and _held(origin + conversation_week(schedule, k - 1), until, inclusive):
+        k -= 1
+    while _held(origin + conversation_week(schedule, k), until, inclusive):
+        k += 1
+    return k
+
+
+def _held(t: float, until: float, inclusive: bool) -> bool:
+    return t < until or (inclusive and t == until)
 
 
 def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:
@@ -205,10 +227,16 @@ def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:
 
 
 class Casework:
-    """Process state of one stay: contact course, offer, ret og pligt and sanctions."""
+    """Process state of one stay: contact course, offer, ret og pligt and sanctions.
 
-    __slots__ = ("g", "origin", "n", "rules", "sched", "k", "conv_at", "conv_k", "scan_k",
-                 "pend_k", "ns_draw", "no_shows",
+    Conversations are not walked one by one: the stay's contact course is a fixed
+    schedule, so the conversations held between two times follow by arithmetic
+    (:func:`conversations_before`) and are counted by year when the stay ends. Only the
+    no-shows found by the scan are kept singly, until the clock passes them.
+    """
+
+    __slots__ = ("g", "origin", "n", "rules", "sched", "k", "last_due", "conv_at", "conv_k",
+                 "scan_k", "pend_k", "ns_draw", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
                  "vol_at", "sanction_until", "k_offer", "phase_at")
 
@@ -225,6 +253,7 @@ class Casework:
         self.post_until, self.post_mult = -INF, 1.0
         self.sanction_until = -INF
         self.k_offer = 0
+        self.last_due = -INF  # the latest time advance() handled (conversations held)
         d = now - origin
         # Ret og pligt: a stock person past the first deadline is taken to have met it.
         self.rp_due = regime.rules.offer_timing(c, g, entry, regime)
@@ -237,13 +266,14 @@ class Casework:
         self.no_shows: list[int] = []
         self.pend_k, self.ns_draw = -1, 0
         if self.sched is not None:
+            # k: the stay's first conversation (those before it fell in an earlier stay).
             self.k = self.scan_k = first_conversation_from(self.sched, d)
-            self._scan(c, now)
+            self._scan(c, now, self.k)
         else:
             self.k, self.scan_k, self.conv_at, self.conv_k = 0, 0, INF, -1
         if new_spell and g == G_DP and rules.karantaene_share > 0 and \
                 c.draws.uniform(P_KARANTAENE, n) < rules.karantaene_share:
-            self._sanction(model, c, now, regime, "karantaene", behavioural=False)
+            self._sanction(model, c, now, regime, "karantaene", self.k, behavioural=False)
 
     # -- timing -------------------------------------------------------------------------
     def _voluntary(self, c, now: float) -> float:
@@ -253,12 +283,17 @@ class Casework:
         self.k_offer += 1
         return now - math.log(c.draws.uniform(P_TAKEUP, self.n * 1024 + self.k_offer)) / rate
 
-    def _scan(self, c, now: float) -> None:
+    def _held_by(self, until: float, inclusive: bool) -> int:
+        """The first conversation of the stay not yet held at ``until``."""
+        return conversations_before(self.sched, self.origin, until, inclusive, self.k)
+
+    def _scan(self, c, now: float, held: int) -> None:
         """Find the next conversation that ends in a sanction (or a time to look again).
 
         No-shows are found by geometric skips over the conversations (one draw per
-        no-show, not per conversation); no-shows without a sanction are remembered
-        for recording. The scan looks ``SCAN_WEEKS`` ahead and resumes where it stopped.
+        no-show, not per conversation) from ``held``, the first conversation not yet
+        held; no-shows without a sanction are remembered until the clock passes them.
+        The scan looks ``SCAN_WEEKS`` ahead and resumes where it stopped.
         """
         p_no = self.rules.no_show[self.g]
         if self.sched is None or p_no <= 0.0:
@@ -272,7 +307,7 @@ class Casework:
                 u = draws.uniform(P_NOSHOW, key | self.ns_draw)
                 self.ns_draw += 1
                 skip = 0 if p_no >= 1.0 else int(math.log(u) / math.log1p(-p_no))
-                self.pend_k = max(self.scan_k, self.k) + skip
+                self.pend_k = max(self.scan_k, held) + skip
             k = self.pend_k
             t = self.origin + conversation_week(self.sched, k)
             if t == INF:
@@ -324,7 +359,7 @@ class Casework:
         beta = rules.conversation[g]
         if beta and self.sched is not None:
             # Effect of conversations: beta per conversation a month in the current phase.
-            _, n6, interval, _ = self.sched
+            _, n6, interval, _, _ = self.sched
             per_month = n6 / 6.0 if now - self.origin < HALF_YEAR else (
                 52.0 / 12.0 / interval if interval < INF else 0.0)
             m *= 1.0 + beta * per_month
@@ -340,7 +375,12 @@ class Casework:
         by adding a delay, which may land one rounding step short of it.
         """
         due = now + EPS
-        self.record_conversations(model, c, due, inclusive=True, regime=regime)
+        self.last_due = due
+        if self.conv_at <= due:
+            # The sanctioned conversation (or the scan's look-ahead limit) is reached.
+            held = self._held_by(due, True) if self.sched is not None else 0
+            self._pass(model, c, held, now, regime)
+            self._scan(c, due, held)
         if due >= self.post_until:
             self.post_until, self.post_mult = -INF, 1.0
         if due >= self.sanction_until:
@@ -357,40 +397,34 @@ class Casework:
 
     def close(self, model, c, now: float, regime) -> None:
         """The stay ends at ``now``: record what happened up to it."""
-        self.record_conversations(model, c, now, inclusive=False, regime=regime)
+        if self.sched is not None:
+            held = self._held_by(now, False)
+            if self.last_due >= now:  # an advance at this instant held a little more
+                held = max(held, self._held_by(self.last_due, True))
+            self._pass(model, c, held, now, regime)
+            record_conversations(model.ledger, c.id, GROUPS[self.g], self.sched,
+                                 self.origin, self.k, held, now)
         if self.offer >= 0:
             self._end_offer(model, c, now)
 
-    def record_conversations(self, model, c, until: float, inclusive: bool, regime) -> None:
-        sched = self.sched
-        if sched is None:
-            return
-        t = self.origin + conversation_week(sched, self.k)
-        ledger, g = model.ledger, self.g
-        akasse = sched[3]
-        group = GROUPS[g]
+    def _pass(self, model, c, held: int, now: float, regime) -> None:
+        """Record the no-shows among the conversations before ``held`` and sanction the
+        scan's sanctioned conversation when it is among them."""
         no_shows = self.no_shows
-        while t < until or (t == until and inclusive):
-            holder = "conversation_akasse" if t - self.origin < akasse else \
-                "conversation_jobcentre"
-            t = min(t, model.env.now)  # never record ahead of the clock (rounding)
-            ledger.activity(t, group, holder)
+        ledger, group = model.ledger, GROUPS[self.g]
+        while no_shows and no_shows[0] < held:
+            k = no_shows.pop(0)
+            t = min(self.origin + conversation_week(self.sched, k), now)
+            ledger.activity(t, group, "no_show")
             if ledger.keep_events:
-                ledger.event(c.id, t, group, "conversation", holder[13:])
-            if self.k == self.conv_k:
-                ledger.activity(t, group, "no_show")
-                if ledger.keep_events:
-                    ledger.event(c.id, t, group, "no_show", "conversation")
-                self._sanction(model, c, t, regime, self.rules.kind[g])
-            elif no_shows and no_shows[0] == self.k:
-                no_shows.pop(0)
-                ledger.activity(t, group, "no_show")
-                if ledger.keep_events:
-                    ledger.event(c.id, t, group, "no_show", "conversation")
-            self.k += 1
-            t = self.origin + conversation_week(sched, self.k)
-        if self.conv_at <= until and inclusive:
-            self._scan(c, until)
+                ledger.event(c.id, t, group, "no_show", "conversation")
+        if 0 <= self.conv_k < held:
+            t = min(self.conv_at, now)
+            ledger.activity(t, group, "no_show")
+            if ledger.keep_events:
+                ledger.event(c.id, t, group, "no_show", "conversation")
+            self._sanction(model, c, t, regime, self.rules.kind[self.g], self.conv_k)
+            self.conv_k = -1
 
     def _start_offer(self, model, c, now: float, regime, mandatory: bool) -> None:
         rules, g, draws = self.rules, self.g, c.draws
@@ -422,7 +456,8 @@ class Casework:
                 ledger.event(c.id, now, group, "no_show", "offer")
             if draws.uniform(P_DECIDE, key + 512) < rules.decide[g]:
                 sanction = "nedsaettelse" if rules.kind[g] == "daily" else rules.kind[g]
-                self._sanction(model, c, now, regime, sanction)
+                held = self.k if self.sched is None else self._held_by(now + EPS, True)
+                self._sanction(model, c, now, regime, sanction, held)
         if rules.counts[kind] or (kind == OEVRIG and g in YOUTH):
             self.rp_due = INF
         elif self.rp_due < self.offer_end:
@@ -462,12 +497,13 @@ class Casework:
             self.rp_due = now + repeat if repeat < INF else INF
         self.vol_at = self._voluntary(c, now)
 
-    def _sanction(self, model, c, now: float, regime, kind: str,
+    def _sanction(self, model, c, now: float, regime, kind: str, k: int,
                   behavioural: bool = True) -> None:
-        """Decide the sanction's type and size, record it and start its ex-post effect."""
+        """Decide the sanction's type and size, record it and start its ex-post effect.
+        ``k``: the conversation it follows, or the first not yet held (keys its draws)."""
         rules, g = self.rules, self.g
         weekly = regime.weekly_rate[g]
-        key = (self.n << 24) | (self.k_offer << 12) | (self.k & 0xFFF)
+        key = (self.n << 24) | (self.k_offer << 12) | (k & 0xFFF)
         if kind == "daily" and g in rules.skaerpet_groups and \
                 now - c.last_sanction <= rules.skaerpet_lookback and \
                 c.draws.uniform(P_LACKING_WILL, key) < rules.lacking_will:
@@ -496,6 +532,57 @@ class Casework:
             c.last_sanction = now
             if rules.sanction_mult[g] != 1.0:
                 self.sanction_until = now + rules.sanction_weeks
+
+
+def record_conversations(ledger, citizen: int, group: str, sched: tuple, origin: float,
+                         k0: int, k1: int, now: float) -> None:
+    """Count conversations k0 .. k1-1 of a contact course by year and holder (the
+    a-kasse's in its first ``akasse_weeks``, the jobcentre's after), cutting the run of
+    conversations at the year starts and at the a-kasse's end by exact comparison."""
+    if k1 <= k0:
+        return
+    akasse = sched[3]
+    last = origin + conversation_week(sched, k1 - 1)
+    k = k0
+    while k < k1:
+        t = origin + conversation_week(sched, k)
+        year, year_end = ledger.year_span(t)
+        end = k1 if last < year_end else _first_from(sched, origin, k, k1, year_end)
+        if t - origin < akasse:  # the a-kasse's share of [k, end)
+            split = _first_akasse_after(sched, origin, k, end, akasse)
+            if year is not None:
+                ledger.activity_count(year, group, "conversation_akasse", split - k)
+                ledger.activity_count(year, group, "conversation_jobcentre", end - split)
+        elif year is not None:
+            ledger.activity_count(year, group, "conversation_jobcentre", end - k)
+        k = end
+    if ledger.keep_events:
+        for k in range(k0, k1):
+            t = origin + conversation_week(sched, k)
+            holder = "akasse" if t - origin < akasse else "jobcentre"
+            ledger.event(citizen, min(t, now), group, "conversation", holder)
+
+
+def _first_from(sched: tuple, origin: float, lo: int, hi: int, bound: float) -> int:
+    """The first k in [lo, hi) whose conversation is at or after ``bound`` (else hi)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if origin + conversation_week(sched, mid) < bound:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _first_akasse_after(sched: tuple, origin: float, lo: int, hi: int, akasse: float) -> int:
+    """The first k in [lo, hi) held by the jobcentre (t - origin >= akasse weeks)."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if origin + conversation_week(sched, mid) - origin < akasse:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 class NoCasework:
