@@ -110,7 +110,12 @@ def activity(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
 
 def events(ledger: Ledger) -> pd.DataFrame:
     df = pd.DataFrame(ledger.events, columns=["citizen", "week", "group", "kind", "detail"])
-    return df.sort_values(["citizen", "week"], kind="stable", ignore_index=True)
+    # Conversations are recorded when their stay ends; at equal times they come first
+    # (a no-show and its sanction follow the conversation).
+    later = (df["kind"] != "conversation").rename("later")
+    order = pd.concat([df[["citizen", "week"]], later], axis=1)
+    return df.loc[order.sort_values(["citizen", "week", "later"], kind="stable").index
+                  ].reset_index(drop=True)
 
 
 def budget(money: pd.DataFrame, params: ParameterTree) -> pd.DataFrame:
