@@ -26,9 +26,11 @@ def _column(values: array) -> np.ndarray:
 
 class Ledger:
     def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
-        self.year_of = clock.year_of
         self._year_starts = [float(w) for w in clock.year_starts]
         self._years = list(clock.calendar_years)
+        # The year of the latest record and its span: records mostly come in time order,
+        # so most find their year without a search.
+        self._year, self._lo, self._hi = None, -math.inf, 0.0
         self.seg_citizen = array("q")
         self.seg_group = array("b")
         self.seg_start = array("d")
@@ -94,10 +96,19 @@ class Ledger:
             "municipality": _column(self.emp_municipality),
         })
 
+    def _year_at(self, week: float) -> int | None:
+        """The calendar year of ``week``, None in the warm-up (week < 0)."""
+        if not self._lo <= week < self._hi:
+            year, hi = self.year_span(week)
+            lo = self._year_starts[self._years.index(year)] if year is not None else -math.inf
+            self._year, self._lo, self._hi = year, lo, hi
+        return self._year
+
     def flow(self, week: float, group: str, kind: str, destination: str) -> None:
         """Count a flow; flows during the warm-up (week < 0) are not reported."""
-        if week >= 0.0:
-            self.flows[(self.year_of(week), group, kind, destination)] += 1
+        year = self._year if self._lo <= week < self._hi else self._year_at(week)
+        if year is not None:
+            self.flows[(year, group, kind, destination)] += 1
 
     def spell(self, citizen: int, start: float, end: float | None, first: int, last: int,
               destination: str) -> None:
@@ -105,8 +116,9 @@ class Ledger:
             self.spells.append((citizen, start, end, GROUPS[first], GROUPS[last], destination))
 
     def activity(self, week: float, group: str, kind: str) -> None:
-        if week >= 0.0:
-            self.activities[(self.year_of(week), group, kind)] += 1
+        year = self._year if self._lo <= week < self._hi else self._year_at(week)
+        if year is not None:
+            self.activities[(year, group, kind)] += 1
 
     def activity_count(self, year: int, group: str, kind: str, n: int) -> None:
         """Add ``n`` to a count of a year (see :meth:`year_span`)."""
@@ -145,9 +157,9 @@ class Ledger:
             self.red_amount.append(amount)
 
     def sanctioned(self, week: float, group: int, citizen: int, kind: str) -> None:
-        if week >= 0.0:
-            self.sanctioned_persons.add((self.year_of(week), group, citizen,
-                                         kind == "karantaene"))
+        year = self._year_at(week)
+        if year is not None:
+            self.sanctioned_persons.add((year, group, citizen, kind == "karantaene"))
 
     def offers(self) -> pd.DataFrame:
         return pd.DataFrame({

@@ -9,6 +9,7 @@ same folder and experiment reuses it instead of running it again.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -47,12 +48,17 @@ def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> Ta
                   experiment.scale, keep_spells="spells" in experiment.outputs,
                   keep_events="events" in experiment.outputs, cohorts=spec.cohorts)
     ledger = model.run()
+    events = model.events
+    # The citizens' processes are no longer needed: free them before the tables are
+    # built (at full scale they hold more memory than the tables' arrays).
+    del model
+    gc.collect()
     out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters,
                  [tree for _, tree in spec.cohorts])
     for df in out.values():
         df.insert(0, "replication", replication)
         df.insert(0, "scenario", spec.name)
-    return TaskResult(spec.name, replication, out, model.events, time.perf_counter() - t0)
+    return TaskResult(spec.name, replication, out, events, time.perf_counter() - t0)
 
 
 def _run_task_args(args: tuple) -> TaskResult:
