@@ -2,13 +2,15 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/engine_speed.py [--scales 0.1 1.0] [--years 10] [--json out.json]
+    .venv/bin/python benchmarks/engine_speed.py [--scales 0.1 1.0] [--workers 1 2] [--years 10]
+                                                [--skip-speed] [--json out.json]
 
 Part 1 runs the baseline experiment in this process and times ``Model.run()`` only
 (simulated events per second), then a bare SimPy loop with as many concurrent processes
 as the model had at its peak, run for the same number of events. Part 2 runs one
-replication of the whole caseload per scale in a fresh subprocess and reports its wall
-time and peak memory. See benchmarks/README.md for the targets.
+replication of the whole caseload per scale (and worker count: several workers run it
+as shards of citizens) in a fresh subprocess and reports its wall time and peak memory.
+See benchmarks/README.md for the targets.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Generator
 from dataclasses import asdict, dataclass
@@ -57,6 +60,7 @@ class SpeedResult:
 class FullRunResult:
     scale: float
     years: int
+    workers: int
     events: int
     task_seconds: float
     wall_seconds: float
@@ -191,40 +195,86 @@ def model_speed(path: Path, scale: float, years: int) -> SpeedResult:
 
 # --- Part 2: full runs in a fresh subprocess ---------------------------------------------
 
-def child(path: Path, scale: float, years: int) -> None:
-    """Run one replication in this (fresh) process and print a JSON line."""
-    from sim.runner import run_task
+def child(path: Path, scale: float, years: int, workers: int) -> None:
+    """Run one replication in this (fresh) process and print a JSON line. With several
+    workers the replication runs as that many shards of citizens in worker processes."""
+    from sim.runner import run_all
 
     t0 = time.perf_counter()
     exp = experiment_for(path, scale, years)
     spec = baseline_spec(exp, str(path))
-    result = run_task(exp, spec, 0)
+    [result] = run_all(exp, [spec], workers=workers, progress=False, shards=workers)
     out = {"events": result.events, "task_seconds": result.seconds,
            "seconds": time.perf_counter() - t0,
            "maxrss": maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF))}
     print(json.dumps(out), flush=True)
 
 
-def full_run(path: Path, scale: float, years: int) -> FullRunResult:
-    """One replication in a fresh interpreter; wall time and peak RSS of that child."""
+def _tree_pss(root: int) -> int:
+    """Proportional set size (bytes) of ``root`` and its descendants: shared pages are
+    split among the processes that share them, so the sum is the memory they use."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child_pid, parent in parents.items():
+            if parent == pid and child_pid not in tree:
+                tree.add(child_pid)
+                frontier.append(child_pid)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def full_run(path: Path, scale: float, years: int, workers: int = 1) -> FullRunResult:
+    """One replication in a fresh interpreter: wall time, and the peak memory of the
+    child with its workers (their summed PSS, sampled twice a second, or the child's own
+    peak RSS when that is larger)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--experiment", str(path),
-           "--scale", str(scale), "--years", str(years)]
+           "--scale", str(scale), "--years", str(years), "--workers", str(workers)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert proc.stdout is not None
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.5):
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read()
     proc.stdout.close()
     _, status, ru = os.wait4(proc.pid, 0)  # this child's own rusage
+    stop.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"child run at scale {scale} failed ({proc.returncode})")
     report = json.loads(out.strip().splitlines()[-1])
-    rss = max(maxrss_bytes(ru), int(report["maxrss"])) / 2**30
+    rss = max(maxrss_bytes(ru), int(report["maxrss"]), peak[0]) / 2**30
     at_target = abs(scale - TARGET_SCALE) < 1e-9 and years == 10
     ok = (wall < TARGET_SECONDS and rss < TARGET_MEMORY_GIB) if at_target else None
-    return FullRunResult(scale, years, int(report["events"]), float(report["task_seconds"]),
-                         wall, rss, TARGET_SECONDS if at_target else None,
+    return FullRunResult(scale, years, workers, int(report["events"]),
+                         float(report["task_seconds"]), wall, rss,
+                         TARGET_SECONDS if at_target else None,
                          TARGET_MEMORY_GIB if at_target else None, ok)
 
 
@@ -239,7 +289,8 @@ def print_speed(r: SpeedResult) -> None:
 
 
 def print_full(r: FullRunResult) -> None:
-    print(f"full run: scale {r.scale}, {r.years} years: {r.events:,} events, "
+    print(f"full run: scale {r.scale}, {r.years} years, {r.workers} worker(s): "
+          f"{r.events:,} events, "
           f"wall {r.wall_seconds:.1f} s (run_task {r.task_seconds:.1f} s), "
           f"peak RSS {r.peak_rss_gib:.3f} GiB")
 
@@ -248,23 +299,26 @@ def verdict(ok: bool | None) -> str:
     return "-" if ok is None else ("PASS" if ok else "FAIL")
 
 
-def summary(speed: SpeedResult, runs: list[FullRunResult]) -> str:
-    rows = [("measure", "value", "target", "ok"),
-            (f"model events/s (scale {speed.scale})", f"{speed.model_events_per_s:,.0f}", "", ""),
-            (f"bare SimPy events/s ({speed.processes:,} procs)",
-             f"{speed.bare_events_per_s:,.0f}", "", ""),
-            ("ratio model/bare", f"{speed.ratio:.3f}", f">= {speed.target_ratio}",
-             verdict(speed.ratio >= speed.target_ratio))]
+def summary(speed: SpeedResult | None, runs: list[FullRunResult]) -> str:
+    rows = [("measure", "value", "target", "ok")]
+    if speed is not None:
+        rows += [(f"model events/s (scale {speed.scale})", f"{speed.model_events_per_s:,.0f}",
+                  "", ""),
+                 (f"bare SimPy events/s ({speed.processes:,} procs)",
+                  f"{speed.bare_events_per_s:,.0f}", "", ""),
+                 ("ratio model/bare", f"{speed.ratio:.3f}", f">= {speed.target_ratio}",
+                  verdict(speed.ratio >= speed.target_ratio))]
     for r in runs:
         seconds_target = f"< {r.target_seconds:.0f} s" if r.target_seconds else ""
         memory_target = f"< {r.target_memory_gib:.0f} GiB" if r.target_memory_gib else ""
         seconds_ok = None if r.target_seconds is None else r.wall_seconds < r.target_seconds
         memory_ok = (None if r.target_memory_gib is None
                      else r.peak_rss_gib < r.target_memory_gib)
-        rows.append((f"wall, scale {r.scale}, {r.years} y", f"{r.wall_seconds:.1f} s",
-                     seconds_target, verdict(seconds_ok)))
-        rows.append((f"peak RSS, scale {r.scale}, {r.years} y", f"{r.peak_rss_gib:.3f} GiB",
-                     memory_target, verdict(memory_ok)))
+        run = f"scale {r.scale}, {r.years} y, {r.workers} worker(s)"
+        rows.append((f"wall, {run}", f"{r.wall_seconds:.1f} s", seconds_target,
+                     verdict(seconds_ok)))
+        rows.append((f"peak memory, {run}", f"{r.peak_rss_gib:.3f} GiB", memory_target,
+                     verdict(memory_ok)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
@@ -281,6 +335,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--speed-scale", type=float, default=0.1,
                    help="scale of the in-process events/s measurement (default: 0.1)")
     p.add_argument("--years", type=int, default=10, help="horizon in years (default: 10)")
+    p.add_argument("--workers", type=int, nargs="+", default=[1],
+                   help="worker processes of each full run; several split the replication "
+                        "into shards of citizens (default: 1)")
+    p.add_argument("--skip-speed", action="store_true",
+                   help="leave out part 1 (the in-process events/s measurement)")
     p.add_argument("--json", type=Path, default=None, help="also write the summary as JSON")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--scale", type=float, default=0.1, help=argparse.SUPPRESS)
@@ -290,23 +349,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        child(args.experiment, args.scale, args.years)
+        child(args.experiment, args.scale, args.years, args.workers[0])
         return 0
     print(f"python {sys.version.split()[0]}, simpy {simpy.__version__}, "
           f"{os.cpu_count()} cpus, experiment {args.experiment}")
-    print("== 1. model speed (in process) ==", flush=True)
-    speed = model_speed(args.experiment, args.speed_scale, args.years)
-    print_speed(speed)
+    speed = None
+    if not args.skip_speed:
+        print("== 1. model speed (in process) ==", flush=True)
+        speed = model_speed(args.experiment, args.speed_scale, args.years)
+        print_speed(speed)
     print("== 2. full runs (fresh subprocess each) ==", flush=True)
     runs = []
     for scale in args.scales:
-        runs.append(full_run(args.experiment, scale, args.years))
-        print_full(runs[-1])
+        for workers in args.workers:
+            runs.append(full_run(args.experiment, scale, args.years, workers))
+            print_full(runs[-1])
     print("== summary ==")
     print(summary(speed, runs))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"speed": asdict(speed),
+        args.json.write_text(json.dumps({"speed": asdict(speed) if speed else None,
                                          "full_runs": [asdict(r) for r in runs]},
                                         indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")

@@ -493,7 +493,7 @@ COMPLAINT_KIND = "complaint"
 def activity_counts(activities: Mapping[tuple, float]) -> pd.DataFrame:
     """The costed kinds of a ledger's ``activities`` Counter ((year, group, kind) -> n)
     as rows ``year, group, kind, count`` (unweighted: the finance table weights)."""
-    rows = [(y, g, k, n) for (y, g, k), n in activities.items()
+    rows = [(y, g, k, n) for (y, g, k), n in sorted(activities.items())
             if k in CONVERSATION_KINDS or k == COMPLAINT_KIND or k.startswith(SANCTION_PREFIX)]
     return pd.DataFrame(rows, columns=["year", "group", "kind", "count"])
 

@@ -66,6 +66,38 @@ class Ledger:
         self.keep_events = keep_events
         self.events: list[tuple] = []
 
+    # Record families: columns with this prefix, sorted by citizen and then this column.
+    RECORDS = {"seg_": "seg_start", "emp_": "emp_start", "off_": "off_start",
+               "red_": "red_week"}
+
+    def merge(self, others: list[Ledger]) -> Ledger:
+        """Add the records of other shards' ledgers of the same replication to this one."""
+        for other in others:
+            for name, value in vars(other).items():
+                mine = getattr(self, name)
+                if name.startswith("_") or not isinstance(value, (array, list, Counter, set)):
+                    continue
+                if isinstance(value, (array, list)):
+                    mine.extend(value)
+                else:
+                    mine.update(value)
+        return self
+
+    def sort_records(self) -> None:
+        """Put every record family in (citizen, time) order, so the tables sum in the same
+        order whatever the number of shards the replication ran in. The sort is stable:
+        a citizen's records at one time keep the order the citizen made them in."""
+        for prefix, time in self.RECORDS.items():
+            order = np.lexsort((_column(getattr(self, time)),
+                                _column(getattr(self, prefix + "citizen"))))
+            for name, value in vars(self).items():
+                if not name.startswith(prefix):
+                    continue
+                if isinstance(value, array):
+                    setattr(self, name, array(value.typecode, _column(value)[order].tobytes()))
+                else:
+                    setattr(self, name, [value[i] for i in order])
+
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
                 municipality: int, cohort: int = 0, birth: float = 0.0) -> None:
         if end > start:

@@ -47,10 +47,16 @@ class Model:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
                  seed: int, replication: int, scale: float, keep_spells: bool = False,
                  keep_events: bool = False,
-                 cohorts: list[tuple[dt.date, ParameterTree]] | None = None) -> None:
+                 cohorts: list[tuple[dt.date, ParameterTree]] | None = None,
+                 shard: tuple[int, int] = (0, 1)) -> None:
         """``cohorts``: for policies that apply to new spells only, (date, law) pairs in
         date order: a spell that started before ``date`` follows ``law`` (the first such
-        pair); later spells follow ``params``."""
+        pair); later spells follow ``params``.
+
+        ``shard`` = (k, K): simulate only the citizens whose id is k modulo K. Citizens
+        do not interact and draw from their own streams, so the K shards of a
+        replication together give exactly its records (sim.runner runs them in parallel).
+        """
         self.clock = clock
         cohorts = cohorts or []
         self.laws = [Law(tree, clock, unemployment) for _, tree in cohorts]
@@ -59,6 +65,7 @@ class Model:
         self.cohort_weeks = [clock.week_of(d) for d, _ in cohorts]
         self.ledger = Ledger(clock, keep_spells, keep_events)
         self.seed, self.replication, self.scale = seed, replication, scale
+        self.shard, self.shards = shard
         self.active: dict[int, Citizen] = {}
         # Former recipients waiting to come back, by (group left, exit destination).
         self.waiting: Counter = Counter()
@@ -95,6 +102,9 @@ class Model:
         cid = 0
         for g, n in enumerate(self.start_stock):
             for _ in range(n):
+                if not self.mine(cid):
+                    cid += 1
+                    continue
                 c = self.new_citizen(cid, g, self.env.now, self.stock_ages)
                 short, elapsed = samplers[g].draw(c.draws.uniform(P_STOCK),
                                                   c.draws.uniform(P_STOCK_WITHIN))
@@ -103,7 +113,13 @@ class Model:
         self._seed_reentry_pool(cid)
         arrivals = arrival_times(self.law, self.seed, self.replication, self.scale,
                                  self.env.now)
+        if self.shards > 1:
+            arrivals = [a for a in arrivals if self.mine(a[2])]
         self.env.process(self._arrivals(arrivals))
+
+    def mine(self, cid: int) -> bool:
+        """Whether citizen ``cid`` belongs to this model's shard."""
+        return cid % self.shards == self.shard
 
     def _seed_reentry_pool(self, cid: int) -> None:
         """Former recipients between spells at the start (population.reentry_pool).
@@ -119,10 +135,10 @@ class Model:
             for destination, persons in by_destination.items():
                 mean_gap = regime.reentry[destination][1]
                 for _ in range(int(round(persons * self.scale))):
-                    c = self.new_citizen(cid, g, start, self.stock_ages)
                     cid += 1
-                    if back is None:
+                    if back is None or not self.mine(cid - 1):
                         continue
+                    c = self.new_citizen(cid - 1, g, start, self.stock_ages)
                     t = start + mean_gap * c.draws.exponential(P_POOL_GAP)
                     if t >= self.clock.horizon or c.age(t) >= regime.pension_age:
                         continue

@@ -157,6 +157,7 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
            params: ParameterTree | None = None,
            cohort_params: list[ParameterTree] | None = None) -> dict[str, pd.DataFrame]:
     """The tables named in ``outputs``. ``cohort_params``: see sim.finance.finance_table."""
+    ledger.sort_records()
     out: dict[str, pd.DataFrame] = {}
     if "stocks" in outputs:
         out["stocks"] = stocks(ledger, clock, scale)

@@ -26,6 +26,7 @@ from tqdm import tqdm
 from sim.clock import Clock
 from sim.errors import InputError
 from sim.experiment import Experiment
+from sim.ledger import Ledger
 from sim.model import Model
 from sim.output import atomic_text
 from sim.results import tables
@@ -41,28 +42,65 @@ class TaskResult:
     seconds: float
 
 
-def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> TaskResult:
+@dataclass
+class ShardResult:
+    """The records of one shard of a replication (sim.model.Model ``shard``)."""
+
+    scenario: str
+    replication: int
+    shard: int
+    ledger: Ledger
+    events: int
+    seconds: float
+
+
+def run_shard(experiment: Experiment, spec: ScenarioSpec, replication: int, shard: int = 0,
+              shards: int = 1) -> ShardResult:
+    """Simulate the citizens of one shard of a replication; its records."""
     t0 = time.perf_counter()
     clock = Clock(experiment.start, experiment.years)
     model = Model(spec.parameters, clock, spec.unemployment, experiment.seed, replication,
                   experiment.scale, keep_spells="spells" in experiment.outputs,
-                  keep_events="events" in experiment.outputs, cohorts=spec.cohorts)
+                  keep_events="events" in experiment.outputs, cohorts=spec.cohorts,
+                  shard=(shard, shards))
     ledger = model.run()
     events = model.events
-    # The citizens' processes are no longer needed: free them before the tables are
-    # built (at full scale they hold more memory than the tables' arrays).
+    # The citizens' processes are no longer needed: free them before anything else is
+    # built (at full scale they hold more memory than the records).
     del model
     gc.collect()
+    return ShardResult(spec.name, replication, shard, ledger, events,
+                       time.perf_counter() - t0)
+
+
+def finish(experiment: Experiment, spec: ScenarioSpec, parts: list[ShardResult]
+           ) -> TaskResult:
+    """The tables of a replication from the records of all its shards."""
+    t0 = time.perf_counter()
+    parts = sorted(parts, key=lambda p: p.shard)
+    ledger = parts[0].ledger.merge([p.ledger for p in parts[1:]])
+    clock = Clock(experiment.start, experiment.years)
     out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters,
                  [tree for _, tree in spec.cohorts])
+    replication = parts[0].replication
     for df in out.values():
         df.insert(0, "replication", replication)
         df.insert(0, "scenario", spec.name)
-    return TaskResult(spec.name, replication, out, events, time.perf_counter() - t0)
+    seconds = sum(p.seconds for p in parts) + time.perf_counter() - t0
+    return TaskResult(spec.name, replication, out, sum(p.events for p in parts), seconds)
 
 
-def _run_task_args(args: tuple) -> TaskResult:
-    return run_task(*args)
+def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> TaskResult:
+    """One replication of one scenario, in this process."""
+    return finish(experiment, spec, [run_shard(experiment, spec, replication)])
+
+
+def _work(experiment: Experiment, spec: ScenarioSpec, replication: int, shard: int,
+          shards: int) -> TaskResult | ShardResult:
+    """A worker's job: a whole replication with its tables, or one shard's records."""
+    if shards == 1:
+        return run_task(experiment, spec, replication)
+    return run_shard(experiment, spec, replication, shard, shards)
 
 
 class PartStore:
@@ -124,13 +162,13 @@ class PartStore:
         return TaskResult(scenario, replication, out, meta["events"], meta["seconds"])
 
 
-def _local(tasks: list[tuple], workers: int, done: Callable[[int, TaskResult], None]) -> None:
+def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None]) -> None:
     if workers <= 1 or len(tasks) == 1:
         for i, t in enumerate(tasks):
-            done(i, run_task(*t))
+            done(i, _work(*t))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(run_task, *t): i for i, t in enumerate(tasks)}
+        pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
@@ -138,7 +176,7 @@ def _local(tasks: list[tuple], workers: int, done: Callable[[int, TaskResult], N
 
 
 def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
-          done: Callable[[int, TaskResult], None]) -> None:
+          done: Callable[[int, object], None]) -> None:
     """Run on the Dask scheduler at ``scheduler``, or on a LocalCluster of ``workers``."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -160,7 +198,7 @@ def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
         with client:
             index = {}
             for i, t in enumerate(tasks):
-                index[client.submit(run_task, *t, pure=False)] = i
+                index[client.submit(_work, *t, pure=False)] = i
             for future in as_completed(list(index)):
                 done(index[future], future.result())
                 future.release()
@@ -171,12 +209,16 @@ def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
 
 def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | None = None,
             progress: bool = True, replications: Iterable[int] | None = None,
-            store: PartStore | None = None, dask: bool = False) -> list[TaskResult]:
+            store: PartStore | None = None, dask: bool = False,
+            shards: int | None = None) -> list[TaskResult]:
     """Run every (scenario, replication) task; results in task order.
 
     ``replications``: indices to run (default ``range(experiment.replications)``).
     ``store``: save each finished task and reuse those saved by an earlier run.
     ``dask``: on a local Dask cluster, or on ``experiment.cluster`` when it names one.
+    ``shards``: split each replication into this many shards of citizens run in
+    parallel (default: enough to give every worker work when there are fewer tasks
+    than workers). The tables are the same for any number of shards.
     """
     reps = list(range(experiment.replications) if replications is None else replications)
     tasks = [(experiment, spec, rep) for spec in specs for rep in reps]
@@ -189,23 +231,33 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
             todo.append(i)
     if workers is None:
         workers = min(len(todo), os.cpu_count() or 1)
+    if shards is None:
+        shards = max(1, workers // len(todo)) if todo else 1
     bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=f"{experiment.name}",
                unit="run", disable=not progress)
+    waiting: dict[int, list[ShardResult]] = {}
 
-    def done(j: int, result: TaskResult) -> None:
+    def done(j: int, result: TaskResult | ShardResult) -> None:
+        i = todo[j // shards]
+        if isinstance(result, ShardResult):
+            parts = waiting.setdefault(i, [])
+            parts.append(result)
+            if len(parts) < shards:
+                return
+            result = finish(*tasks[i][:2], waiting.pop(i))
         if store is not None:  # read back, so fresh and reused parts are the same data
             store.save(result)
             result = store.load(result.scenario, result.replication)
-        results[todo[j]] = result
+        results[i] = result
         bar.update()
 
     try:
-        todo_tasks = [tasks[i] for i in todo]
-        if todo_tasks and (dask or experiment.cluster is not None):
+        work = [(*tasks[i], k, shards) for i in todo for k in range(shards)]
+        if work and (dask or experiment.cluster is not None):
             scheduler = experiment.cluster.scheduler if experiment.cluster else None
-            _dask(todo_tasks, max(1, workers), scheduler, done)
-        elif todo_tasks:
-            _local(todo_tasks, workers, done)
+            _dask(work, max(1, workers), scheduler, done)
+        elif work:
+            _local(work, workers, done)
     finally:
         bar.close()
     return [r for r in results if r is not None]
