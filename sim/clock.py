@@ -42,11 +42,16 @@ class Clock:
         i = bisect_right(self._starts, week) - 1
         return self.calendar_years[min(max(i, 0), len(self.calendar_years) - 1)]
 
-    def split_by_year(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Weeks of each interval [start, end) falling in each calendar year.
+    def weeks_by_year(self, start: np.ndarray, end: np.ndarray, key: np.ndarray,
+                      n_keys: int) -> np.ndarray:
+        """Weeks of the intervals [start, end) in each calendar year, summed by ``key``
+        (integers below ``n_keys``). Returns an array of shape (n_keys, n_years).
 
-        Returns an array of shape (len(start), n_years).
+        One year at a time, so memory stays a few vectors however many intervals.
         """
-        lo = self.year_starts[:-1][None, :]
-        hi = self.year_starts[1:][None, :]
-        return np.clip(np.minimum(end[:, None], hi) - np.maximum(start[:, None], lo), 0.0, None)
+        out = np.zeros((n_keys, len(self.calendar_years)))
+        for i in range(len(self.calendar_years)):
+            lo, hi = self.year_starts[i], self.year_starts[i + 1]
+            weeks = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0.0, None)
+            out[:, i] = np.bincount(key, weights=weeks, minlength=n_keys)
+        return out

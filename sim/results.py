@@ -28,11 +28,11 @@ from sim.process import OFFER_TYPES
 
 def stocks(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
     seg = ledger.segments()
-    weeks = clock.split_by_year(seg["start"].to_numpy(), seg["end"].to_numpy())
-    groups = seg["group"].to_numpy()
+    weeks = clock.weeks_by_year(seg["start"].to_numpy(), seg["end"].to_numpy(),
+                                seg["group"].to_numpy().astype(np.intp), len(GROUPS))
     rows = []
     for gi, g in enumerate(GROUPS):
-        per_year = weeks[groups == gi].sum(axis=0) / WEEKS_PER_YEAR / scale
+        per_year = weeks[gi] / WEEKS_PER_YEAR / scale
         for yi, year in enumerate(clock.calendar_years):
             rows.append((year, g, float(per_year[yi])))
     return pd.DataFrame(rows, columns=["year", "group", "fulltime_persons"])
@@ -83,10 +83,11 @@ def activity(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
     rows = [(y, g, k, n / scale) for (y, g, k), n in ledger.activities.items()]
     off = ledger.offers()
     if len(off):
-        weeks = clock.split_by_year(off["start"].to_numpy(), off["end"].to_numpy())
-        keys = off["group"].to_numpy().astype(np.int64) * 64 + off["type"].to_numpy()
+        keys = off["group"].to_numpy().astype(np.intp) * 64 + off["type"].to_numpy()
+        weeks = clock.weeks_by_year(off["start"].to_numpy(), off["end"].to_numpy(), keys,
+                                    len(GROUPS) * 64)
         for key in np.unique(keys):
-            per_year = weeks[keys == key].sum(axis=0) / scale
+            per_year = weeks[key] / scale
             g, t = GROUPS[key // 64], OFFER_TYPES[key % 64]
             rows += [(year, g, f"offer_weeks:{t}", float(per_year[yi]))
                      for yi, year in enumerate(clock.calendar_years) if per_year[yi] > 0]
