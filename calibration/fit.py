@@ -490,8 +490,8 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
         # drifted) starts at its simulated 2024 level instead; measure once more.
         values = copy.deepcopy(values)
         for g in GROUPS:
-            start = values["population.start_stock"][g]
-            if start and abs(sim[("group_ft", g)] / start - 1) > 0.1:
+            stock = values["population.start_stock"][g]
+            if stock and abs(sim[("group_ft", g)] / stock - 1) > 0.1:
                 values["population.start_stock"][g] = int(round(sim[("group_ft", g)]))
         stats = statistics(fit_targets, measure(simulate(values, scale, seed)))
         if progress:
