@@ -19,7 +19,13 @@ Blocks (``--targets``, comma-separated; default all):
 * ``exits``: ``hazards.<group>.destinations``, to the exit-route shares;
 * ``activation``: ``process.takeup_per_week``, to the share of weeks in an offer;
 * ``sanctions``: ``process.no_show`` and ``process.karantaene_share``, to the shares
-  sanctioned.
+  sanctioned;
+* ``conversations``: the contact interval after month 6 (``contact.schedule.<group>.
+  interval_after``, set individually by law, so behaviour) of dagpenge, jobparate and
+  aktivitetsparate, to VIVE's conversations a year per full-time person.
+
+The exits block also fits the rehabiliteringsteam's split between ledighedsydelse
+(fleksjob) and førtidspension (``rehabilitation.routes``, an assumption, not law).
 
 The fitted values go to calibration/params/fitted.yaml, an overlay that replaces the
 hand-set leaves when the parameters load (sim/parameters.py, ``ParameterTree.load``),
@@ -35,12 +41,20 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 import calibration
 import policies
-from calibration.targets import FIT_TARGETS, FIT_YEAR, STOCK_SERIES, VIVE_GROUPS
+from calibration.targets import (
+    FIT_TARGETS,
+    FIT_YEAR,
+    STOCK_SERIES,
+    VIVE_GROUPS,
+    censored_window,
+    jobsamtale_share,
+)
 from calibration.targets import load as load_targets
 from sim.errors import InputError
 from sim.groups import GROUPS
@@ -51,14 +65,33 @@ STATISTICS_FILE = calibration.CALIBRATION_DIR / "fit_statistics.csv"
 DEFAULT_SEED = 20240101
 DEFAULT_SCALE = 0.1
 DEFAULT_ITERATIONS = 8
-BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions")
+FIT_DATE = dt.date(FIT_YEAR, 1, 1)
+WEEKS_PER_YEAR = 365.25 / 7
+BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions", "conversations")
 METRIC_BLOCK = {"stock_ft": "stocks", "spells_per_ft": "spells", "exit_share": "exits",
-                "active_share": "activation", "sanction_share": "sanctions"}
+                "active_share": "activation", "sanction_share": "sanctions",
+                "conversations_per_ft": "conversations"}
 
 HAZARD_LEAVES = tuple(f"hazards.{g}" for g in GROUPS)
 FITTED_LEAVES = ("population.start_stock", "population.new_spells_per_year",
                  "population.reentry_pool", *HAZARD_LEAVES, "process.takeup_per_week",
-                 "process.no_show", "process.karantaene_share")
+                 "process.no_show", "process.karantaene_share", "rehabilitation.routes",
+                 "contact.schedule")
+# Leaves of the law files whose dated history is kept: the fitted value replaces only the
+# entries in force from the fit year's entry on (routes) or the fitted keys (schedule).
+DATED_LEAVES = ("rehabilitation.routes", "contact.schedule")
+# Groups whose contact interval after month 6 is fitted, by VIVE group. Not fitted:
+# sygedagpenge (every 4th week is law), ressourceforløb (at least 6 a year is law),
+# jobafklaring and ledighedsydelse (no observed rate).
+CONTACT_FITTED = {"dagpenge": ("dagpenge",),
+                  "jobparate": ("kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat"),
+                  "aktivitetsparate": ("kontanthjaelp_aktivitetsparat",
+                                       "uddannelseshjaelp_aktivitetsparat", "revalidering")}
+# Slow groups whose inflow follows the stationary condition (entries a year = target stock
+# / mean stay) instead of the year's end headcount, so the stock does not drift.
+STATIONARY = ("foertidspension",)
+# Damping of the stock steps (start stock, inflow): the full step oscillated.
+DAMPING = 0.6
 VIVE_ALL = {g for _, members in VIVE_GROUPS.values() for g in members}
 # Groups whose stock is set by their hazard level, not by an own inflow.
 RATE_STOCK = ("ressourceforloeb", "fleksjob")
@@ -96,7 +129,7 @@ def start_values(start: str = "hand") -> dict:
     if start not in ("hand", "fitted"):
         raise InputError("calibrate", "--start", start, "hand or fitted")
     tree = base_tree(start)
-    return {leaf: copy.deepcopy(tree.value(leaf)) for leaf in FITTED_LEAVES}
+    return {leaf: copy.deepcopy(tree.value(leaf, FIT_DATE)) for leaf in FITTED_LEAVES}
 
 
 # -- simulation and measurement ----------------------------------------------------------
@@ -105,7 +138,7 @@ def simulate(values: dict, scale: float, seed: int, years: int = 1) -> dict[str,
 
     exp = dict(name="calibrate", start=f"{FIT_YEAR}-01-01", years=years, scale=scale,
                seed=seed, replications=1,
-               outputs=["stocks", "flows", "headcounts", "activity", "finance"],
+               outputs=["stocks", "flows", "headcounts", "activity", "finance", "spells"],
                scenarios={"fit": {"policies": ["current_law_2024"],
                                   "parameters": copy.deepcopy(values)}})
     return run(exp, workers=1).tables
@@ -126,9 +159,12 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
         out[("stock_end", name)] = float(hc[list(members)].sum())
     out[("stock_ft", "six_groups")] = sum(
         out[("stock_ft", n)] for n in STOCK_SERIES if n not in ("fleksjob", "foertidspension"))
+    flows = _members(tables["flows"], GROUPS)
+    moves_in = flows[flows["kind"] == "transition_in"].groupby("group")["count"].sum()
     for g in GROUPS:
         out[("group_ft", g)] = float(ft.get(g, 0.0))
         out[("group_end", g)] = float(hc.get(g, 0.0))
+        out[("moves_in", g)] = float(moves_in.get(g, 0.0))
 
     fl = tables["flows"]
     act = tables["activity"]
@@ -143,6 +179,7 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
             if route is not None:
                 ends[route] = ends.get(route, 0.0) + float(r["count"])
         total = sum(ends.values())
+        out[("exit_total", name)] = total
         for route in ("job", "self_support", "education", "fleksjob", "foertidspension",
                       "other", "death_emigration"):
             out[("exit_share", f"{name}:{route}")] = 100 * ends.get(route, 0.0) / total \
@@ -172,8 +209,10 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     out[("sanction_share", "dagpenge_incl_karantaene")] = \
         100 * kind("dagpenge", "persons_sanctioned") / persons if persons else math.nan
     yr = act[act["year"] == FIT_YEAR]
-    out[("conversations", "all")] = float(
-        yr[yr["kind"].str.startswith("conversation_")]["count"].sum())
+    conversations = float(yr[yr["kind"].str.startswith("conversation_")]["count"].sum())
+    out[("conversations", "all_kinds")] = conversations
+    out[("conversations", "jobsamtaler")] = conversations * jobsamtale_share()[0]
+    out.update(censored_shares(tables["spells"]))
 
     fin = tables["finance"]
     gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
@@ -187,6 +226,49 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     out[("spending", "dagpenge_benefit")] = float(
         gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
     return out
+
+
+def censored_shares(spells: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Share of spells still open after the years of VIVE's follow-up, by VIVE group.
+
+    Spells ending in the fit year (attributed to their last group, as VIVE does) give the
+    completed-duration distribution; with starts spread evenly over the window, the
+    share still open in December 2019 is the mean survival over the durations [lo, hi]
+    years: E[clip(D - lo, 0, hi - lo)] / (hi - lo)."""
+    out: dict[tuple[str, str], float] = {}
+    ended = spells[spells["end_week"].notna() & (spells["end_week"] >= 0)
+                   & (spells["end_week"] < WEEKS_PER_YEAR)]
+    for name, (_, members) in VIVE_GROUPS.items():
+        part = ended[ended["group_last"].isin(members)]
+        if part.empty:
+            out[("censored_share", name)] = math.nan
+            continue
+        lo, hi = (y * WEEKS_PER_YEAR for y in censored_window(name))
+        d = (part["end_week"] - part["start_week"]).to_numpy(dtype=float)
+        out[("censored_share", name)] = 100 * float(np.clip(d - lo, 0, hi - lo).mean()
+                                                    / (hi - lo))
+    return out
+
+
+def mean_stay_weeks(values: dict, tree: ParameterTree, group: str) -> float:
+    """Mean stay of an entrant to ``group`` (a group left only by its hazard or the
+    pension age): the survival of the group's short-type hazard, cut at the pension age,
+    averaged over the entry ages (uniform within the age bands)."""
+    hz = values[f"hazards.{group}"]
+    breaks = np.asarray(tree.value("hazards.breakpoints_weeks", FIT_DATE), dtype=float)
+    rates = np.asarray(hz["rates"], dtype=float)
+    weeks = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
+    hazard = rates[np.searchsorted(breaks, weeks, side="right") - 1]
+    survival = np.exp(-np.cumsum(hazard))
+    pension = float(tree.value("time_limits.pension_age", FIT_DATE))
+    bands = tree.value("population.age_bands", FIT_DATE)
+    shares = tree.value("population.age_distribution", FIT_DATE)[group]
+    stay = 0.0
+    for (lo, hi), share in zip(bands.values(), shares, strict=True):
+        for age in np.linspace(lo, hi, 21)[:-1] + (hi - lo) / 40:
+            left = max(pension - age, 0.0) * WEEKS_PER_YEAR
+            stay += share / 20 * float(survival[weeks < left].sum())
+    return stay
 
 
 def statistics(targets: pd.DataFrame, simulated: dict) -> pd.DataFrame:
@@ -223,8 +305,10 @@ def _scale_rates(values: dict, g: str, factor: float) -> None:
     hz["rates"] = [round(r * factor, 6) for r in hz["rates"]]
 
 
-def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str]) -> dict:
-    """One alignment step: every fitted block moves towards its targets."""
+def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str],
+           tree: ParameterTree | None = None) -> dict:
+    """One alignment step: every fitted block moves towards its targets. ``tree`` (the
+    base parameters) gives the law and ages for the stationary inflow of slow groups."""
     v = copy.deepcopy(values)
     tgt = {(r["metric"], r["group"]): float(r["value"]) for _, r in targets.iterrows()
            if r["use"] == "fit" and METRIC_BLOCK.get(r["metric"]) in blocks}
@@ -237,20 +321,28 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str]) -> 
             level = _step(target / sim[("stock_ft", name)])
             end = sim[("stock_end", name)]
             for g in members:
-                # Each group starts where it sits in the run, times the series' correction.
-                v["population.start_stock"][g] = int(round(sim[("group_ft", g)] * level))
+                # Each group starts where it sits in the run, times the series' correction;
+                # a damped (geometric) step from the old start stock.
+                old = max(v["population.start_stock"][g], 1)
+                new = max(sim[("group_ft", g)] * level, 1.0)
+                v["population.start_stock"][g] = int(round(old * (new / old) ** DAMPING))
                 pool = v["population.reentry_pool"].get(g)
                 if pool:
                     for d in pool:
-                        pool[d] = int(round(pool[d] * level, -1))
+                        pool[d] = int(round(pool[d] * level ** DAMPING, -1))
                 if g in RATE_STOCK:
-                    _scale_rates(v, g, _step(end / target))
+                    _scale_rates(v, g, _step(end / target, DAMPING))
+                elif g in STATIONARY and tree is not None:
+                    # Entries a year that hold the target stock in the long run, less the
+                    # simulated moves in (rehabiliteringsteam).
+                    need = target / (mean_stay_weeks(v, tree, g) / WEEKS_PER_YEAR)
+                    inflow[g] = int(round(max(need - sim[("moves_in", g)], 0.0), -1))
                 elif inflow[g] > 0:
                     # Multiplicative for fast groups, additive (the missing persons a year)
-                    # for slow ones: whichever step is larger.
+                    # for slow ones: whichever step is larger, damped.
                     share = inflow[g] / sum(inflow[m] for m in members if m not in RATE_STOCK)
-                    mult = inflow[g] * _step(target / end) if end else inflow[g]
-                    add = inflow[g] + (target - end) * share
+                    mult = inflow[g] * _step(target / end, DAMPING) if end else inflow[g]
+                    add = inflow[g] + DAMPING * (target - end) * share
                     new = max(mult, add) if target > end else min(mult, add)
                     inflow[g] = int(round(max(new, 0.0), -1))
     if "spells" in blocks:
@@ -286,6 +378,18 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str]) -> 
                 norm = total / sum(new.values())
                 v[f"hazards.{g}"]["destinations"] = {d: round(s * norm, 5)
                                                      for d, s in new.items()}
+        _fit_team_routes(v, tgt, sim)
+    if "conversations" in blocks:
+        schedule = v["contact.schedule"]
+        for name, members in CONTACT_FITTED.items():
+            key = ("conversations_per_ft", name)
+            if key in tgt and sim.get(key, 0) > 0:
+                # Too many conversations: a longer interval after month 6. Months 0-6 are
+                # law, so only part of the rate moves: the step is amplified (power 1.5).
+                f = _step(sim[key] / tgt[key], 1.5)
+                for g in members:
+                    schedule[g]["interval_after"] = round(
+                        min(max(schedule[g]["interval_after"] * f, 1.0), 52.0), 2)
     if "activation" in blocks:
         take = v["process.takeup_per_week"]
         for name, (_, members) in VIVE_GROUPS.items():
@@ -310,6 +414,30 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str]) -> 
             v["process.karantaene_share"] = round(
                 min(v["process.karantaene_share"] * _step(want / have if have else 2.0), 0.9), 5)
     return v
+
+
+def _fit_team_routes(v: dict, tgt: dict, sim: dict) -> None:
+    """The rehabiliteringsteam's split between ledighedsydelse (the route fleksjob) and
+    førtidspension, towards the routes' exits summed over VIVE's groups; their sum and
+    the ressourceforløb share stay (the referral rate moves the sum)."""
+    want = {"fleksjob": 0.0, "foertidspension": 0.0}
+    have = dict(want)
+    for name in VIVE_GROUPS:
+        total = sim.get(("exit_total", name), 0.0)
+        for route in want:
+            key = ("exit_share", f"{name}:{route}")
+            if key in tgt:
+                want[route] += tgt[key] * total
+                have[route] += sim.get(key, 0.0) * total
+    if not all(have.values()) or not all(want.values()):
+        return
+    routes = v["rehabilitation.routes"]
+    pair = routes["ledighedsydelse"] + routes["foertidspension"]
+    ly = routes["ledighedsydelse"] * _step(want["fleksjob"] / have["fleksjob"], 0.7)
+    fp = routes["foertidspension"] * _step(want["foertidspension"] / have["foertidspension"],
+                                           0.7)
+    routes["ledighedsydelse"] = round(pair * ly / (ly + fp), 5)
+    routes["foertidspension"] = round(pair - routes["ledighedsydelse"], 5)
 
 
 # -- the command -------------------------------------------------------------------------
@@ -339,6 +467,7 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
     fit_targets = targets[targets["metric"].map(METRIC_BLOCK).isin(blocks)
                           | (targets["use"] == "check")]
     values = start_values(start)
+    tree = base_tree(start)
     best = None
     history = []
     for it in range(iterations + 1):
@@ -354,15 +483,15 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
         if best is None or score < best[0]:
             best = (score, values, stats, sim)
         if it < iterations:
-            values = update(values, fit_targets, sim, set(blocks))
+            values = update(values, fit_targets, sim, set(blocks), tree)
     _, values, stats, sim = best
     if "stocks" in blocks:
         # A group more than 10 % from its start stock (a split inside a series that
         # drifted) starts at its simulated 2024 level instead; measure once more.
         values = copy.deepcopy(values)
         for g in GROUPS:
-            start = values["population.start_stock"][g]
-            if start and abs(sim[("group_ft", g)] / start - 1) > 0.1:
+            stock = values["population.start_stock"][g]
+            if stock and abs(sim[("group_ft", g)] / stock - 1) > 0.1:
                 values["population.start_stock"][g] = int(round(sim[("group_ft", g)]))
         stats = statistics(fit_targets, measure(simulate(values, scale, seed)))
         if progress:
@@ -400,8 +529,7 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
                        "Written by python -m sim calibrate; do not edit by hand.",
         "fit": {**s, "fitted_targets_within_tolerance":
                 f"{int(fitted['within'].sum())}/{len(fitted)}"},
-        "leaves": {leaf: {"values": {"2000-01-01": {"value": _plain(fit.values[leaf]),
-                                                    "source": source}}}
+        "leaves": {leaf: {"values": _dated_values(leaf, fit.values[leaf], source)}
                    for leaf in FITTED_LEAVES},
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -412,6 +540,43 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
                    encoding="utf-8")
     tmp.replace(path)
     return version
+
+
+def _dated_values(leaf: str, value, source: str) -> dict:
+    """The dated values written for ``leaf``: one value from 2000-01-01, or, for a leaf of
+    the law files (``DATED_LEAVES``), its hand-set history with the fitted value in the
+    entries it replaces (every source says which)."""
+    if leaf not in DATED_LEAVES:
+        return {"2000-01-01": {"value": _plain(value), "source": source}}
+    history = base_tree("hand").leaves[leaf].values
+    in_force = max(v.start for v in history if v.start <= FIT_DATE)
+    out = {}
+    for entry in history:
+        if leaf == "contact.schedule":
+            new, fitted = _schedule_entry(entry.value, value, history, in_force)
+        else:
+            fitted = entry.start >= in_force
+            new = value if fitted else entry.value
+        note = f"{source}: {fitted}" if isinstance(fitted, str) else \
+            (source if fitted else f"{source}: not fitted, kept")
+        out[entry.start.isoformat()] = {"value": _plain(new),
+                                        "source": f"{note}; hand-set: {entry.source}"}
+    return out
+
+
+def _schedule_entry(old: dict, fitted: dict, history, in_force: dt.date) -> tuple[dict, str]:
+    """A dated contact schedule with the fitted interval after month 6 wherever it has the
+    hand-set interval of the fit year (the same assumption; earlier law values stay)."""
+    hand = next(v.value for v in history if v.start == in_force)
+    new = copy.deepcopy(old)
+    moved = []
+    for members in CONTACT_FITTED.values():
+        for g in members:
+            if g in new and new[g]["interval_after"] == hand[g]["interval_after"]:
+                new[g]["interval_after"] = fitted[g]["interval_after"]
+                moved.append(g)
+    return new, ("interval_after fitted for " + ", ".join(moved)) if moved else \
+        "not fitted, kept"
 
 
 def _plain(value):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from calibration import fit
-from calibration.targets import FIT_TARGETS, derive
+from calibration.targets import FIT_TARGETS, derive, jobsamtale_share
 from calibration.targets import load as load_targets
 from sim.cli import main as cli
 from sim.parameters import ParameterTree
@@ -56,20 +56,58 @@ def test_an_overlay_for_an_unknown_leaf_is_a_one_line_error(tmp_path):
 
 
 def test_stored_parameters_reproduce_the_targets_within_tolerance():
-    """At the fit's seed and scale the stored values give back the stored statistics:
-    every fitted target that the fit met (calibration/fit_statistics.csv) is met again,
-    and every stock is within 10 %."""
+    """At the fit's seed and scale (20240101, 0.1) the stored values meet every fitted
+    target within its tolerance in fit_targets.csv: stocks +-5 %, spells per FT +-10 %,
+    exit shares +-3 pp, active shares +-5 pp, sanction shares +-2 pp, conversations per
+    FT +-10 %; and the conversation and spending checks within +-10 %. Every target the
+    stored fit met (calibration/fit_statistics.csv) is met again."""
     s = _settings()
     stats = fit.stored_fit(float(s["scale"]), int(s["seed"]))
     stored = pd.read_csv(fit.STATISTICS_FILE, dtype={"year": str})
-    met = set(stored.loc[stored["within"] & (stored["use"] == "fit"), "group"]
-              + "/" + stored.loc[stored["within"] & (stored["use"] == "fit"), "metric"])
-    fitted = stats[stats["use"] == "fit"]
-    for _, r in fitted.iterrows():
+    met = set(stored.loc[stored["within"], "group"] + "/" + stored.loc[stored["within"], "metric"])
+    for _, r in stats.iterrows():
         if r["group"] + "/" + r["metric"] in met:
             assert r["within"], (r["metric"], r["group"], r["simulated"], r["observed"])
-    stocks = fitted[fitted["metric"] == "stock_ft"]
-    assert (stocks["error"].abs() <= 10).all(), stocks[["group", "error"]]
+    goals = stats[(stats["use"] == "fit") | stats["metric"].isin(["conversations", "spending"])]
+    missed = goals[~goals["within"]]
+    assert missed.empty, missed[["metric", "group", "error", "tolerance"]]
+
+
+def test_censored_share_is_the_mean_survival_over_the_follow_up_window():
+    """Dagpenge spells are followed 1-9 years: a spell of 5 years ending in the fit year
+    survives half of that window, one of 10 years all of it, one of 6 months none."""
+    w = fit.WEEKS_PER_YEAR
+    spells = pd.DataFrame({"start_week": [-5 * w + 10, -10 * w + 10, -0.5 * w + 10, -20 * w],
+                           "end_week": [10.0, 10.0, 10.0, None],
+                           "group_last": ["dagpenge"] * 4})
+    out = fit.censored_shares(spells)
+    assert out[("censored_share", "dagpenge")] == pytest.approx(100 * (0.5 + 1 + 0) / 3)
+
+
+def test_conversations_are_compared_as_jobsamtaler():
+    share, source = jobsamtale_share()
+    assert share == pytest.approx(2.3 / 2.8)
+    assert "seed 004_282ac59a8741076f.txt" in source
+    row = load_targets().query("metric == 'conversations'").iloc[0]
+    assert row["group"] == "jobsamtaler" and row["value"] == 2_400_000
+
+
+def test_the_fitted_law_leaves_keep_their_dated_history():
+    """Fitted leaves of the law files (rehabiliteringsteam routes, contact schedule)
+    replace only the fitted entries: the 2000 routes and the pre-2014 schedule stay."""
+    params = base_parameters()
+    hand = fit.base_tree("hand")
+    for leaf in fit.DATED_LEAVES:
+        assert [v.start for v in params.leaves[leaf].values] == \
+            [v.start for v in hand.leaves[leaf].values]
+    routes = params.leaves["rehabilitation.routes"].values
+    assert routes[0].value == hand.leaves["rehabilitation.routes"].values[0].value
+    assert sum(routes[-1].value.values()) == pytest.approx(1.0)
+    sched = params.leaves["contact.schedule"].values
+    before_2014 = hand.leaves["contact.schedule"].values[0].value
+    for g in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat"):
+        assert sched[0].value[g] == before_2014[g]  # law: one every 3rd month
+    assert sched[-1].value["sygedagpenge"]["interval_after"] == 4  # law: every 4th week
 
 
 def test_stocks_hold_with_another_seed_at_a_small_scale():

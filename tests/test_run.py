@@ -100,8 +100,11 @@ def test_a_downturn_raises_the_cyclical_groups_only():
                               values="fulltime_persons")
     ratio = ft["downturn"] / ft["baseline"]
     assert ratio.loc[(2024, "dagpenge")] == pytest.approx(1.0)
-    assert ratio.loc[(2026, "dagpenge")] > 1.5
-    assert ratio.loc[(2026, "kontanthjaelp_jobparat")] > 1.15
+    # calibration/params/cycle.yaml: stock elasticities about 0.65 (dagpenge) and 0.75
+    # (jobparate), so in the long run 1.55 ** 0.65 = 1.33 and 1.55 ** 0.75 = 1.39; after
+    # two years each stock is up, by less than a 1.6 elasticity (x 2.0) would give.
+    assert 1.15 < ratio.loc[(2026, "dagpenge")] < 1.5
+    assert 1.1 < ratio.loc[(2026, "kontanthjaelp_jobparat")] < 1.5
     # Sickness benefit is not cyclical here, and its arrivals are the same draws.
     f = r.flows[(r.flows["group"] == "sygedagpenge") & (r.flows["kind"] == "inflow")]
     counts = f.pivot_table(index="year", columns="scenario", values="count")
