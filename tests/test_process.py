@@ -29,8 +29,11 @@ def test_dagpenge_contact_course_2024_first_three_months_at_the_akasse():
     m.run(populate=False)
     conv = events_of(m, 1, "conversation")[:9]
     # 6 conversations in months 0-6: first within 2 weeks, then evenly to week 26;
-    # after month 6 every 6 weeks (the individual interval parameter).
-    assert [w for w, _, _ in conv] == pytest.approx([2, 6, 10, 14, 18, 22, 28, 34, 40])
+    # after month 6 at the fitted interval (contact.schedule.dagpenge.interval_after).
+    step = base_parameters().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
+        "interval_after"]
+    assert [w for w, _, _ in conv] == pytest.approx(
+        [2, 6, 10, 14, 18, 22, 22 + step, 22 + 2 * step, 22 + 3 * step])
     # From 1 January 2024 the a-kasse holds months 0-3 (weeks 0-13).
     assert [d for _, _, d in conv] == ["akasse"] * 3 + ["jobcentre"] * 6
 
@@ -153,7 +156,9 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
     finally:
         process.Casework.multiplier = original
     eff = base_parameters().at("process.effects", dt.date(2024, 1, 1))
-    conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / 6)  # after month 6
+    step = base_parameters().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
+        "interval_after"]
+    conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / step)  # after month 6
     in_offer = [v for _, o, v in seen if o >= 0]
     assert in_offer and all(v == pytest.approx(eff["lock_in"]["loentilskud_privat"] * conv)
                             for v in in_offer)
