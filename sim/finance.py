@@ -558,18 +558,39 @@ def count_sums(counts: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
 
 def _with_counter(records: pd.DataFrame, segments: pd.DataFrame, on: str, by: list[str]
                   ) -> pd.DataFrame:
-    """Records with the municipality and weeks-on-support counter (at ``on``) of the
-    citizen's segment that holds them: the last segment (matching ``by``) starting at or
-    before ``on``; counter = support_weeks + weeks since the segment began."""
-    seg = segments[[*by, "start", "support_weeks", "municipality"]].rename(
-        columns={"start": "seg_start"})
-    merged = pd.merge_asof(records.sort_values(on, kind="stable"),
-                           seg.sort_values("seg_start", kind="stable"),
-                           left_on=on, right_on="seg_start", by=by, direction="backward")
-    merged["support_weeks"] = (merged["support_weeks"] + (merged[on] - merged["seg_start"])
-                               ).fillna(0.0)
-    merged["municipality"] = merged["municipality"].fillna(0).astype(np.int64)
-    return merged
+    """Records (in ``on`` order) with the municipality and weeks-on-support counter (at
+    ``on``) of the citizen's segment that holds them: the last segment (matching ``by``)
+    starting at or before ``on``; counter = support_weeks + weeks since the segment began
+    (0 and municipality 0 where there is none).
+
+    An as-of join done with one sort of segments and records together: records and
+    segments are ordered by ``by`` and time (a segment before a record at the same time),
+    and each record takes the last segment before it, if that one has the same ``by``.
+    Memory stays a few integer columns, not copies of both frames.
+    """
+    rec = records.sort_values(on, kind="stable").reset_index(drop=True)
+    n_seg = len(segments)
+    cols = [np.concatenate([segments[b].to_numpy(np.int64), rec[b].to_numpy(np.int64)])
+            for b in by]
+    seg_start = segments["start"].to_numpy(dtype=float)
+    when = rec[on].to_numpy(dtype=float)
+    is_record = np.concatenate([np.zeros(n_seg, np.int8), np.ones(len(rec), np.int8)])
+    order = np.lexsort((is_record, np.concatenate([seg_start, when]), *cols[::-1]))
+    at_record = order >= n_seg
+    # Position (in the joint order) of the last segment at or before each entry.
+    last = np.maximum.accumulate(np.where(at_record, -1, np.arange(len(order))))[at_record]
+    seg = np.where(last >= 0, order[np.maximum(last, 0)], -1)
+    row = order[at_record] - n_seg
+    found = seg >= 0
+    for col in cols:
+        found &= col[np.maximum(seg, 0)] == col[n_seg + row]
+    j = np.where(found, seg, 0)
+    support = np.zeros(len(rec))
+    municipality = np.zeros(len(rec), dtype=np.int64)
+    support[row] = np.where(found, segments["support_weeks"].to_numpy(dtype=float)[j]
+                            + (when[row] - seg_start[j]), 0.0)
+    municipality[row] = np.where(found, segments["municipality"].to_numpy(np.int64)[j], 0)
+    return rec.assign(support_weeks=support, municipality=municipality)
 
 
 def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[str]

@@ -167,7 +167,11 @@ def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None]
         for i, t in enumerate(tasks):
             done(i, _work(*t))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Shards (tasks ending in shards > 1) are merged here while the pool is still open:
+    # a worker that ends after its shard hands its memory back before the merge.
+    sharded = any(t[-1] > 1 for t in tasks)
+    with ProcessPoolExecutor(max_workers=workers,
+                             max_tasks_per_child=1 if sharded else None) as pool:
         pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
