@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -49,7 +50,7 @@ class ShardResult:
     scenario: str
     replication: int
     shard: int
-    ledger: Ledger
+    ledger: Ledger | Path  # a Path: spilled to that file by a local worker
     events: int
     seconds: float
 
@@ -78,7 +79,9 @@ def finish(experiment: Experiment, spec: ScenarioSpec, parts: list[ShardResult]
     """The tables of a replication from the records of all its shards."""
     t0 = time.perf_counter()
     parts = sorted(parts, key=lambda p: p.shard)
-    ledger = parts[0].ledger.merge([p.ledger for p in parts[1:]])
+    ledger = _ledger(parts[0])
+    for part in parts[1:]:  # one at a time: a shard read, added and let go
+        ledger.merge([_ledger(part)])
     clock = Clock(experiment.start, experiment.years)
     out = tables(ledger, clock, experiment.scale, experiment.outputs, spec.parameters,
                  [tree for _, tree in spec.cohorts])
@@ -96,11 +99,32 @@ def run_task(experiment: Experiment, spec: ScenarioSpec, replication: int) -> Ta
 
 
 def _work(experiment: Experiment, spec: ScenarioSpec, replication: int, shard: int,
-          shards: int) -> TaskResult | ShardResult:
-    """A worker's job: a whole replication with its tables, or one shard's records."""
+          shards: int, spill: str | None = None) -> TaskResult | ShardResult:
+    """A worker's job: a whole replication with its tables, or one shard's records.
+
+    ``spill``: a folder on the same machine where a shard's records are written (the
+    result then names the file), so they do not travel as one large message, which
+    would hold them twice in the worker and again in the parent at the same time."""
     if shards == 1:
         return run_task(experiment, spec, replication)
-    return run_shard(experiment, spec, replication, shard, shards)
+    result = run_shard(experiment, spec, replication, shard, shards)
+    if spill is not None:
+        fd, name = tempfile.mkstemp(dir=spill, suffix=".pickle")
+        path = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result.ledger, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        result.ledger = path
+    return result
+
+
+def _ledger(part: ShardResult) -> Ledger:
+    """A shard's records, read back (and the file removed) when it was spilled."""
+    if isinstance(part.ledger, Path):
+        with open(part.ledger, "rb") as fh:
+            ledger = pickle.load(fh)
+        part.ledger.unlink()
+        return ledger
+    return part.ledger
 
 
 class PartStore:
@@ -260,6 +284,9 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
         if work and (dask or experiment.cluster is not None):
             scheduler = experiment.cluster.scheduler if experiment.cluster else None
             _dask(work, max(1, workers), scheduler, done)
+        elif work and shards > 1 and workers > 1:
+            with tempfile.TemporaryDirectory(prefix="shards-") as spill:
+                _local([(*w, spill) for w in work], workers, done)
         elif work:
             _local(work, workers, done)
     finally:
