@@ -191,9 +191,9 @@ def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None]
         for i, t in enumerate(tasks):
             done(i, _work(*t))
         return
-    # Shards (tasks ending in shards > 1) are merged here while the pool is still open:
+    # Shards are merged here while the pool is still open:
     # a worker that ends after its shard hands its memory back before the merge.
-    sharded = any(t[-1] > 1 for t in tasks)
+    sharded = any(t[4] > 1 for t in tasks)  # (experiment, spec, rep, shard, shards, ...)
     with ProcessPoolExecutor(max_workers=workers,
                              max_tasks_per_child=1 if sharded else None) as pool:
         pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
