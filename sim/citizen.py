@@ -54,150 +54,141 @@ def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
 
 def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: bool
          ) -> Generator:
-    """All spells of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed."""
+    """A spell of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed, and
+    the citizen's return after it (sim.model.Model.await_reentry starts the next one)."""
     env = model.env
     ledger = model.ledger
     draws = c.draws
-    while True:  # spells
-        now = env.now
-        # The law of a spell is the one in force when it started: a policy for new
-        # spells only leaves spells begun before its effective date on the old law.
-        c.cohort = model.cohort_of(now - d0)
-        law = model.laws[c.cohort]
-        regime = law.regime_at(now)
-        if not from_stock:
-            entered = regime.rules.visitation(c, g, now, regime, c.n)
-            if entered.__class__ is str:
-                return  # the law gives this citizen no benefit in any group
-            g = entered
-        if now - c.last_exit >= model.reset_weeks:
-            c.support_weeks = 0.0
-        c.spell_start = now - d0
-        c.first_group = g
-        support_base = c.support_weeks + (d0 if from_stock else 0.0)
-        if not from_stock:
-            ledger.flow(now, GROUPS[g], "inflow", GROUPS[g])
-        model.active[c.id] = c
-        c.group, c.seg_start, c.seg_support = g, now, support_base
-        extended = g == G_SDP and d0 >= regime.sdp_revurdering_week
-        while True:  # stays in one group
-            entry = now - d0
-            n = c.n
-            c.n += 1
-            if short is None:
-                short = draws.uniform(P_TYPE, n) < regime.short_share[g]
-            budget = draws.exponential(P_BUDGET, n)
-            k_budget = 0
-            used = 0.0
-            rehab_at = INF
-            outcome = None
-            casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
-                                                 not from_stock and now == c.spell_start)
-            # Cached until they change: the regime, the business-cycle multiplier and
-            # the stay's next rule event (pension, age limit, time limit).
-            regime_end = -INF
-            cycle_end = -INF
-            cycle_mult = 1.0
-            static_t, static_rule = INF, PENSION
-            while outcome is None:
-                if now >= regime_end:
-                    i = law.regime_index(now)
-                    regime = law.regimes[i]
-                    regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
-                    casework.rules = regime.process
-                    static_t, static_rule = stay_rule(c, g, entry, regime, extended)
-                if now >= cycle_end:
-                    cycle_mult = law.exit_multiplier(g, now)
-                    cycle_end = law.next_cycle_change(g, now)
-                mult = cycle_mult * casework.multiplier(now)
-                if not short:
-                    mult *= regime.long_multiplier[g]
-                rule_t, rule = static_t, static_rule
-                if rehab_at < rule_t:
-                    rule_t, rule = rehab_at, REHAB_DECISION
-                if regime_end < rule_t:
-                    rule_t, rule = regime_end, REGIME
-                if cycle_end < rule_t:
-                    rule_t, rule = cycle_end, CYCLE
-                t = casework.next_event(now)
-                if t < rule_t:
-                    rule_t, rule = t, PROCESS
-                if rule_t < now:
-                    rule_t = now
-                d = now - entry
-                rates = regime.rates[g]
-                wait = time_to_budget(regime.breaks, rates, d, budget - used, mult)
-                if now + wait < rule_t:
-                    yield env.timeout(wait)
-                    now = env.now
-                    dest = _destination(regime, g, draws.uniform(P_DESTINATION, n * 64 + k_budget))
-                    if dest == REHABILITATION:
-                        if rehab_at == INF:
-                            rehab_at = now + regime.rehab_weeks
-                        # A new budget for the rest of the stay (memoryless).
-                        k_budget += 1
-                        budget = draws.exponential(P_BUDGET, n * 64 + k_budget)
-                        used = 0.0
-                    elif dest in GROUP_INDEX:
-                        outcome = enter(c, g, GROUP_INDEX[dest], now, regime, n)
-                    else:
-                        outcome = (False, dest)
+    now = env.now
+    # The law of a spell is the one in force when it started: a policy for new
+    # spells only leaves spells begun before its effective date on the old law.
+    c.cohort = model.cohort_of(now - d0)
+    law = model.laws[c.cohort]
+    regime = law.regime_at(now)
+    if not from_stock:
+        entered = regime.rules.visitation(c, g, now, regime, c.n)
+        if entered.__class__ is str:
+            return  # the law gives this citizen no benefit in any group
+        g = entered
+    if now - c.last_exit >= model.reset_weeks:
+        c.support_weeks = 0.0
+    c.spell_start = now - d0
+    c.first_group = g
+    support_base = c.support_weeks + (d0 if from_stock else 0.0)
+    if not from_stock:
+        ledger.flow(now, GROUPS[g], "inflow", GROUPS[g])
+    model.active[c.id] = c
+    c.group, c.seg_start, c.seg_support = g, now, support_base
+    extended = g == G_SDP and d0 >= regime.sdp_revurdering_week
+    while True:  # stays in one group
+        entry = now - d0
+        n = c.n
+        c.n += 1
+        if short is None:
+            short = draws.uniform(P_TYPE, n) < regime.short_share[g]
+        budget = draws.exponential(P_BUDGET, n)
+        k_budget = 0
+        used = 0.0
+        rehab_at = INF
+        outcome = None
+        casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
+                                             not from_stock and now == c.spell_start)
+        # Cached until they change: the regime, the business-cycle multiplier and
+        # the stay's next rule event (pension, age limit, time limit).
+        regime_end = -INF
+        cycle_end = -INF
+        cycle_mult = 1.0
+        static_t, static_rule = INF, PENSION
+        while outcome is None:
+            if now >= regime_end:
+                i = law.regime_index(now)
+                regime = law.regimes[i]
+                regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
+                casework.rules = regime.process
+                static_t, static_rule = stay_rule(c, g, entry, regime, extended)
+            if now >= cycle_end:
+                cycle_mult = law.exit_multiplier(g, now)
+                cycle_end = law.next_cycle_change(g, now)
+            mult = cycle_mult * casework.multiplier(now)
+            if not short:
+                mult *= regime.long_multiplier[g]
+            rule_t, rule = static_t, static_rule
+            if rehab_at < rule_t:
+                rule_t, rule = rehab_at, REHAB_DECISION
+            if regime_end < rule_t:
+                rule_t, rule = regime_end, REGIME
+            if cycle_end < rule_t:
+                rule_t, rule = cycle_end, CYCLE
+            t = casework.next_event(now)
+            if t < rule_t:
+                rule_t, rule = t, PROCESS
+            if rule_t < now:
+                rule_t = now
+            d = now - entry
+            rates = regime.rates[g]
+            wait = time_to_budget(regime.breaks, rates, d, budget - used, mult)
+            if now + wait < rule_t:
+                yield env.timeout(wait)
+                now = env.now
+                dest = _destination(regime, g, draws.uniform(P_DESTINATION, n * 64 + k_budget))
+                if dest == REHABILITATION:
+                    if rehab_at == INF:
+                        rehab_at = now + regime.rehab_weeks
+                    # A new budget for the rest of the stay (memoryless).
+                    k_budget += 1
+                    budget = draws.exponential(P_BUDGET, n * 64 + k_budget)
+                    used = 0.0
+                elif dest in GROUP_INDEX:
+                    outcome = enter(c, g, GROUP_INDEX[dest], now, regime, n)
                 else:
-                    if rule_t > now:
-                        used += cumulative(regime.breaks, rates, d, rule_t - entry, mult)
-                        yield env.timeout(rule_t - now)
-                        now = env.now
-                    if rule == PROCESS:
-                        casework.advance(model, c, now, regime)
-                    elif rule == REGIME or rule == CYCLE:
-                        # Only rates change; make sure the cache is refreshed at the boundary.
-                        regime_end = min(regime_end, now) if rule == REGIME else regime_end
-                        cycle_end = min(cycle_end, now) if rule == CYCLE else cycle_end
-                    else:
-                        outcome, extended, rehab_at = apply_rule(
-                            rule, c, g, now, regime, extended, rehab_at, n)
-                        static_t, static_rule = stay_rule(c, g, entry, regime, extended)
-            # The stay ends: close its casework and its segment.
-            casework.close(model, c, now, regime)
-            ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
-                           c.cohort, c.birth_week)
-            moved, target = outcome
-            support_now = c.seg_support + (now - c.seg_start)
-            if moved:
-                ledger.flow(now, GROUPS[g], "transition_out", GROUPS[target])
-                ledger.flow(now, GROUPS[target], "transition_in", GROUPS[target])
-                g, d0, short, extended = target, 0.0, None, False
-                c.group, c.seg_start, c.seg_support = g, now, support_now
-                continue
-            ledger.flow(now, GROUPS[g], "exit", target)
-            ledger.spell(c.id, c.spell_start, now, c.first_group, g, target)
-            c.support_weeks = support_now
-            c.last_exit = now
-            del model.active[c.id]
-            break
-        # Re-entry: a new spell after a gap, in the group the law and the past give.
-        share_gap = regime.reentry.get(target)
-        back = model.reentry_group[g]
-        returns = share_gap is not None and back is not None and \
-            draws.uniform(P_REENTRY, n) < share_gap[0]
-        gap = share_gap[1] * draws.exponential(P_GAP, n) if returns else INF
-        if target == "job":
-            # Ordinary work until the next spell (the jobpræmie counts its hours).
-            full, part, part_share = regime.job_hours
-            hours = part if draws.uniform(P_JOB_HOURS, n) < part_share else full
-            ledger.employment(c.id, now, now + gap, hours, c.municipality)
-        if not returns:
-            return
-        waiting = (g, target)
-        model.waiting[waiting] += 1
-        yield env.timeout(gap)
-        model.waiting[waiting] -= 1
-        now = env.now
-        regime = model.law.regime_at(now)
-        if c.age(now) >= regime.pension_age:
-            return
-        g = back
-        d0, short, from_stock = 0.0, None, False
+                    outcome = (False, dest)
+            else:
+                if rule_t > now:
+                    used += cumulative(regime.breaks, rates, d, rule_t - entry, mult)
+                    yield env.timeout(rule_t - now)
+                    now = env.now
+                if rule == PROCESS:
+                    casework.advance(model, c, now, regime)
+                elif rule == REGIME or rule == CYCLE:
+                    # Only rates change; make sure the cache is refreshed at the boundary.
+                    regime_end = min(regime_end, now) if rule == REGIME else regime_end
+                    cycle_end = min(cycle_end, now) if rule == CYCLE else cycle_end
+                else:
+                    outcome, extended, rehab_at = apply_rule(
+                        rule, c, g, now, regime, extended, rehab_at, n)
+                    static_t, static_rule = stay_rule(c, g, entry, regime, extended)
+        # The stay ends: close its casework and its segment.
+        casework.close(model, c, now, regime)
+        ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
+                       c.cohort, c.birth_week)
+        moved, target = outcome
+        support_now = c.seg_support + (now - c.seg_start)
+        if moved:
+            ledger.flow(now, GROUPS[g], "transition_out", GROUPS[target])
+            ledger.flow(now, GROUPS[target], "transition_in", GROUPS[target])
+            g, d0, short, extended = target, 0.0, None, False
+            c.group, c.seg_start, c.seg_support = g, now, support_now
+            continue
+        ledger.flow(now, GROUPS[g], "exit", target)
+        ledger.spell(c.id, c.spell_start, now, c.first_group, g, target)
+        c.support_weeks = support_now
+        c.last_exit = now
+        del model.active[c.id]
+        break
+    # Re-entry: a new spell after a gap, in the group the law and the past give.
+    share_gap = regime.reentry.get(target)
+    back = model.reentry_group[g]
+    returns = share_gap is not None and back is not None and \
+        draws.uniform(P_REENTRY, n) < share_gap[0]
+    gap = share_gap[1] * draws.exponential(P_GAP, n) if returns else INF
+    if target == "job":
+        # Ordinary work until the next spell (the jobpræmie counts its hours).
+        full, part, part_share = regime.job_hours
+        hours = part if draws.uniform(P_JOB_HOURS, n) < part_share else full
+        ledger.employment(c.id, now, now + gap, hours, c.municipality)
+    if not returns:
+        return
+    model.await_reentry(c, g, target, back, gap)
 
 
 def _destination(regime, g: int, u: float) -> str:

@@ -149,6 +149,22 @@ class Model:
                         lambda _ev, c=c, group=group: env.process(
                             life(self, c, group, 0.0, None, False)))
 
+    def await_reentry(self, c: Citizen, left: int, destination: str, back: int,
+                      gap: float) -> None:
+        """Former recipient ``c`` comes back after ``gap`` weeks with a new spell in
+        ``back`` (unless past the pension age by then). The wait is a timeout with a
+        callback, not a sleeping process, so waiting costs little memory."""
+        key = (left, destination)
+        self.waiting[key] += 1
+        wake = self.env.timeout(gap)
+        wake.callbacks.append(lambda _ev: self._reenter(c, key, back))
+
+    def _reenter(self, c: Citizen, key: tuple[int, str], back: int) -> None:
+        self.waiting[key] -= 1
+        now = self.env.now
+        if c.age(now) < self.law.regime_at(now).pension_age:
+            self.env.process(life(self, c, back, 0.0, None, False))
+
     def _arrivals(self, arrivals):
         env = self.env
         for g, t, cid in arrivals:
