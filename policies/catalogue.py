@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from policies.registry import ParameterChange, Policy, register
+from policies.registry import Options, ParameterChange, Policy, register
 
 register(Policy(
     name="current_law_2024",
@@ -16,8 +16,7 @@ register(Policy(
 ))
 
 
-class DagpengePeriodOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DagpengePeriodOptions(Options):
     weeks: int = Field(104, ge=26, le=260, description="Length of the dagpengeperiode")
     effective: dt.date = Field(dt.date(2026, 1, 1), description="Date the new length applies")
 
@@ -38,8 +37,7 @@ import policies.financing  # noqa: E402, F401
 import policies.historical  # noqa: E402, F401
 
 
-class JobpraemieOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class JobpraemieOptions(Options):
     kr_per_hour: float = Field(60, ge=0, description="Premium per ordinary hour above the floor")
     floor_hours: float = Field(230, ge=0, description="Average hours per member before the "
                                                       "premium starts")

@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from policies.registry import Member, ParameterChange, Policy, register
+from policies.registry import Member, Options, ParameterChange, Policy, register
 
 SEED = "seed 003_6dc7bdcfc6d04eb3.txt"
 EFFECTIVE = dt.date(2026, 1, 1)
@@ -56,10 +56,6 @@ def changed(changes: list[ParameterChange], date: dt.date = EFFECTIVE
             ) -> list[ParameterChange]:
     """The changes that differ from the current law (a table lists only real changes)."""
     return [c for c in changes if law(c.path, c.start or date) != c.value]
-
-
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def toward(old: float, new: float, response: float) -> int:

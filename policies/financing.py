@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from policies.registry import ParameterChange, Policy, register
+from policies.registry import Options, ParameterChange, Policy, register
 
 
-class FlatRefusionOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FlatRefusionOptions(Options):
     share: float = Field(0.5, ge=0, le=1, description="State refusion share at every week "
                                                       "on public support")
 

@@ -19,8 +19,14 @@ from pydantic import BaseModel, ConfigDict
 ENTRY_POINT_GROUP = "caseload_sim.policies"
 
 
-class NoOptions(BaseModel):
+class Options(BaseModel):
+    """A policy's options: fields with defaults and bounds; an unknown option is an error."""
+
     model_config = ConfigDict(extra="forbid")
+
+
+class NoOptions(Options):
+    """The options of a policy that has none."""
 
 
 @dataclass(frozen=True)
