@@ -21,7 +21,7 @@ import yaml
 
 import policies
 from calibration.targets import STOCK_SERIES, TARGETS_DIR
-from sim.errors import InputError
+from sim.errors import InputError, out_folder, scale_share
 from sim.html import figure_png, img, page, table
 
 EXPERIMENT = Path(__file__).resolve().parents[1] / "experiments" / "backtest_2011.yaml"
@@ -122,11 +122,8 @@ def run_backtest(scale: float, seed: int) -> tuple[pd.DataFrame, dict]:
 
 
 def main(args) -> int:
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
-    if not 0 < args.scale <= 1:
-        raise InputError("backtest", "--scale", args.scale, "a share in (0, 1]")
+    out = out_folder(args.out)
+    scale_share("backtest", args.scale)
     df, exp = run_backtest(args.scale, args.seed)
     path = write(out, df, exp)
     if not args.quiet:

@@ -56,7 +56,7 @@ from calibration.targets import (
     jobsamtale_share,
 )
 from calibration.targets import load as load_targets
-from sim.errors import InputError
+from sim.errors import InputError, out_folder, scale_share
 from sim.groups import GROUPS
 from sim.parameters import ParameterTree
 
@@ -598,11 +598,8 @@ def stored_fit(scale: float, seed: int) -> pd.DataFrame:
 def main(args) -> int:
     from calibration import report
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
-    if not 0 < args.scale <= 1:
-        raise InputError("calibrate", "--scale", args.scale, "a share in (0, 1]")
+    out = out_folder(args.out)
+    scale_share("calibrate", args.scale)
     if args.iterations < 0:
         raise InputError("calibrate", "--iterations", args.iterations, "0 or more")
     out.mkdir(parents=True, exist_ok=True)

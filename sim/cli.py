@@ -6,17 +6,14 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-from sim.errors import InputError
+from sim.errors import InputError, out_folder
 
 
 def _run(args: argparse.Namespace) -> int:
     from sim.api import run
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
+    out = out_folder(args.out)
     results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
                   dask=args.dask_local)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class _Missing:
     """The value of a field that was not given at all."""
@@ -26,3 +28,18 @@ class InputError(Exception):
             shown = shown[:77] + "..."
         message = f"{source}: {field}: got {shown}; allowed: {allowed}"
         super().__init__(" ".join(message.split()))
+
+
+def out_folder(value: str) -> Path:
+    """A command's ``--out``: a directory, new or existing."""
+    out = Path(value)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
+    return out
+
+
+def scale_share(command: str, value: float) -> float:
+    """A command's ``--scale``: the sample share, in (0, 1]."""
+    if not 0 < value <= 1:
+        raise InputError(command, "--scale", value, "a share in (0, 1]")
+    return value
