@@ -58,6 +58,7 @@ from calibration.targets import (
 from calibration.targets import load as load_targets
 from sim.errors import InputError, out_folder, scale_share
 from sim.groups import GROUPS
+from sim.output import atomic_text
 from sim.parameters import ParameterTree
 
 FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
@@ -533,12 +534,9 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
                    for leaf in FITTED_LEAVES},
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(path).with_suffix(".tmp")
-    tmp.write_text("# Written by python -m sim calibrate (calibration/fit.py); see "
-                   "calibration/README.md.\n"
-                   + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100),
-                   encoding="utf-8")
-    tmp.replace(path)
+    atomic_text(Path(path), "# Written by python -m sim calibrate (calibration/fit.py); see "
+                "calibration/README.md.\n"
+                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
     return version
 
 
