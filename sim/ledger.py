@@ -131,9 +131,7 @@ class Ledger:
     def _year_at(self, week: float) -> int | None:
         """The calendar year of ``week``, None in the warm-up (week < 0)."""
         if not self._lo <= week < self._hi:
-            year, hi = self.year_span(week)
-            lo = self._year_starts[self._years.index(year)] if year is not None else -math.inf
-            self._year, self._lo, self._hi = year, lo, hi
+            self._year, self._lo, self._hi = self.year_span(week)
         return self._year
 
     def flow(self, week: float, group: str, kind: str, destination: str) -> None:
@@ -157,15 +155,16 @@ class Ledger:
         if n:
             self.activities[(year, group, kind)] += n
 
-    def year_span(self, week: float) -> tuple[int | None, float]:
-        """The calendar year of ``week`` (None in the warm-up) and the week it ends."""
-        starts = self._year_starts
+    def year_span(self, week: float) -> tuple[int | None, float, float]:
+        """The calendar year of ``week`` (None in the warm-up) and the weeks it starts and
+        ends (the last year runs on past the horizon)."""
+        starts, years = self._year_starts, self._years
         i = bisect_right(starts, week) - 1
         if i < 0:
-            return None, starts[0]
-        if i >= len(self._years):
-            return self._years[-1], math.inf
-        return self._years[i], starts[i + 1]
+            return None, -math.inf, starts[0]
+        if i >= len(years) - 1:
+            return years[-1], starts[len(years) - 1], math.inf
+        return years[i], starts[i], starts[i + 1]
 
     def event(self, citizen: int, week: float, group: str, kind: str, detail: str) -> None:
         if self.keep_events and week >= 0.0:

@@ -378,7 +378,7 @@ class Casework:
         self.last_due = due
         if self.conv_at <= due:
             # The sanctioned conversation (or the scan's look-ahead limit) is reached.
-            held = self._held_by(due, True) if self.sched is not None else 0
+            held = self._held_by(due, True)  # a course exists: conv_at is finite
             self._pass(model, c, held, now, regime)
             self._scan(c, due, held)
         if due >= self.post_until:
@@ -546,10 +546,10 @@ def record_conversations(ledger, citizen: int, group: str, sched: tuple, origin:
     k = k0
     while k < k1:
         t = origin + conversation_week(sched, k)
-        year, year_end = ledger.year_span(t)
+        year, _, year_end = ledger.year_span(t)
         end = k1 if last < year_end else _first_from(sched, origin, k, k1, year_end)
         if t - origin < akasse:  # the a-kasse's share of [k, end)
-            split = _first_akasse_after(sched, origin, k, end, akasse)
+            split = _first_from(sched, origin, k, end, akasse, since=origin)
             if year is not None:
                 ledger.activity_count(year, group, "conversation_akasse", split - k)
                 ledger.activity_count(year, group, "conversation_jobcentre", end - split)
@@ -563,22 +563,14 @@ def record_conversations(ledger, citizen: int, group: str, sched: tuple, origin:
             ledger.event(citizen, min(t, now), group, "conversation", holder)
 
 
-def _first_from(sched: tuple, origin: float, lo: int, hi: int, bound: float) -> int:
-    """The first k in [lo, hi) whose conversation is at or after ``bound`` (else hi)."""
+def _first_from(sched: tuple, origin: float, lo: int, hi: int, bound: float,
+                since: float = 0.0) -> int:
+    """The first k in [lo, hi) whose conversation time t has t - ``since`` at or after
+    ``bound`` (else hi): a clock time, or with ``since`` = origin weeks into the course,
+    computed as the conversations' own times are, so the cut is exact."""
     while lo < hi:
         mid = (lo + hi) // 2
-        if origin + conversation_week(sched, mid) < bound:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _first_akasse_after(sched: tuple, origin: float, lo: int, hi: int, akasse: float) -> int:
-    """The first k in [lo, hi) held by the jobcentre (t - origin >= akasse weeks)."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if origin + conversation_week(sched, mid) - origin < akasse:
+        if origin + conversation_week(sched, mid) - since < bound:
             lo = mid + 1
         else:
             hi = mid
