@@ -186,16 +186,19 @@ class PartStore:
         return TaskResult(scenario, replication, out, meta["events"], meta["seconds"])
 
 
-def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None]) -> None:
+def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None],
+           spill: str | None = None) -> None:
+    """Run ``tasks`` here or in a pool of ``workers`` processes. ``spill``: the tasks are
+    shards, whose workers write their records there (see ``_work``) and end after one
+    shard, so their memory is back before the parent merges the shards."""
     if workers <= 1 or len(tasks) == 1:
         for i, t in enumerate(tasks):
             done(i, _work(*t))
         return
-    # Shards are merged here while the pool is still open:
-    # a worker that ends after its shard hands its memory back before the merge.
-    sharded = any(t[4] > 1 for t in tasks)  # (experiment, spec, rep, shard, shards, ...)
+    if spill is not None:
+        tasks = [(*t, spill) for t in tasks]
     with ProcessPoolExecutor(max_workers=workers,
-                             max_tasks_per_child=1 if sharded else None) as pool:
+                             max_tasks_per_child=1 if spill is not None else None) as pool:
         pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -284,9 +287,9 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
         if work and (dask or experiment.cluster is not None):
             scheduler = experiment.cluster.scheduler if experiment.cluster else None
             _dask(work, max(1, workers), scheduler, done)
-        elif work and shards > 1 and workers > 1:
+        elif work and shards > 1:
             with tempfile.TemporaryDirectory(prefix="shards-") as spill:
-                _local([(*w, spill) for w in work], workers, done)
+                _local(work, workers, done, spill)
         elif work:
             _local(work, workers, done)
     finally:
