@@ -28,6 +28,19 @@ def model_with(overrides: dict, start: dt.date = dt.date(2024, 1, 1), years: int
                  keep_spells=True, keep_events=True)
 
 
+def reform_experiment(name: str, seed: int, replications: int) -> dict:
+    """A two-year experiment at a tiny scale: the baseline against a reform (dagpenge
+    52 weeks from 2025 and karantæne 6 weeks), with the reform's elements compared."""
+    return dict(name=name, start="2024-01-01", years=2, scale=0.004, seed=seed,
+                replications=replications, outputs=["stocks", "flows", "activity", "finance"],
+                scenarios={"baseline": {"policies": ["current_law_2024"]},
+                           "reform": {"policies": ["current_law_2024", {
+                               "name": "dagpenge_period",
+                               "options": {"weeks": 52, "effective": "2025-01-01"}}],
+                               "parameters": {"sanctions.karantaene_weeks": 6}}},
+                compare={"elements": "reform"})
+
+
 def silent(groups: list[str] | tuple[str, ...] = GROUPS) -> dict:
     """Overrides that switch off the hazards of ``groups`` so only rules act."""
     return {f"hazards.{g}.rates": NO_HAZARD for g in groups}

@@ -15,15 +15,9 @@ from sim.errors import InputError
 from sim.model import Model
 from sim.results import spells
 from sim.scenario import base_parameters
+from tests.helpers import reform_experiment
 
-TWO = dict(name="cmp", start="2024-01-01", years=2, scale=0.004, seed=5, replications=3,
-           outputs=["stocks", "flows", "activity", "finance"],
-           scenarios={"baseline": {"policies": ["current_law_2024"]},
-                      "reform": {"policies": ["current_law_2024", {
-                          "name": "dagpenge_period",
-                          "options": {"weeks": 52, "effective": "2025-01-01"}}],
-                          "parameters": {"sanctions.karantaene_weeks": 6}}},
-           compare={"elements": "reform"})
+TWO = reform_experiment("cmp", seed=5, replications=3)
 
 
 def test_intervals_cover_a_known_difference_at_about_the_nominal_rate():

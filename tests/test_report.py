@@ -11,15 +11,9 @@ import pytest
 import yaml
 
 from sim.cli import main
+from tests.helpers import reform_experiment
 
-EXPERIMENT = dict(name="report", start="2024-01-01", years=2, scale=0.004, seed=4,
-                  replications=2, outputs=["stocks", "flows", "activity", "finance"],
-                  scenarios={"baseline": {"policies": ["current_law_2024"]},
-                             "reform": {"policies": ["current_law_2024", {
-                                 "name": "dagpenge_period",
-                                 "options": {"weeks": 52, "effective": "2025-01-01"}}],
-                                 "parameters": {"sanctions.karantaene_weeks": 6}}},
-                  compare={"elements": "reform"})
+EXPERIMENT = reform_experiment("report", seed=4, replications=2)
 SECTIONS = ("headline", "paths", "revenue", "elements", "tables", "policies", "method")
 
 
