@@ -22,7 +22,11 @@ Blocks (``--targets``, comma-separated; default all):
   sanctioned;
 * ``conversations``: the contact interval after month 6 (``contact.schedule.<group>.
   interval_after``, set individually by law, so behaviour) of dagpenge, jobparate and
-  aktivitetsparate, to VIVE's conversations a year per full-time person.
+  aktivitetsparate, to VIVE's conversations a year per full-time person;
+* ``shapes``: the frailty mixture (``hazards.<group>.long_multiplier``) of the
+  aktivitetsparate, to the share of their spells still open at the end of VIVE's nine
+  years, measured in a separate long stationary run (``duration_run``); the ``spells``
+  block keeps the mean stay. The other groups' shares are checks (CENSORED_FITTED).
 
 The exits block also fits the rehabiliteringsteam's split between ledighedsydelse
 (fleksjob) and førtidspension (``rehabilitation.routes``, an assumption, not law).
@@ -47,18 +51,17 @@ import yaml
 
 import calibration
 import policies
+from calibration.durations import duration_run
 from calibration.targets import (
     FIT_TARGETS,
     FIT_YEAR,
     STOCK_SERIES,
     VIVE_GROUPS,
-    censored_window,
     jobsamtale_share,
 )
 from calibration.targets import load as load_targets
-from sim.errors import InputError, out_folder, scale_share
+from sim.errors import InputError
 from sim.groups import GROUPS
-from sim.output import atomic_text
 from sim.parameters import ParameterTree
 
 FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
@@ -68,10 +71,15 @@ DEFAULT_SCALE = 0.1
 DEFAULT_ITERATIONS = 8
 FIT_DATE = dt.date(FIT_YEAR, 1, 1)
 WEEKS_PER_YEAR = 365.25 / 7
-BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions", "conversations")
+BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions", "conversations", "shapes")
 METRIC_BLOCK = {"stock_ft": "stocks", "spells_per_ft": "spells", "exit_share": "exits",
                 "active_share": "activation", "sanction_share": "sanctions",
-                "conversations_per_ft": "conversations"}
+                "conversations_per_ft": "conversations", "censored_share": "shapes"}
+# Shapes block: long_multiplier x (simulated / target censored share)^SHAPE_POWER, one step
+# within SHAPE_STEP, the multiplier kept within SHAPE_BOUNDS.
+SHAPE_POWER = 0.5
+SHAPE_STEP = (0.9, 1.1)
+SHAPE_BOUNDS = (0.05, 0.5)
 
 HAZARD_LEAVES = tuple(f"hazards.{g}" for g in GROUPS)
 FITTED_LEAVES = ("population.start_stock", "population.new_spells_per_year",
@@ -213,7 +221,6 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     conversations = float(yr[yr["kind"].str.startswith("conversation_")]["count"].sum())
     out[("conversations", "all_kinds")] = conversations
     out[("conversations", "jobsamtaler")] = conversations * jobsamtale_share()[0]
-    out.update(censored_shares(tables["spells"]))
 
     fin = tables["finance"]
     gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
@@ -226,28 +233,6 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     out[("spending", "modelled_items")] = activation + operation
     out[("spending", "dagpenge_benefit")] = float(
         gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
-    return out
-
-
-def censored_shares(spells: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """Share of spells still open after the years of VIVE's follow-up, by VIVE group.
-
-    Spells ending in the fit year (attributed to their last group, as VIVE does) give the
-    completed-duration distribution; with starts spread evenly over the window, the
-    share still open in December 2019 is the mean survival over the durations [lo, hi]
-    years: E[clip(D - lo, 0, hi - lo)] / (hi - lo)."""
-    out: dict[tuple[str, str], float] = {}
-    ended = spells[spells["end_week"].notna() & (spells["end_week"] >= 0)
-                   & (spells["end_week"] < WEEKS_PER_YEAR)]
-    for name, (_, members) in VIVE_GROUPS.items():
-        part = ended[ended["group_last"].isin(members)]
-        if part.empty:
-            out[("censored_share", name)] = math.nan
-            continue
-        lo, hi = (y * WEEKS_PER_YEAR for y in censored_window(name))
-        d = (part["end_week"] - part["start_week"]).to_numpy(dtype=float)
-        out[("censored_share", name)] = 100 * float(np.clip(d - lo, 0, hi - lo).mean()
-                                                    / (hi - lo))
     return out
 
 
@@ -380,6 +365,8 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str],
                 v[f"hazards.{g}"]["destinations"] = {d: round(s * norm, 5)
                                                      for d, s in new.items()}
         _fit_team_routes(v, tgt, sim)
+    if "shapes" in blocks:
+        _fit_shapes(v, targets, sim, tree if tree is not None else base_tree())
     if "conversations" in blocks:
         schedule = v["contact.schedule"]
         for name, members in CONTACT_FITTED.items():
@@ -415,6 +402,54 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str],
             v["process.karantaene_share"] = round(
                 min(v["process.karantaene_share"] * _step(want / have if have else 2.0), 0.9), 5)
     return v
+
+
+def _fit_shapes(v: dict, targets: pd.DataFrame, sim: dict, tree: ParameterTree) -> None:
+    """The long types' hazard multiplier of the groups whose censored share is fitted
+    (the aktivitetsparate; ressourceforløb and revalidering follow their stocks), towards
+    that share, at the same mean stay (the rates rescaled: a mean-preserving change of
+    the shape, so the stocks and spells blocks keep their level). At a given mean stay,
+    too few spells still open at the end means too long a tail beyond VIVE's nine years:
+    a faster long type. Damped and bounded."""
+    rows = targets[(targets["metric"] == "censored_share") & (targets["use"] == "fit")]
+    breaks = np.asarray(tree.value("hazards.breakpoints_weeks", FIT_DATE), dtype=float)
+    for _, r in rows.iterrows():
+        s = sim.get(("censored_share", r["group"]), math.nan)
+        if not (math.isfinite(s) and s > 0):
+            continue
+        f = min(max((float(r["value"]) / s) ** SHAPE_POWER, SHAPE_STEP[0]), SHAPE_STEP[1])
+        for g in VIVE_GROUPS[r["group"]][1]:
+            if g in SPELL_EXCLUDED:
+                continue
+            hz = v[f"hazards.{g}"]
+            before = mixture_mean_weeks(hz, breaks)
+            hz["long_multiplier"] = round(min(max(hz["long_multiplier"] * f, SHAPE_BOUNDS[0]),
+                                              SHAPE_BOUNDS[1]), 5)
+            _scale_rates(v, g, _same_mean(hz, breaks, before))
+
+
+def mixture_mean_weeks(hz: dict, breaks: np.ndarray, scale: float = 1.0) -> float:
+    """Mean stay in weeks under a group's hazard (its rates times ``scale``), over the
+    short and long types (60 years at most; time limits and ages left out)."""
+    weeks = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
+    rates = scale * np.asarray(hz["rates"], dtype=float)
+    cumulative = np.cumsum(rates[np.searchsorted(breaks, weeks, side="right") - 1])
+    short = float(hz["short_share"])
+    return float(short * np.exp(-cumulative).sum()
+                 + (1 - short) * np.exp(-hz["long_multiplier"] * cumulative).sum())
+
+
+def _same_mean(hz: dict, breaks: np.ndarray, mean: float) -> float:
+    """The factor on the rates that gives ``hz`` the mean stay ``mean`` (bisection: the
+    mean falls as the rates rise)."""
+    lo, hi = 0.1, 10.0
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        if mixture_mean_weeks(hz, breaks, mid) > mean:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
 
 
 def _fit_team_routes(v: dict, tgt: dict, sim: dict) -> None:
@@ -456,6 +491,22 @@ def _score(stats: pd.DataFrame) -> float:
     return float((fit["error"].abs() / fit["tolerance"]).mean())
 
 
+def _rank(stats: pd.DataFrame) -> tuple[int, float]:
+    """Order of the iterations: fewest fitted targets outside their tolerance, then the
+    mean |error| / tolerance over the fitted targets."""
+    fit = stats[stats["use"] == "fit"]
+    return int((~fit["within"]).sum()), _score(stats)
+
+
+def measure_all(values: dict, scale: float, seed: int, durations: bool = True) -> dict:
+    """Every simulated moment: the fit year, and (``durations``) the censored shares of the
+    duration run."""
+    sim = measure(simulate(values, scale, seed))
+    if durations:
+        sim.update(duration_run(values, scale, seed))
+    return sim
+
+
 def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = BLOCKS,
               scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
               iterations: int = DEFAULT_ITERATIONS, start: str = "hand",
@@ -471,18 +522,26 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
     tree = base_tree(start)
     best = None
     history = []
+    shapes = "shapes" in blocks
     for it in range(iterations + 1):
-        sim = measure(simulate(values, scale, seed))
+        sim = measure_all(values, scale, seed, durations=shapes)
         stats = statistics(fit_targets, sim)
         fitted = stats[stats["use"] == "fit"]
         score = _score(stats)
+        rank = _rank(stats)
+        cens = stats[stats["metric"] == "censored_share"]
         history.append(dict(iteration=it, score=score, within=int(fitted["within"].sum()),
-                            targets=len(fitted)))
+                            targets=len(fitted),
+                            **{f"censored_{g}": s for g, s in zip(cens["group"],
+                                                                  cens["simulated"],
+                                                                  strict=True)}))
         if progress:
             progress(f"iteration {it}: {int(fitted['within'].sum())}/{len(fitted)} fitted "
-                     f"targets within tolerance, mean |error|/tolerance {score:.2f}")
-        if best is None or score < best[0]:
-            best = (score, values, stats, sim)
+                     f"targets within tolerance, mean |error|/tolerance {score:.2f}"
+                     + (", censored " + " ".join(f"{x:.1f}" for x in cens["simulated"])
+                        if shapes else ""))
+        if best is None or rank < best[0]:
+            best = (rank, values, stats, sim)
         if it < iterations:
             values = update(values, fit_targets, sim, set(blocks), tree)
     _, values, stats, sim = best
@@ -494,12 +553,14 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
             stock = values["population.start_stock"][g]
             if stock and abs(sim[("group_ft", g)] / stock - 1) > 0.1:
                 values["population.start_stock"][g] = int(round(sim[("group_ft", g)]))
-        stats = statistics(fit_targets, measure(simulate(values, scale, seed)))
+        stats = statistics(fit_targets, measure_all(values, scale, seed))
         if progress:
             fitted = stats[stats["use"] == "fit"]
             progress(f"final (start stocks checked): "
                      f"{int(fitted['within'].sum())}/{len(fitted)} fitted targets within "
                      f"tolerance, mean |error|/tolerance {_score(stats):.2f}")
+    elif not shapes:
+        stats = statistics(fit_targets, {**sim, **duration_run(values, scale, seed)})
     settings = dict(targets=str(targets_path), blocks=list(blocks), scale=scale, seed=seed,
                     iterations=iterations, start=start, fit_year=FIT_YEAR)
     return Fit(values, stats, pd.DataFrame(history), settings)
@@ -534,9 +595,12 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
                    for leaf in FITTED_LEAVES},
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    atomic_text(Path(path), "# Written by python -m sim calibrate (calibration/fit.py); see "
-                "calibration/README.md.\n"
-                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
+    tmp = Path(path).with_suffix(".tmp")
+    tmp.write_text("# Written by python -m sim calibrate (calibration/fit.py); see "
+                   "calibration/README.md.\n"
+                   + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100),
+                   encoding="utf-8")
+    tmp.replace(path)
     return version
 
 
@@ -587,17 +651,21 @@ def _plain(value):
     return value
 
 
-def stored_fit(scale: float, seed: int) -> pd.DataFrame:
-    """Statistics of the stored parameters (fitted.yaml as loaded) at ``scale``/``seed``."""
+def stored_fit(scale: float, seed: int, durations: bool = True) -> pd.DataFrame:
+    """Statistics of the stored parameters (fitted.yaml as loaded) at ``scale``/``seed``
+    (``durations``: with the censored shares of the duration run)."""
     values = start_values("fitted")
-    return statistics(load_targets(), measure(simulate(values, scale, seed)))
+    return statistics(load_targets(), measure_all(values, scale, seed, durations))
 
 
 def main(args) -> int:
     from calibration import report
 
-    out = out_folder(args.out)
-    scale_share("calibrate", args.scale)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
+    if not 0 < args.scale <= 1:
+        raise InputError("calibrate", "--scale", args.scale, "a share in (0, 1]")
     if args.iterations < 0:
         raise InputError("calibrate", "--iterations", args.iterations, "0 or more")
     out.mkdir(parents=True, exist_ok=True)

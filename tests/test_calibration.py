@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
-from calibration import fit
-from calibration.targets import FIT_TARGETS, derive, jobsamtale_share
+from calibration import durations, fit
+from calibration.targets import FIT_TARGETS, derive, jobsamtale_share, stock_path_factor
 from calibration.targets import load as load_targets
 from sim.cli import main as cli
 from sim.parameters import ParameterTree
@@ -73,15 +75,86 @@ def test_stored_parameters_reproduce_the_targets_within_tolerance():
     assert missed.empty, missed[["metric", "group", "error", "tolerance"]]
 
 
-def test_censored_share_is_the_mean_survival_over_the_follow_up_window():
-    """Dagpenge spells are followed 1-9 years: a spell of 5 years ending in the fit year
-    survives half of that window, one of 10 years all of it, one of 6 months none."""
-    w = fit.WEEKS_PER_YEAR
-    spells = pd.DataFrame({"start_week": [-5 * w + 10, -10 * w + 10, -0.5 * w + 10, -20 * w],
-                           "end_week": [10.0, 10.0, 10.0, None],
-                           "group_last": ["dagpenge"] * 4})
-    out = fit.censored_shares(spells)
-    assert out[("censored_share", "dagpenge")] == pytest.approx(100 * (0.5 + 1 + 0) / 3)
+def test_vive_spells_join_moves_between_the_four_groups_and_end_at_a_gap_or_move_out():
+    """A move between VIVE's groups goes on with the spell (attributed to the last group);
+    a gap or a move out of the four groups (ledighedsydelse) ends it."""
+    seg = pd.DataFrame({
+        "citizen": [1, 1, 1, 2, 2, 3, 3],
+        "group": ["kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat", "ressourceforloeb",
+                  "dagpenge", "dagpenge", "revalidering", "ledighedsydelse"],
+        "start": [0.0, 10.0, 30.0, 5.0, 20.0, 0.0, 8.0],
+        "end": [10.0, 30.0, 50.0, 15.0, 25.0, 8.0, 40.0]})
+    spells = durations.vive_spells(seg)
+    assert spells.values.tolist() == [[0.0, 50.0, "aktivitetsparate"],
+                                      [5.0, 15.0, "dagpenge"], [20.0, 25.0, "dagpenge"],
+                                      [0.0, 8.0, "aktivitetsparate"]]
+
+
+def test_censored_share_is_the_share_of_the_window_s_spells_still_open_at_its_end():
+    """Spells started inside the window, by their last group; open = not ended before the
+    window's end; spells started before the window are left out."""
+    spells = pd.DataFrame({"start": [-5.0, 0.0, 10.0, 20.0, 30.0, 99.0],
+                           "end": [200.0, 50.0, 100.0, 100.0, 40.0, 100.0],
+                           "group": ["dagpenge"] * 5 + ["jobparate"]})
+    out = durations.censored_shares(spells, 0.0, 100.0)
+    assert out[("censored_share", "dagpenge")] == pytest.approx(100 * 2 / 4)
+    assert out[("censored_share", "jobparate")] == pytest.approx(100.0)
+    assert math.isnan(out[("censored_share", "sygedagpenge")])
+
+
+def test_the_shapes_block_moves_only_the_aktivitetsparate_long_type_within_bounds():
+    """Too few aktivitetsparate spells still open at the end: too long a tail for their
+    mean stay, so a faster long type, by at most one step, with the rates rescaled so the
+    mean stay stays. Dagpenge's share is a check: no step; nor are ressourceforløb and
+    revalidering (their own stocks) moved."""
+    values = fit.start_values("hand")
+    targets = load_targets()
+    tree = fit.base_tree("hand")
+    breaks = np.asarray(tree.value("hazards.breakpoints_weeks", fit.FIT_DATE), dtype=float)
+    sim = {("censored_share", "aktivitetsparate"): 10.0,   # target 21.7: far too few open
+           ("censored_share", "dagpenge"): 7.0}            # a check: no step
+    new = fit.update(values, targets, sim, {"shapes"}, tree)
+    for g in ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat"):
+        old, moved = values[f"hazards.{g}"], new[f"hazards.{g}"]
+        assert moved["long_multiplier"] == pytest.approx(
+            old["long_multiplier"] * fit.SHAPE_STEP[1], abs=1e-5)
+        assert moved["rates"][0] < old["rates"][0]  # the short type slows down ...
+        assert fit.mixture_mean_weeks(moved, breaks) == pytest.approx(
+            fit.mixture_mean_weeks(old, breaks), rel=1e-4)  # ... so the mean stay holds
+    for g in ("dagpenge", "ressourceforloeb", "revalidering", "kontanthjaelp_jobparat"):
+        assert new[f"hazards.{g}"] == values[f"hazards.{g}"]
+    # a small miss moves by the damped ratio; the bounds hold
+    g = "kontanthjaelp_aktivitetsparat"
+    near = fit.update(values, targets, {("censored_share", "aktivitetsparate"): 21.7 / 1.01},
+                      {"shapes"}, tree)
+    assert near[f"hazards.{g}"]["long_multiplier"] == pytest.approx(
+        values[f"hazards.{g}"]["long_multiplier"] * 1.01 ** fit.SHAPE_POWER, abs=1e-5)
+    values[f"hazards.{g}"]["long_multiplier"] = fit.SHAPE_BOUNDS[1]
+    top = fit.update(values, targets, {("censored_share", "aktivitetsparate"): 10.0},
+                     {"shapes"}, tree)
+    assert top[f"hazards.{g}"]["long_multiplier"] == fit.SHAPE_BOUNDS[1]
+
+
+def test_the_mixture_mean_is_the_mean_of_the_two_types():
+    """Constant hazard 0.1 a week, a share 0.4 of short types and long types at a quarter
+    of it: the discrete survival sums to 0.4 x S(0.1) + 0.6 x S(0.025), with S(h) =
+    sum over weeks k of exp(-h (k + 1)) = exp(-h) / (1 - exp(-h)) (60 years, so the
+    long type's tail beyond is negligible)."""
+    hz = {"rates": [0.1], "short_share": 0.4, "long_multiplier": 0.25}
+
+    def surv(h):
+        return math.exp(-h) / (1 - math.exp(-h))
+
+    assert fit.mixture_mean_weeks(hz, np.array([0.0])) == pytest.approx(
+        0.4 * surv(0.1) + 0.6 * surv(0.025), rel=1e-9)
+
+
+def test_the_stock_path_factor_is_the_2019_stock_over_the_2011_2019_mean():
+    """VIVE T3.3 jobparate FT 2011-2019 (stocks_fulltime_persons.csv, vive_t3.3_ft)."""
+    jp = [33825, 34558, 38251, 29366, 28116, 30700, 36149, 29374, 23853]
+    factor, ref = stock_path_factor("jobparate")
+    assert factor == pytest.approx(23853 / (sum(jp) / 9), rel=1e-12)
+    assert "stocks_fulltime_persons.csv L" in ref
 
 
 def test_conversations_are_compared_as_jobsamtaler():
@@ -111,7 +184,7 @@ def test_the_fitted_law_leaves_keep_their_dated_history():
 
 
 def test_stocks_hold_with_another_seed_at_a_small_scale():
-    stats = fit.stored_fit(0.03, 7)
+    stats = fit.stored_fit(0.03, 7, durations=False)
     stocks = stats[(stats["metric"] == "stock_ft") & (stats["observed"] > 10_000)]
     assert (stocks["error"].abs() <= 15).all(), stocks[["group", "error"]]
 
@@ -119,7 +192,7 @@ def test_stocks_hold_with_another_seed_at_a_small_scale():
 def test_calibrate_runs_end_to_end_on_a_reduced_target_set(tmp_path):
     params = tmp_path / "fitted.yaml"
     t0 = time.perf_counter()
-    rc = cli(["calibrate", "--targets", "stocks,sanctions", "--scale", "0.01",
+    rc = cli(["calibrate", "--targets", "stocks,sanctions,shapes", "--scale", "0.01",
               "--iterations", "1", "--params", str(params), "--out", str(tmp_path / "out"),
               "--quiet"])
     assert rc == 0
@@ -127,8 +200,12 @@ def test_calibrate_runs_end_to_end_on_a_reduced_target_set(tmp_path):
     doc = yaml.safe_load(params.read_text(encoding="utf-8"))
     assert doc["overlay"] is True and doc["version"] == 1
     assert set(doc["leaves"]) == set(fit.FITTED_LEAVES)
-    assert "stocks, sanctions" in next(iter(
+    assert "stocks, sanctions, shapes" in next(iter(
         doc["leaves"]["population.new_spells_per_year"]["values"].values()))["source"]
+    # the shapes block measured the censored shares (duration run) in every iteration
+    iterations = pd.read_csv(tmp_path / "out" / "iterations.csv")
+    assert len(iterations) == 2
+    assert iterations["censored_aktivitetsparate"].between(1, 60).all()
     html = (tmp_path / "out" / "calibration_report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64" in html and "Hazard shapes" in html
     assert (tmp_path / "out" / "fit_statistics.csv").exists()
@@ -141,3 +218,26 @@ def test_calibrate_rejects_an_unknown_block(tmp_path, capsys):
     assert rc == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "wishes" in err and len(err.splitlines()) == 1
+
+
+def test_backtest_runs_from_the_2011_stocks_and_reports_every_group_and_year(tmp_path):
+    """``python -m sim backtest`` at a small scale: stocks by group for 2011-2019 against
+    VIVE T5.4, starting near the observed 2011 stocks (six groups within 10 %), and the
+    share of the run's spells still open at its end for VIVE's four groups."""
+    out = tmp_path / "bt"
+    assert cli(["backtest", "--scale", "0.01", "--seed", "3", "--out", str(out),
+                "--quiet"]) == 0
+    df = pd.read_csv(out / "backtest.csv")
+    assert sorted(df["year"].unique()) == list(range(2011, 2020))
+    assert df.groupby("group")["year"].count().eq(9).all() and len(df) == 9 * 9
+    six_2011 = df[(df["group"] == "six_groups") & (df["year"] == 2011)].iloc[0]
+    assert abs(six_2011["error_pct"]) < 10
+    cens = pd.read_csv(out / "backtest_censored.csv")
+    assert list(cens["group"]) == ["dagpenge", "jobparate", "aktivitetsparate",
+                                   "sygedagpenge"]
+    assert cens["simulated"].between(0.5, 60).all()
+    # aktivitetsparate spells are the long ones in the run as in VIVE's data
+    assert cens.set_index("group")["simulated"].idxmax() == "aktivitetsparate"
+    html = (out / "backtest_report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html and "still open at the end of 2019" in html
+    assert (out / "backtest_stocks.png").stat().st_size > 10_000
