@@ -21,7 +21,8 @@ TITLES = {"stock_ft": "Stocks of full-time persons (2024)",
           "sanction_share": "Share of persons sanctioned in the year (2022)",
           "conversations": "Conversations a year",
           "conversations_per_ft": "Conversations per full-time person (2019, VIVE)",
-          "spending": "Spending (mio. kr., 2024 prices)"}
+          "spending": "Spending (mio. kr., 2024 prices)",
+          "censored_share": "Spells of 2011-2019 still open at the end of 2019 (%)"}
 
 
 def _plt():
@@ -122,6 +123,13 @@ def write(out: Path, stats: pd.DataFrame, history: pd.DataFrame | None, settings
         body.append("<h2>Iterations</h2>" + img(figure_png(fig, out / "fit_iterations.png"),
                                                 "Convergence") + table(history, 3))
     body.append("<h2>Hazard shapes by group</h2>")
+    body.append("<p>Levels are fitted to stocks and spells per FT. Of the shapes, the "
+                "aktivitetsparate two-type mixture is fitted to VIVE's share of spells still "
+                "open at the end of 2019, at the same mean stay; the other groups' shares "
+                "are checks, since their spells nearly all end within nine years and the "
+                "share then measures the mean stay, not the shape. The breakpoints and "
+                "the relative pieces are hand-set: the sources hold no duration "
+                "distribution (calibration/README.md, Hazard shapes).</p>")
     body.append(img(figure_png(hazard_figure(params), out / "hazard_shapes.png"),
                     "Baseline hazards and survival by group"))
     path = out / "calibration_report.html"
