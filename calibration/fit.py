@@ -61,8 +61,9 @@ from calibration.targets import (
 )
 from calibration.targets import load as load_targets
 from sim.errors import InputError
-from sim.groups import GROUPS
+from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
+from sim.population import AgeSampler
 
 FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
 STATISTICS_FILE = calibration.CALIBRATION_DIR / "fit_statistics.csv"
@@ -248,7 +249,12 @@ def mean_stay_weeks(values: dict, tree: ParameterTree, group: str) -> float:
     survival = np.exp(-np.cumsum(hazard))
     pension = float(tree.value("time_limits.pension_age", FIT_DATE))
     bands = tree.value("population.age_bands", FIT_DATE)
-    shares = tree.value("population.age_distribution", FIT_DATE)[group]
+    # The entrants' band shares as the model draws them (førtidspension from its minimum
+    # age: sim/model.py arrival_ages).
+    ages = AgeSampler(bands, {group: tree.value("population.age_distribution", FIT_DATE)[group]},
+                      {"foertidspension": float(tree.value(
+                          "time_limits.foertidspension.min_age", FIT_DATE))})
+    shares = np.diff(np.r_[0.0, ages.cum[GROUP_INDEX[group]]])
     stay = 0.0
     for (lo, hi), share in zip(bands.values(), shares, strict=True):
         for age in np.linspace(lo, hi, 21)[:-1] + (hi - lo) / 40:

@@ -9,7 +9,7 @@ from collections import Counter
 
 import simpy
 
-from sim.citizen import age_adjusted, life
+from sim.citizen import YOUTH, age_adjusted, life
 from sim.clock import Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.law import Law
@@ -42,6 +42,11 @@ def municipalities() -> Municipalities:
         _MUNICIPALITIES = Municipalities.load()
     return _MUNICIPALITIES
 
+# Draws of (entry age, elapsed stay) tried for a start-stock citizen before the last is kept
+# with its entry age (Model.stock_citizen); at most a few in 10,000 stock citizens of
+# førtidspension need more than a few.
+STOCK_AGE_TRIES = 50
+
 
 class Model:
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
@@ -73,7 +78,6 @@ class Model:
         pop = snap["population"]
         self.reset_weeks = float(snap["refusion"]["counter_reset_weeks"])
         self.reentry_group = [GROUP_INDEX.get(pop["reentry_group"][g]) for g in GROUPS]
-        self.stock_ages = AgeSampler(pop["age_bands"], pop["age_distribution"])
         foep_min = float(snap["time_limits"]["foertidspension"]["min_age"])
         self.arrival_ages = AgeSampler(pop["age_bands"], pop["age_distribution"],
                                        {"foertidspension": foep_min})
@@ -96,6 +100,33 @@ class Model:
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
         return Citizen(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR)
 
+    def stock_citizen(self, cid: int, group: int, sampler, regime
+                      ) -> tuple[Citizen, bool, float]:
+        """A citizen of the start stock, its frailty type and the weeks its stay has lasted.
+
+        The stock is older than the entrants: its age is an entrant's age plus the
+        elapsed stay. A pair (entry age, elapsed stay) that puts the citizen past the
+        pension age, or past the uddannelseshjælp age limit in an uddannelseshjælp group,
+        belongs to someone who has already left, so it is drawn again (the k-th pair
+        from the citizen's own draws); after STOCK_AGE_TRIES rejections the last pair is
+        kept with the age at entry."""
+        draws = Draws(self.seed, self.replication, cid)
+        limit = regime.youth_max_age if group in YOUTH else regime.pension_age
+        now = self.env.now
+        for k in range(STOCK_AGE_TRIES):
+            short, elapsed = sampler.draw(draws.uniform(P_STOCK, k),
+                                          draws.uniform(P_STOCK_WITHIN, k))
+            entry_age = self.arrival_ages.draw(group, draws.uniform(P_AGE_BAND, k),
+                                               draws.uniform(P_AGE_WITHIN, k))
+            age = entry_age + elapsed / WEEKS_PER_CALENDAR_YEAR
+            if age < limit:
+                break
+        else:
+            age = entry_age
+        municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
+        return (Citizen(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR),
+                short, elapsed)
+
     def populate(self) -> None:
         regime = self.laws[self.cohort_of(self.env.now)].regimes[0]
         samplers = stock_samplers(regime, self.clock)
@@ -105,9 +136,7 @@ class Model:
                 if not self.mine(cid):
                     cid += 1
                     continue
-                c = self.new_citizen(cid, g, self.env.now, self.stock_ages)
-                short, elapsed = samplers[g].draw(c.draws.uniform(P_STOCK),
-                                                  c.draws.uniform(P_STOCK_WITHIN))
+                c, short, elapsed = self.stock_citizen(cid, g, samplers[g], regime)
                 self.env.process(life(self, c, g, elapsed, short, True))
                 cid += 1
         self._seed_reentry_pool(cid)
@@ -138,7 +167,8 @@ class Model:
                     cid += 1
                     if back is None or not self.mine(cid - 1):
                         continue
-                    c = self.new_citizen(cid - 1, g, start, self.stock_ages)
+                    # They were in g, so they are aged like its entrants.
+                    c = self.new_citizen(cid - 1, g, start, self.arrival_ages)
                     t = start + mean_gap * c.draws.exponential(P_POOL_GAP)
                     if t >= self.clock.horizon or c.age(t) >= regime.pension_age:
                         continue

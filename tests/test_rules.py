@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from sim.population import WEEKS_PER_CALENDAR_YEAR
@@ -170,3 +171,36 @@ def test_jobparat_and_aktivitetsparat_revisitation_moves_within_the_spell():
     assert [g for g, _, _ in segs] == ["kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat"]
     assert m.ledger.spells[0][3:5] == ("kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat")
     assert m.ledger.spells[0][2] is None  # one spell, still open at the horizon
+
+
+@pytest.mark.parametrize("group,low,limit_key", [
+    ("foertidspension", 40.0, "pension_age"),  # entrants from 40 (the law's rule)
+    ("uddannelseshjaelp_aktivitetsparat", 15.0, "youth_max_age"),
+])
+def test_the_start_stock_is_an_entrant_aged_by_its_elapsed_stay(group, low, limit_key):
+    """A start-stock citizen's age is an entrant's age plus the weeks the stay has
+    lasted, below the limit that would have ended the stay (pension age; 30 in
+    uddannelseshjælp). So førtidspension's stock is older than its entrants."""
+    from sim.groups import GROUP_INDEX
+    from sim.population import stock_samplers
+
+    m = model_with({})
+    regime = m.law.regimes[0]
+    g = GROUP_INDEX[group]
+    sampler = stock_samplers(regime, m.clock)[g]
+    now = m.env.now
+    ages, entry_ages = [], []
+    for cid in range(4000):
+        c, _, elapsed = m.stock_citizen(cid, g, sampler, regime)
+        ages.append(c.age(now))
+        entry_ages.append(c.age(now) - elapsed / WEEKS_PER_CALENDAR_YEAR)
+    ages, entry_ages = np.array(ages), np.array(entry_ages)
+    limit = getattr(regime, limit_key)
+    # a pair is kept with its entry age only after STOCK_AGE_TRIES rejections: rare
+    assert (ages < limit).mean() >= 0.999
+    assert (entry_ages >= low - 1e-9).mean() >= 0.999
+    arrivals = np.array([m.arrival_ages.draw(g, u, v) for u, v in
+                         np.random.default_rng(5).random((4000, 2))])
+    if group == "foertidspension":
+        assert ages.mean() > arrivals.mean() + 2  # years on førtidspension add up
+    assert ages.mean() > arrivals.mean()
