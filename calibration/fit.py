@@ -60,8 +60,9 @@ from calibration.targets import (
     jobsamtale_share,
 )
 from calibration.targets import load as load_targets
-from sim.errors import InputError
+from sim.errors import InputError, out_folder, scale_share
 from sim.groups import GROUP_INDEX, GROUPS
+from sim.output import atomic_text
 from sim.parameters import ParameterTree
 from sim.population import AgeSampler
 
@@ -601,12 +602,9 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
                    for leaf in FITTED_LEAVES},
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(path).with_suffix(".tmp")
-    tmp.write_text("# Written by python -m sim calibrate (calibration/fit.py); see "
-                   "calibration/README.md.\n"
-                   + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100),
-                   encoding="utf-8")
-    tmp.replace(path)
+    atomic_text(Path(path), "# Written by python -m sim calibrate (calibration/fit.py); see "
+                "calibration/README.md.\n"
+                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100))
     return version
 
 
@@ -667,11 +665,8 @@ def stored_fit(scale: float, seed: int, durations: bool = True) -> pd.DataFrame:
 def main(args) -> int:
     from calibration import report
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
-    if not 0 < args.scale <= 1:
-        raise InputError("calibrate", "--scale", args.scale, "a share in (0, 1]")
+    out = out_folder(args.out)
+    scale_share("calibrate", args.scale)
     if args.iterations < 0:
         raise InputError("calibrate", "--iterations", args.iterations, "0 or more")
     out.mkdir(parents=True, exist_ok=True)
