@@ -25,8 +25,8 @@ Blocks (``--targets``, comma-separated; default all):
   aktivitetsparate, to VIVE's conversations a year per full-time person;
 * ``shapes``: the frailty mixture (``hazards.<group>.long_multiplier``) of the
   aktivitetsparate, to the share of their spells still open at the end of VIVE's nine
-  years, measured in a separate long stationary run (``duration_run``); the ``spells``
-  block keeps the mean stay. The other groups' shares are checks (CENSORED_FITTED).
+  years, measured in a separate long stationary run (``duration_run``), at the same
+  mean stay. The other groups' shares are checks (targets.CENSORED_FITTED).
 
 The exits block also fits the rehabiliteringsteam's split between ledighedsydelse
 (fleksjob) and førtidspension (``rehabilitation.routes``, an assumption, not law).
@@ -73,12 +73,14 @@ DEFAULT_SCALE = 0.1
 DEFAULT_ITERATIONS = 8
 FIT_DATE = dt.date(FIT_YEAR, 1, 1)
 WEEKS_PER_YEAR = 365.25 / 7
+# The middle of each week of 60 years: the grid of the mean-stay sums.
+WEEKS = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
 BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions", "conversations", "shapes")
 METRIC_BLOCK = {"stock_ft": "stocks", "spells_per_ft": "spells", "exit_share": "exits",
                 "active_share": "activation", "sanction_share": "sanctions",
                 "conversations_per_ft": "conversations", "censored_share": "shapes"}
-# Shapes block: long_multiplier x (simulated / target censored share)^SHAPE_POWER, one step
-# within SHAPE_STEP, the multiplier kept within SHAPE_BOUNDS.
+# Shapes block: long_multiplier x (target / simulated censored share)^SHAPE_POWER, one step
+# within SHAPE_STEP, the multiplier kept within SHAPE_BOUNDS, the mean stay held.
 SHAPE_POWER = 0.5
 SHAPE_STEP = (0.9, 1.1)
 SHAPE_BOUNDS = (0.05, 0.5)
@@ -242,12 +244,8 @@ def mean_stay_weeks(values: dict, tree: ParameterTree, group: str) -> float:
     """Mean stay of an entrant to ``group`` (a group left only by its hazard or the
     pension age): the survival of the group's short-type hazard, cut at the pension age,
     averaged over the entry ages (uniform within the age bands)."""
-    hz = values[f"hazards.{group}"]
     breaks = np.asarray(tree.value("hazards.breakpoints_weeks", FIT_DATE), dtype=float)
-    rates = np.asarray(hz["rates"], dtype=float)
-    weeks = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
-    hazard = rates[np.searchsorted(breaks, weeks, side="right") - 1]
-    survival = np.exp(-np.cumsum(hazard))
+    survival = np.exp(-_weekly_cumulative(values[f"hazards.{group}"]["rates"], breaks))
     pension = float(tree.value("time_limits.pension_age", FIT_DATE))
     bands = tree.value("population.age_bands", FIT_DATE)
     # The entrants' band shares as the model draws them (førtidspension from its minimum
@@ -260,7 +258,7 @@ def mean_stay_weeks(values: dict, tree: ParameterTree, group: str) -> float:
     for (lo, hi), share in zip(bands.values(), shares, strict=True):
         for age in np.linspace(lo, hi, 21)[:-1] + (hi - lo) / 40:
             left = max(pension - age, 0.0) * WEEKS_PER_YEAR
-            stay += share / 20 * float(survival[weeks < left].sum())
+            stay += share / 20 * float(survival[WEEKS < left].sum())
     return stay
 
 
@@ -435,12 +433,17 @@ def _fit_shapes(v: dict, targets: pd.DataFrame, sim: dict, tree: ParameterTree) 
             _scale_rates(v, g, _same_mean(hz, breaks, before))
 
 
+def _weekly_cumulative(rates, breaks: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """The cumulative hazard at the end of each week of WEEKS (piecewise-constant
+    ``rates`` times ``scale``, pieces starting at ``breaks``)."""
+    rates = scale * np.asarray(rates, dtype=float)
+    return np.cumsum(rates[np.searchsorted(breaks, WEEKS, side="right") - 1])
+
+
 def mixture_mean_weeks(hz: dict, breaks: np.ndarray, scale: float = 1.0) -> float:
     """Mean stay in weeks under a group's hazard (its rates times ``scale``), over the
     short and long types (60 years at most; time limits and ages left out)."""
-    weeks = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
-    rates = scale * np.asarray(hz["rates"], dtype=float)
-    cumulative = np.cumsum(rates[np.searchsorted(breaks, weeks, side="right") - 1])
+    cumulative = _weekly_cumulative(hz["rates"], breaks, scale)
     short = float(hz["short_share"])
     return float(short * np.exp(-cumulative).sum()
                  + (1 - short) * np.exp(-hz["long_multiplier"] * cumulative).sum())
