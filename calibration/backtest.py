@@ -23,6 +23,7 @@ import policies
 from calibration.durations import censored_shares, prepared, vive_spells
 from calibration.targets import STOCK_SERIES, TARGETS_DIR
 from calibration.targets import load as load_targets
+from sim.clock import Clock
 from sim.errors import InputError, out_folder, scale_share
 from sim.html import figure_png, img, page, table
 
@@ -122,10 +123,10 @@ def write(out: Path, df: pd.DataFrame, cens: pd.DataFrame, exp: dict) -> Path:
     return path
 
 
-def censored(spells: pd.DataFrame, start: str, years: int) -> pd.DataFrame:
+def censored(spells: pd.DataFrame, end: float) -> pd.DataFrame:
     """VIVE's spells started in the run (the start stock's, at time 0, left out) and still
-    open at its end, by VIVE group, against VIVE's shares (exit_routes.csv, "censored")."""
-    end = (pd.Timestamp(start) + pd.DateOffset(years=years) - pd.Timestamp(start)).days / 7
+    open at its end (week ``end``), by VIVE group, against VIVE's shares (exit_routes.csv,
+    "censored")."""
     sim = censored_shares(spells[spells["start"] > 0], 0.0, end)
     targets = load_targets()
     rows = targets[targets["metric"] == "censored_share"]
@@ -144,7 +145,8 @@ def run_backtest(scale: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, d
     part = run_shard(full, spec, 0)
     spells = vive_spells(part.ledger.segments()[["citizen", "group", "start", "end"]])
     stocks = finish(full, spec, [part]).tables["stocks"]
-    return compare(stocks), censored(spells, exp["start"], exp["years"]), exp
+    end = Clock(full.start, full.years).horizon
+    return compare(stocks), censored(spells, end), exp
 
 
 def main(args) -> int:

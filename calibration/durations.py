@@ -18,7 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from calibration.targets import FIT_YEAR, VIVE_GROUPS, spell_window, stock_path_factor
+from calibration.targets import FIT_YEAR, SPELL_YEARS, VIVE_GROUPS, stock_path_factor
+from sim.clock import Clock
 from sim.groups import GROUPS
 
 # The duration run: a stationary run from the fit year of a burn-in and VIVE's nine
@@ -99,7 +100,7 @@ def duration_run(values: dict, scale: float, seed: int,
     year (current law, flat cycle) of DURATION_BURN_IN years and then VIVE's nine years;
     the spells started in those nine years and still open at their end, by VIVE group,
     carried to VIVE's stock path (calibration.targets.stock_path_factor)."""
-    first, last = spell_window()
+    first, last = SPELL_YEARS
     years = DURATION_BURN_IN + last + 1 - first
     scale = min(scale, DURATION_SCALE)
     workers = max(1, min(workers, os.cpu_count() or 1))
@@ -111,8 +112,7 @@ def duration_run(values: dict, scale: float, seed: int,
                 (values, scale, seed, years, k, workers) for k in range(workers)],
                 strict=True)))
         spells = pd.concat(parts, ignore_index=True)
-    origin = dt.date(FIT_YEAR, 1, 1)
-    start = (dt.date(FIT_YEAR + DURATION_BURN_IN, 1, 1) - origin).days / 7.0
-    end = (dt.date(FIT_YEAR + years, 1, 1) - origin).days / 7.0
-    shares = censored_shares(spells, start, end)
+    clock = Clock(dt.date(FIT_YEAR, 1, 1), years)
+    start = clock.week_of(dt.date(FIT_YEAR + DURATION_BURN_IN, 1, 1))
+    shares = censored_shares(spells, start, clock.horizon)
     return {key: share * stock_path_factor(key[1])[0] for key, share in shares.items()}

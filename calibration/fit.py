@@ -537,8 +537,8 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
         sim = measure_all(values, scale, seed, durations=shapes)
         stats = statistics(fit_targets, sim)
         fitted = stats[stats["use"] == "fit"]
-        score = _score(stats)
         rank = _rank(stats)
+        score = rank[1]
         cens = stats[stats["metric"] == "censored_share"]
         history.append(dict(iteration=it, score=score, within=int(fitted["within"].sum()),
                             targets=len(fitted),

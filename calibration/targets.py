@@ -73,11 +73,6 @@ SPELL_YEARS = (2011, 2019)
 CENSORED_FITTED = ("aktivitetsparate",)
 
 
-def spell_window() -> tuple[int, int]:
-    """First and last start year of VIVE's spells; the censored ones are open at the end."""
-    return SPELL_YEARS
-
-
 def stock_path_factor(name: str) -> tuple[float, str]:
     """VIVE's full-time persons of group ``name`` in the last spell year over their mean
     over the spell years (vive_t3.3_ft), and the reference.
@@ -193,7 +188,7 @@ def derive() -> pd.DataFrame:
     # mean stay). Simulated in a separate long stationary run and carried to VIVE's
     # stock path by stock_path_factor (calibration/fit.py, duration_run). The
     # aktivitetsparate share is fitted by the shapes block (CENSORED_FITTED).
-    first, last = spell_window()
+    first, last = SPELL_YEARS
     for name, (vive, _) in VIVE_GROUPS.items():
         row, line = _line("exit_routes.csv", lambda r, v=vive: r["group"] == v
                           and r["exit_route"] == "censored")

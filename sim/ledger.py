@@ -74,9 +74,9 @@ class Ledger:
         """Add the records of other shards' ledgers of the same replication to this one."""
         for other in others:
             for name, value in vars(other).items():
-                mine = getattr(self, name)
                 if name.startswith("_") or not isinstance(value, (array, list, Counter, set)):
                     continue
+                mine = getattr(self, name)
                 if isinstance(value, (array, list)):
                     mine.extend(value)
                 else:
