@@ -41,6 +41,7 @@ INF = math.inf
 
 # Rule events, in the order they win ties; PROCESS is the casework's next event.
 PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, PROCESS = range(7)
+BUDGET = 7  # not a rule: the hazard reached its budget (the stay ends or moves on)
 
 
 def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
@@ -81,84 +82,22 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
     c.group, c.seg_start, c.seg_support = g, now, support_base
     extended = g == G_SDP and d0 >= regime.sdp_revurdering_week
     while True:  # stays in one group
-        entry = now - d0
         n = c.n
         c.n += 1
         if short is None:
             short = draws.uniform(P_TYPE, n) < regime.short_share[g]
-        budget = draws.exponential(P_BUDGET, n)
-        k_budget = 0
-        used = 0.0
-        rehab_at = INF
+        stay = Stay(model, c, g, now - d0, now, n, short, extended, law, regime,
+                    not from_stock and now == c.spell_start)
         outcome = None
-        casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
-                                             not from_stock and now == c.spell_start)
-        # Cached until they change: the regime, the business-cycle multiplier and
-        # the stay's next rule event (pension, age limit, time limit).
-        regime_end = -INF
-        cycle_end = -INF
-        cycle_mult = 1.0
-        static_t, static_rule = INF, PENSION
         while outcome is None:
-            if now >= regime_end:
-                i = law.regime_index(now)
-                regime = law.regimes[i]
-                regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
-                casework.rules = regime.process
-                static_t, static_rule = stay_rule(c, g, entry, regime, extended)
-            if now >= cycle_end:
-                cycle_mult = law.exit_multiplier(g, now)
-                cycle_end = law.next_cycle_change(g, now)
-            mult = cycle_mult * casework.multiplier(now)
-            if not short:
-                mult *= regime.long_multiplier[g]
-            rule_t, rule = static_t, static_rule
-            if rehab_at < rule_t:
-                rule_t, rule = rehab_at, REHAB_DECISION
-            if regime_end < rule_t:
-                rule_t, rule = regime_end, REGIME
-            if cycle_end < rule_t:
-                rule_t, rule = cycle_end, CYCLE
-            t = casework.next_event(now)
-            if t < rule_t:
-                rule_t, rule = t, PROCESS
-            if rule_t < now:
-                rule_t = now
-            d = now - entry
-            rates = regime.rates[g]
-            wait = time_to_budget(regime.breaks, rates, d, budget - used, mult)
-            if now + wait < rule_t:
+            wait = stay.next_wake(now)
+            if wait >= 0.0:
                 yield env.timeout(wait)
                 now = env.now
-                dest = _destination(regime, g, draws.uniform(P_DESTINATION, n * 64 + k_budget))
-                if dest == REHABILITATION:
-                    if rehab_at == INF:
-                        rehab_at = now + regime.rehab_weeks
-                    # A new budget for the rest of the stay (memoryless).
-                    k_budget += 1
-                    budget = draws.exponential(P_BUDGET, n * 64 + k_budget)
-                    used = 0.0
-                elif dest in GROUP_INDEX:
-                    outcome = enter(c, g, GROUP_INDEX[dest], now, regime, n)
-                else:
-                    outcome = (False, dest)
-            else:
-                if rule_t > now:
-                    used += cumulative(regime.breaks, rates, d, rule_t - entry, mult)
-                    yield env.timeout(rule_t - now)
-                    now = env.now
-                if rule == PROCESS:
-                    casework.advance(model, c, now, regime)
-                elif rule == REGIME or rule == CYCLE:
-                    # Only rates change; make sure the cache is refreshed at the boundary.
-                    regime_end = min(regime_end, now) if rule == REGIME else regime_end
-                    cycle_end = min(cycle_end, now) if rule == CYCLE else cycle_end
-                else:
-                    outcome, extended, rehab_at = apply_rule(
-                        rule, c, g, now, regime, extended, rehab_at, n)
-                    static_t, static_rule = stay_rule(c, g, entry, regime, extended)
+            outcome = stay.wake(now)
+        regime = stay.regime
         # The stay ends: close its casework and its segment.
-        casework.close(model, c, now, regime)
+        stay.casework.close(model, c, now, regime)
         ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
                        c.cohort, c.birth_week)
         moved, target = outcome
@@ -189,6 +128,115 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
     if not returns:
         return
     model.await_reentry(c, g, target, back, gap)
+
+
+class Stay:
+    """A stay in one group: the integrated-hazard clock against its budget, the rule
+    events that may end or change it, and its casework (sim.process).
+
+    The citizen's process asks :meth:`next_wake` how long to sleep and hands the
+    wake-up to :meth:`wake`; the stay keeps everything in between.
+    """
+
+    __slots__ = ("model", "c", "g", "entry", "n", "short", "extended", "law", "regime",
+                 "casework", "budget", "k_budget", "used", "rehab_at", "regime_end",
+                 "cycle_end", "cycle_mult", "static_t", "static_rule", "rule", "breaks",
+                 "rates", "long_multiplier")
+
+    def __init__(self, model, c: Citizen, g: int, entry: float, now: float, n: int,
+                 short: bool, extended: bool, law, regime, new_spell: bool) -> None:
+        self.model, self.c, self.g, self.entry, self.n = model, c, g, entry, n
+        self.short, self.extended, self.law, self.regime = short, extended, law, regime
+        self.budget = c.draws.exponential(P_BUDGET, n)
+        self.k_budget = 0
+        self.used = 0.0
+        self.rehab_at = INF
+        self.casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
+                                                  new_spell)
+        # Cached until they change: the regime (with its rates), the business-cycle
+        # multiplier and the stay's next rule event (pension, age limit, time limit).
+        self.regime_end = -INF
+        self.cycle_end = -INF
+        self.cycle_mult = 1.0
+        self.static_t, self.static_rule = INF, PENSION
+        self.rule = PENSION  # the event the next wake-up is for
+        self.breaks = self.rates = ()
+        self.long_multiplier = 1.0
+
+    def next_wake(self, now: float) -> float:
+        """Weeks from ``now`` to the stay's next event, or -1.0 when a rule event is due
+        at ``now`` (the process handles it without sleeping)."""
+        g, law, casework = self.g, self.law, self.casework
+        if now >= self.regime_end:
+            i = law.regime_index(now)
+            regime = self.regime = law.regimes[i]
+            self.regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
+            casework.rules = regime.process
+            self.static_t, self.static_rule = stay_rule(self.c, g, self.entry, regime,
+                                                        self.extended)
+            self.breaks, self.rates = regime.breaks, regime.rates[g]
+            self.long_multiplier = regime.long_multiplier[g]
+        if now >= self.cycle_end:
+            self.cycle_mult = law.exit_multiplier(g, now)
+            self.cycle_end = law.next_cycle_change(g, now)
+        mult = self.cycle_mult * casework.multiplier(now)
+        if not self.short:
+            mult *= self.long_multiplier
+        rule_t, rule = self.static_t, self.static_rule
+        if self.rehab_at < rule_t:
+            rule_t, rule = self.rehab_at, REHAB_DECISION
+        if self.regime_end < rule_t:
+            rule_t, rule = self.regime_end, REGIME
+        if self.cycle_end < rule_t:
+            rule_t, rule = self.cycle_end, CYCLE
+        t = casework.next_event(now)
+        if t < rule_t:
+            rule_t, rule = t, PROCESS
+        if rule_t < now:
+            rule_t = now
+        d = now - self.entry
+        wait = time_to_budget(self.breaks, self.rates, d, self.budget - self.used, mult)
+        if now + wait < rule_t:
+            self.rule = BUDGET
+            return wait
+        self.rule = rule
+        if rule_t > now:
+            self.used += cumulative(self.breaks, self.rates, d, rule_t - self.entry, mult)
+            return rule_t - now
+        return -1.0
+
+    def wake(self, now: float) -> tuple[bool, object] | None:
+        """Handle the event :meth:`next_wake` slept for; returns the stay's outcome
+        (moved, group or exit), or None while the stay goes on."""
+        rule, c, g, regime, n = self.rule, self.c, self.g, self.regime, self.n
+        if rule == BUDGET:
+            dest = _destination(regime, g,
+                                c.draws.uniform(P_DESTINATION, n * 64 + self.k_budget))
+            if dest == REHABILITATION:
+                if self.rehab_at == INF:
+                    self.rehab_at = now + regime.rehab_weeks
+                # A new budget for the rest of the stay (memoryless).
+                self.k_budget += 1
+                self.budget = c.draws.exponential(P_BUDGET, n * 64 + self.k_budget)
+                self.used = 0.0
+                return None
+            if dest in GROUP_INDEX:
+                return enter(c, g, GROUP_INDEX[dest], now, regime, n)
+            return (False, dest)
+        if rule == PROCESS:
+            self.casework.advance(self.model, c, now, regime)
+        elif rule == REGIME:
+            # Only rates change; make sure the cache is refreshed at the boundary.
+            self.regime_end = min(self.regime_end, now)
+        elif rule == CYCLE:
+            self.cycle_end = min(self.cycle_end, now)
+        else:
+            outcome, self.extended, self.rehab_at = apply_rule(
+                rule, c, g, now, regime, self.extended, self.rehab_at, n)
+            self.static_t, self.static_rule = stay_rule(c, g, self.entry, regime,
+                                                        self.extended)
+            return outcome
+        return None
 
 
 def _destination(regime, g: int, u: float) -> str:
