@@ -3,11 +3,12 @@
 Run from the repository root:
 
     .venv/bin/python benchmarks/engine_speed.py [--scales 0.1 1.0] [--workers 1 2] [--years 10]
-                                                [--skip-speed] [--json out.json]
+                                                [--skip-speed] [--repeat 2] [--json out.json]
 
 Part 1 runs the baseline experiment in this process and times ``Model.run()`` only
-(simulated events per second), then a bare SimPy loop with as many concurrent processes
-as the model had at its peak, run for the same number of events. Part 2 runs one
+(simulated events per second), and a bare SimPy loop with as many concurrent processes
+as the model had at its peak, run for the same number of events; each is timed
+``--repeat`` times and the best run counts. Part 2 runs one
 replication of the whole caseload per scale (and worker count: several workers run it
 as shards of citizens) in a fresh subprocess and reports its wall time and peak memory.
 See benchmarks/README.md for the targets.
@@ -53,6 +54,8 @@ class SpeedResult:
     bare_seconds: float
     bare_events_per_s: float
     ratio: float
+    kernel: str  # compiled or plain modules (sim/kernel.py)
+    repeat: int  # timed runs of each; the rates are the best of them
     target_ratio: float = TARGET_RATIO
 
 
@@ -91,12 +94,13 @@ def baseline_spec(exp: Any, source: str) -> Any:
 
 # --- Part 1: model events per second against bare SimPy -----------------------------------
 
-def timed_model_class() -> type:
-    """A Model subclass that times run() only and counts live SimPy processes.
+def timed_model_class(count_processes: bool) -> type:
+    """A Model subclass that times run() only; with ``count_processes`` it also counts
+    live SimPy processes.
 
     The model has no hook for its number of live processes, so the instance's
-    ``env.process`` is wrapped: a counter on creation and a callback on termination
-    (one call per process, not per event, so the timing is barely affected).
+    ``env.process`` is wrapped: a counter on creation and a callback on termination.
+    That costs a few per cent, so the counting run is not one of the timed ones.
     """
     from sim.model import Model
 
@@ -106,20 +110,21 @@ def timed_model_class() -> type:
         def run(self) -> Any:
             self.live = self.peak_live = 0
             env = self.env
-            start_process = env.process
+            if count_processes:
+                start_process = env.process
 
-            def ended(_event: simpy.Event) -> None:
-                self.live -= 1
+                def ended(_event: simpy.Event) -> None:
+                    self.live -= 1
 
-            def process(generator: Generator) -> simpy.Process:
-                proc = start_process(generator)
-                proc.callbacks.append(ended)
-                self.live += 1
-                if self.live > self.peak_live:
-                    self.peak_live = self.live
-                return proc
+                def process(generator: Generator) -> simpy.Process:
+                    proc = start_process(generator)
+                    proc.callbacks.append(ended)
+                    self.live += 1
+                    if self.live > self.peak_live:
+                        self.peak_live = self.live
+                    return proc
 
-            env.process = process  # type: ignore[method-assign]
+                env.process = process  # type: ignore[method-assign]
             self.start_now = env.now
             t0 = time.perf_counter()
             ledger = super().run()
@@ -134,16 +139,16 @@ def timed_model_class() -> type:
 class ModelRun:
     events: int
     seconds: float  # in Model.run() only
-    peak_processes: int
+    peak_processes: int  # 0 when not counted
     start_stock: int
     weeks: float  # simulated span, warm-up included
 
 
-def run_model(exp: Any, spec: Any) -> ModelRun:
+def run_model(exp: Any, spec: Any, count_processes: bool = False) -> ModelRun:
     """Run one replication through sim.runner.run_task with the timed model."""
     import sim.runner as runner
 
-    timed = timed_model_class()
+    timed = timed_model_class(count_processes)
     original = runner.Model
     runner.Model = timed
     try:
@@ -176,21 +181,36 @@ def bare_simpy(processes: int, events: int, mean: float, seed: int = 1) -> float
     return time.perf_counter() - t0
 
 
-def model_speed(path: Path, scale: float, years: int) -> SpeedResult:
+def model_speed(path: Path, scale: float, years: int, repeat: int = 2) -> SpeedResult:
+    """Events per second of the model and of the bare loop, each the best of ``repeat``
+    timed runs (taken in turns, the bare loop first), after one run that counts the
+    model's concurrent processes. Best-of is the usual way to time on a shared machine:
+    noise only ever slows a run down."""
     exp = experiment_for(path, scale, years)
     spec = baseline_spec(exp, str(path))
-    run = run_model(exp, spec)
-    procs, source = run.peak_processes, "peak live processes"
+    counted = run_model(exp, spec, count_processes=True)
+    procs, source = counted.peak_processes, "peak live processes"
     if procs <= 0:  # the wrapper saw nothing: fall back to the start stock
-        procs, source = run.start_stock, "start stock"
-    del spec
-    gc.collect()  # do not let the model's leftovers slow the bare loop's collections
-    mean = run.weeks * procs / max(run.events, 1)  # about the model's simulated span
-    bare_seconds = bare_simpy(procs, run.events, mean)
-    model_rate = run.events / run.seconds
-    bare_rate = run.events / bare_seconds
-    return SpeedResult(scale, years, run.events, run.seconds, model_rate, procs, source,
-                       bare_seconds, bare_rate, model_rate / bare_rate)
+        procs, source = counted.start_stock, "start stock"
+    events = counted.events
+    mean = counted.weeks * procs / max(events, 1)  # about the model's simulated span
+    model_seconds, bare_seconds = [], []
+    for _ in range(repeat):
+        gc.collect()  # do not let the model's leftovers slow the bare loop's collections
+        bare_seconds.append(bare_simpy(procs, events, mean))
+        run = run_model(exp, spec)
+        if run.events != events:
+            raise RuntimeError(f"the model ran {run.events} events, then {events}")
+        model_seconds.append(run.seconds)
+        print(f"  run {len(model_seconds)}: model {events / run.seconds:,.0f} events/s, "
+              f"bare {events / bare_seconds[-1]:,.0f} events/s", flush=True)
+    model_rate = events / min(model_seconds)
+    bare_rate = events / min(bare_seconds)
+    import sim
+
+    return SpeedResult(scale, years, events, min(model_seconds), model_rate, procs, source,
+                       min(bare_seconds), bare_rate, model_rate / bare_rate, sim.KERNEL,
+                       repeat)
 
 
 # --- Part 2: full runs in a fresh subprocess ---------------------------------------------
@@ -281,8 +301,9 @@ def full_run(path: Path, scale: float, years: int, workers: int = 1) -> FullRunR
 # --- Report ------------------------------------------------------------------------------
 
 def print_speed(r: SpeedResult) -> None:
-    print(f"model: scale {r.scale}, {r.years} years: {r.events:,} events in "
-          f"{r.model_seconds:.2f} s of Model.run() = {r.model_events_per_s:,.0f} events/s")
+    print(f"model ({r.kernel} kernel): scale {r.scale}, {r.years} years: {r.events:,} events in "
+          f"{r.model_seconds:.2f} s of Model.run() = {r.model_events_per_s:,.0f} events/s "
+          f"(best of {r.repeat})")
     print(f"bare SimPy: {r.processes:,} processes ({r.processes_source}), same events, "
           f"{r.bare_seconds:.2f} s = {r.bare_events_per_s:,.0f} events/s")
     print(f"ratio model/bare: {r.ratio:.3f} (target >= {r.target_ratio})")
@@ -335,6 +356,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--speed-scale", type=float, default=0.1,
                    help="scale of the in-process events/s measurement (default: 0.1)")
     p.add_argument("--years", type=int, default=10, help="horizon in years (default: 10)")
+    p.add_argument("--repeat", type=int, default=2,
+                   help="timed runs of the model and of the bare loop in part 1; the best "
+                        "of each counts (default: 2)")
     p.add_argument("--workers", type=int, nargs="+", default=[1],
                    help="worker processes of each full run; several split the replication "
                         "into shards of citizens (default: 1)")
@@ -356,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     speed = None
     if not args.skip_speed:
         print("== 1. model speed (in process) ==", flush=True)
-        speed = model_speed(args.experiment, args.speed_scale, args.years)
+        speed = model_speed(args.experiment, args.speed_scale, args.years, args.repeat)
         print_speed(speed)
     print("== 2. full runs (fresh subprocess each) ==", flush=True)
     runs = []

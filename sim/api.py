@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+import sys
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -66,7 +67,7 @@ def code_sha256() -> str:
     for package in (Path(__file__).parent, Path(policies.__file__).parent,
                     Path(calibration.__file__).parent):
         for path in sorted(package.rglob("*")):
-            if path.suffix in (".py", ".yaml", ".csv") and path.is_file():
+            if path.suffix in (".py", ".pxd", ".yaml", ".csv") and path.is_file():
                 h.update(path.relative_to(package.parent).as_posix().encode())
                 h.update(path.read_bytes())
     return h.hexdigest()
@@ -140,6 +141,7 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
         "code_sha256": fingerprint["code"],
         "package_version": package_version(),
         "python": platform.python_version(),
+        "kernel": sys.modules["sim"].KERNEL,  # compiled or plain modules (sim/kernel.py)
         "versions": _versions(),
         "platform": platform.platform(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

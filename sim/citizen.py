@@ -92,8 +92,9 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         while outcome is None:
             wait = stay.next_wake(now)
             if wait >= 0.0:
-                yield env.timeout(wait)
-                now = env.now
+                # The timeout's value is the clock at the wake-up: SimPy schedules it at
+                # now + wait (reading env.now instead costs a Python call per event).
+                now = yield env.timeout(wait, now + wait)
             outcome = stay.wake(now)
         regime = stay.regime
         # The stay ends: close its casework and its segment.

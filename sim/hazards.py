@@ -15,11 +15,12 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def time_to_budget(breaks: Sequence[float], rates: Sequence[float], d: float, remaining: float,
-                   multiplier: float) -> float:
+def time_to_budget(breaks: tuple[float, ...], rates: tuple[float, ...], d: float,
+                   remaining: float, multiplier: float) -> float:
     """Weeks from duration ``d`` until the cumulative hazard grows by ``remaining``.
 
-    Returns ``math.inf`` when the hazard is zero from some point on.
+    Returns ``math.inf`` when the hazard is zero from some point on. ``breaks`` and
+    ``rates`` are tuples, as in sim.law.Regime (the compiled kernel requires it).
     """
     if remaining <= 0.0:
         return 0.0
@@ -42,7 +43,7 @@ def time_to_budget(breaks: Sequence[float], rates: Sequence[float], d: float, re
         i += 1
 
 
-def cumulative(breaks: Sequence[float], rates: Sequence[float], d0: float, d1: float,
+def cumulative(breaks: tuple[float, ...], rates: tuple[float, ...], d0: float, d1: float,
                multiplier: float) -> float:
     """Cumulative hazard between durations d0 and d1 at a constant multiplier."""
     total = 0.0

@@ -577,11 +577,12 @@ def _first_from(sched: tuple, origin: float, lo: int, hi: int, bound: float,
     return lo
 
 
-class NoCasework:
+class NoCasework(Casework):
     """The casework of groups outside the employment effort (fleksjob, førtidspension):
-    no conversations, offers or sanctions. One shared instance saves memory."""
+    no conversations, offers or sanctions. One shared instance saves memory. A subclass
+    so that the compiled kernel can call either kind without a type check."""
 
-    __slots__ = ("rules",)
+    __slots__ = ()
 
     def __init__(self) -> None:
         self.rules = None

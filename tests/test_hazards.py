@@ -13,7 +13,7 @@ from sim.scenario import base_parameters
 
 
 def test_time_to_budget_walks_the_pieces():
-    breaks, rates = [0.0, 10.0], [0.1, 0.2]
+    breaks, rates = (0.0, 10.0), (0.1, 0.2)
     # 10 weeks at 0.1 use 1.0 of the budget; the remaining 0.5 at 0.2 take 2.5 weeks.
     assert time_to_budget(breaks, rates, 0.0, 1.5, 1.0) == pytest.approx(12.5)
     # A multiplier of 2 doubles every rate: 1.5 / 0.2 = 7.5 weeks, within the first piece.
@@ -23,11 +23,11 @@ def test_time_to_budget_walks_the_pieces():
 
 
 def test_time_to_budget_is_infinite_when_the_hazard_stops():
-    assert time_to_budget([0.0, 5.0], [0.1, 0.0], 0.0, 1.0, 1.0) == math.inf
+    assert time_to_budget((0.0, 5.0), (0.1, 0.0), 0.0, 1.0, 1.0) == math.inf
 
 
 def test_cumulative_is_the_inverse_of_time_to_budget():
-    breaks, rates = [0.0, 4.0, 13.0, 26.0], [0.3, 0.1, 0.05, 0.02]
+    breaks, rates = (0.0, 4.0, 13.0, 26.0), (0.3, 0.1, 0.05, 0.02)
     for d0, budget, mult in [(0.0, 0.7, 1.0), (5.0, 2.0, 0.5), (30.0, 0.1, 3.0)]:
         t = time_to_budget(breaks, rates, d0, budget, mult)
         assert cumulative(breaks, rates, d0, d0 + t, mult) == pytest.approx(budget)
@@ -48,11 +48,11 @@ def test_spell_lengths_are_long_tailed(group):
     """Without time limits, the standard deviation of a stay is at least its mean."""
     hz = base_parameters().snapshot(base_parameters().leaves["hazards.dagpenge"].values[0].start)
     hz = hz["hazards"]
-    spec, breaks = hz[group], [float(b) for b in hz["breakpoints_weeks"]]
+    spec, breaks = hz[group], tuple(float(b) for b in hz["breakpoints_weeks"])
     rng = np.random.default_rng(11)
     n = 20_000
     short = rng.random(n) < spec["short_share"]
     mult = np.where(short, 1.0, spec["long_multiplier"])
-    stays = np.array([time_to_budget(breaks, spec["rates"], 0.0, b, m)
+    stays = np.array([time_to_budget(breaks, tuple(spec["rates"]), 0.0, b, m)
                       for b, m in zip(rng.exponential(size=n), mult, strict=True)])
     assert stays.std() >= 0.95 * stays.mean()
