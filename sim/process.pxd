@@ -1,6 +1,7 @@
 # C types for sim/process.py in the compiled kernel (sim/kernel.py). Counts of
 # conversations and offers are Py_ssize_t; weeks and clock times are doubles.
 cimport cython
+from sim.population cimport Citizen
 
 @cython.locals(first=cython.double, n6=cython.Py_ssize_t, interval=cython.double,
                after=cython.double)
@@ -26,30 +27,30 @@ cdef class Casework:
     cdef public double rp_due, vol_at, sanction_until, phase_at
     cdef public list no_shows
 
-    cpdef double _voluntary(self, c, double now)
+    cpdef double _voluntary(self, Citizen c, double now)
     cpdef Py_ssize_t _held_by(self, double until, bint inclusive)
     @cython.locals(p_no=cython.double, p_dec=cython.double, limit=cython.double,
                    key=cython.longlong, u=cython.double, k=cython.Py_ssize_t, t=cython.double)
-    cpdef _scan(self, c, double now, Py_ssize_t held)
+    cpdef _scan(self, Citizen c, double now, Py_ssize_t held)
     @cython.locals(t=cython.double, x=cython.double, due=cython.double)
     cpdef double next_event(self, double now)
     @cython.locals(m=cython.double, g=cython.int, beta=cython.double, per_month=cython.double,
                    n6=cython.Py_ssize_t, interval=cython.double)
     cpdef double multiplier(self, double now)
     @cython.locals(due=cython.double, held=cython.Py_ssize_t)
-    cpdef advance(self, model, c, double now, regime)
+    cpdef advance(self, model, Citizen c, double now, regime)
     @cython.locals(held=cython.Py_ssize_t)
-    cpdef close(self, model, c, double now, regime)
+    cpdef close(self, model, Citizen c, double now, regime)
     @cython.locals(k=cython.Py_ssize_t, t=cython.double)
-    cpdef _pass(self, model, c, Py_ssize_t held, double now, regime)
+    cpdef _pass(self, model, Citizen c, Py_ssize_t held, double now, regime)
     @cython.locals(g=cython.int, key=cython.longlong, kind=cython.int, length=cython.double,
                    cap=cython.double, held=cython.Py_ssize_t)
-    cpdef _start_offer(self, model, c, double now, regime, bint mandatory)
+    cpdef _start_offer(self, model, Citizen c, double now, regime, bint mandatory)
     cpdef int _offer_type(self, double u, bint mandatory)
     @cython.locals(g=cython.int, kind=cython.int)
-    cpdef _end_offer(self, model, c, double now)
+    cpdef _end_offer(self, model, Citizen c, double now)
     @cython.locals(g=cython.int, weekly=cython.double, key=cython.longlong, amount=cython.double)
-    cpdef _sanction(self, model, c, double now, regime, str kind, Py_ssize_t k,
+    cpdef _sanction(self, model, Citizen c, double now, regime, str kind, Py_ssize_t k,
                     bint behavioural=*)
 
 cdef class NoCasework(Casework):
