@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python benchmarks/engine_speed.py [--scales 0.1 1.0] [--workers 1 2] [--years 10]
-                                                [--skip-speed] [--repeat 2] [--json out.json]
+                                                [--skip-speed] [--repeat 3] [--json out.json]
 
 Part 1 runs the baseline experiment in this process and times ``Model.run()`` only
 (simulated events per second), and a bare SimPy loop with as many concurrent processes
@@ -181,7 +181,7 @@ def bare_simpy(processes: int, events: int, mean: float, seed: int = 1) -> float
     return time.perf_counter() - t0
 
 
-def model_speed(path: Path, scale: float, years: int, repeat: int = 2) -> SpeedResult:
+def model_speed(path: Path, scale: float, years: int, repeat: int = 3) -> SpeedResult:
     """Events per second of the model and of the bare loop, each the best of ``repeat``
     timed runs (taken in turns, the bare loop first), after one run that counts the
     model's concurrent processes. Best-of is the usual way to time on a shared machine:
@@ -356,9 +356,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--speed-scale", type=float, default=0.1,
                    help="scale of the in-process events/s measurement (default: 0.1)")
     p.add_argument("--years", type=int, default=10, help="horizon in years (default: 10)")
-    p.add_argument("--repeat", type=int, default=2,
+    p.add_argument("--repeat", type=int, default=3,
                    help="timed runs of the model and of the bare loop in part 1; the best "
-                        "of each counts (default: 2)")
+                        "of each counts (default: 3)")
     p.add_argument("--workers", type=int, nargs="+", default=[1],
                    help="worker processes of each full run; several split the replication "
                         "into shards of citizens (default: 1)")

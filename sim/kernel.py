@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 # The modules of the event loop, in dependency order (a .pxd cimports only earlier
@@ -44,8 +45,11 @@ def status(package_dir: Path = PACKAGE_DIR) -> str:
         return "disabled"
     kernel = package_dir / "_kernel"
     built = kernel / FINGERPRINT_FILE
-    if not built.is_file() or not all(any(kernel.glob(f"{m}.*.so")) or
-                                      any(kernel.glob(f"{m}.*.pyd")) for m in MODULES):
+    # Built for this interpreter: another Python version would skip the files and import
+    # the plain modules, so they count as absent.
+    if not built.is_file() or not all(any((kernel / (m + suffix)).is_file()
+                                          for suffix in EXTENSION_SUFFIXES)
+                                      for m in MODULES):
         return "absent"
     return "compiled" if built.read_text().strip() == fingerprint(package_dir) else "stale"
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def _fake_build(tmp: Path, stamp: str) -> Path:
     build = tmp / "_kernel"
     build.mkdir()
     for name in kernel.MODULES:
-        (build / f"{name}.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+        (build / (name + EXTENSION_SUFFIXES[0])).write_bytes(b"")
     (build / kernel.FINGERPRINT_FILE).write_text(stamp + "\n")
     return build
 
@@ -56,7 +57,7 @@ def test_status_follows_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv(kernel.ENV, "python")
     assert kernel.status(tmp_path) == "disabled"
     monkeypatch.delenv(kernel.ENV)
-    (build / "citizen.cpython-311-x86_64-linux-gnu.so").unlink()
+    (build / ("citizen" + EXTENSION_SUFFIXES[0])).unlink()
     assert kernel.status(tmp_path) == "absent"
 
 
