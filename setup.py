@@ -19,11 +19,11 @@ _spec.loader.exec_module(kernel)
 class BuildKernel(build_ext):
     def get_ext_fullpath(self, ext_name: str) -> str:
         path = Path(super().get_ext_fullpath(ext_name))
-        return str(path.parent / "_kernel" / path.name)
+        return str(path.parent / kernel.KERNEL_FOLDER / path.name)
 
     def run(self) -> None:
         in_source = self.inplace or self.editable_mode
-        source_dir = ROOT / "sim" / "_kernel"
+        source_dir = ROOT / "sim" / kernel.KERNEL_FOLDER
         if in_source:
             (source_dir / kernel.FINGERPRINT_FILE).unlink(missing_ok=True)
         self.inplace = False  # build into build_lib; an editable install is copied below

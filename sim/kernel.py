@@ -20,7 +20,8 @@ from pathlib import Path
 # ones). Those with a .pxd beside them get C types; the others are compiled as they are.
 MODULES = ("random", "hazards", "population", "process", "citizen", "ledger", "law", "model")
 PACKAGE_DIR = Path(__file__).resolve().parent
-KERNEL_DIR = PACKAGE_DIR / "_kernel"
+KERNEL_FOLDER = "_kernel"  # beside the package's modules: sim/_kernel/
+KERNEL_DIR = PACKAGE_DIR / KERNEL_FOLDER
 FINGERPRINT_FILE = "FINGERPRINT"
 ENV = "CASELOAD_SIM_KERNEL"  # "python": do not use the compiled kernel
 
@@ -43,7 +44,7 @@ def status(package_dir: Path = PACKAGE_DIR) -> str:
     sources), ``absent`` (not built) or ``disabled`` (CASELOAD_SIM_KERNEL=python)."""
     if os.environ.get(ENV, "").lower() == "python":
         return "disabled"
-    kernel = package_dir / "_kernel"
+    kernel = package_dir / KERNEL_FOLDER
     built = kernel / FINGERPRINT_FILE
     # Built for this interpreter: another Python version would skip the files and import
     # the plain modules, so they count as absent.

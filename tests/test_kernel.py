@@ -38,7 +38,7 @@ def _fake_build(tmp: Path, stamp: str) -> Path:
         for suffix in (".py", ".pxd"):
             if (kernel.PACKAGE_DIR / (name + suffix)).is_file():
                 shutil.copy(kernel.PACKAGE_DIR / (name + suffix), tmp / (name + suffix))
-    build = tmp / "_kernel"
+    build = tmp / kernel.KERNEL_FOLDER
     build.mkdir()
     for name in kernel.MODULES:
         (build / (name + EXTENSION_SUFFIXES[0])).write_bytes(b"")
