@@ -1,6 +1,6 @@
 """Observed targets, behavioural parameters and fitting."""
 
-from pathlib import Path
+from sim.lawbook import BEHAVIOUR_DIR, MUNICIPALITIES_FILE
 
-CALIBRATION_DIR = Path(__file__).parent
-PARAMS_DIR = CALIBRATION_DIR / "params"
+PARAMS_DIR = BEHAVIOUR_DIR
+CALIBRATION_DIR = MUNICIPALITIES_FILE.parent

@@ -20,7 +20,10 @@ import pandas as pd
 
 from calibration.targets import FIT_YEAR, SPELL_YEARS, VIVE_GROUPS, stock_path_factor
 from sim.clock import Clock
+from sim.experiment import validate
 from sim.groups import GROUPS
+from sim.runner import run_shard
+from sim.scenario import scenarios
 
 # The duration run: a stationary run from the fit year of a burn-in and VIVE's nine
 # years, at a small scale (at most DURATION_SCALE, never above the fit's scale), its
@@ -71,20 +74,14 @@ def censored_shares(spells: pd.DataFrame, window_start: float, window_end: float
 
 def prepared(experiment: dict, source: str):
     """The validated experiment, with its element steps, and its first scenario's spec."""
-    from sim.compare import with_element_steps
-    from sim.experiment import validate
-    from sim.scenario import prepare
-
-    full, _ = with_element_steps(validate(experiment, source), source)
-    return full, prepare(full, source)[0]
+    full, specs, _ = scenarios(validate(experiment, source), source)
+    return full, specs[0]
 
 
 def _duration_shard(values: dict, scale: float, seed: int, years: int, shard: int,
                     shards: int) -> pd.DataFrame:
     """The VIVE spells of one shard of the duration run (citizens do not interact, so the
     shards together give the run's records)."""
-    from sim.runner import run_shard
-
     full, spec = prepared(dict(
         name="calibrate_durations", start=f"{FIT_YEAR}-01-01", years=years, scale=scale,
         seed=seed, replications=1, outputs=["stocks"],

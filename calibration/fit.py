@@ -50,7 +50,7 @@ import pandas as pd
 import yaml
 
 import calibration
-import policies
+from calibration import report
 from calibration.durations import duration_run
 from calibration.targets import (
     FIT_TARGETS,
@@ -60,6 +60,9 @@ from calibration.targets import (
     jobsamtale_share,
 )
 from calibration.targets import load as load_targets
+from sim import lawbook
+from sim.api import run
+from sim.clock import WEEKS_PER_CALENDAR_YEAR
 from sim.errors import InputError, out_folder, scale_share
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.output import atomic_text
@@ -72,9 +75,8 @@ DEFAULT_SEED = 20240101
 DEFAULT_SCALE = 0.1
 DEFAULT_ITERATIONS = 8
 FIT_DATE = dt.date(FIT_YEAR, 1, 1)
-WEEKS_PER_YEAR = 365.25 / 7
 # The middle of each week of 60 years: the grid of the mean-stay sums.
-WEEKS = np.arange(0, 60 * WEEKS_PER_YEAR) + 0.5
+WEEKS = np.arange(0, 60 * WEEKS_PER_CALENDAR_YEAR) + 0.5
 BLOCKS = ("stocks", "spells", "exits", "activation", "sanctions", "conversations", "shapes")
 METRIC_BLOCK = {"stock_ft": "stocks", "spells_per_ft": "spells", "exit_share": "exits",
                 "active_share": "activation", "sanction_share": "sanctions",
@@ -134,8 +136,7 @@ def route_of(destination: str) -> str | None:
 
 # -- parameters --------------------------------------------------------------------------
 def base_tree(start: str = "hand") -> ParameterTree:
-    dirs = [policies.PARAMS_DIR, calibration.PARAMS_DIR]
-    return ParameterTree.load(dirs, overlays=(start == "fitted"))
+    return lawbook.base() if start == "fitted" else lawbook.hand_set()
 
 
 def start_values(start: str = "hand") -> dict:
@@ -147,8 +148,6 @@ def start_values(start: str = "hand") -> dict:
 
 # -- simulation and measurement ----------------------------------------------------------
 def simulate(values: dict, scale: float, seed: int, years: int = 1) -> dict[str, pd.DataFrame]:
-    from sim.api import run
-
     exp = dict(name="calibrate", start=f"{FIT_YEAR}-01-01", years=years, scale=scale,
                seed=seed, replications=1,
                outputs=["stocks", "flows", "headcounts", "activity", "finance", "spells"],
@@ -257,7 +256,7 @@ def mean_stay_weeks(values: dict, tree: ParameterTree, group: str) -> float:
     stay = 0.0
     for (lo, hi), share in zip(bands.values(), shares, strict=True):
         for age in np.linspace(lo, hi, 21)[:-1] + (hi - lo) / 40:
-            left = max(pension - age, 0.0) * WEEKS_PER_YEAR
+            left = max(pension - age, 0.0) * WEEKS_PER_CALENDAR_YEAR
             stay += share / 20 * float(survival[WEEKS < left].sum())
     return stay
 
@@ -326,7 +325,7 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str],
                 elif g in STATIONARY and tree is not None:
                     # Entries a year that hold the target stock in the long run, less the
                     # simulated moves in (rehabiliteringsteam).
-                    need = target / (mean_stay_weeks(v, tree, g) / WEEKS_PER_YEAR)
+                    need = target / (mean_stay_weeks(v, tree, g) / WEEKS_PER_CALENDAR_YEAR)
                     inflow[g] = int(round(max(need - sim[("moves_in", g)], 0.0), -1))
                 elif inflow[g] > 0:
                     # Multiplicative for fast groups, additive (the missing persons a year)
@@ -666,8 +665,6 @@ def stored_fit(scale: float, seed: int, durations: bool = True) -> pd.DataFrame:
 
 
 def main(args) -> int:
-    from calibration import report
-
     out = out_folder(args.out)
     scale_share("calibrate", args.scale)
     if args.iterations < 0:
@@ -695,7 +692,7 @@ def main(args) -> int:
         {"settings": settings, "targets": stats.to_dict(orient="records")}, indent=1,
         default=str) + "\n", encoding="utf-8")
     html = report.write(out, stats, history, settings,
-                        params=Path(args.params) if not args.report_only else FITTED_FILE)
+                        shapes=(start_values("fitted"), start_values("hand")))
     if not args.quiet:
         fitted = stats[stats["use"] == "fit"]
         checks = stats[stats["use"] == "check"]

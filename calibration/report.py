@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import lawbook
 from sim.html import figure_png, img, page, table
 
 TITLES = {"stock_ft": "Stocks of full-time persons (2024)",
@@ -48,17 +49,13 @@ def _bars(df: pd.DataFrame, title: str):
     return fig
 
 
-def hazard_figure(params_file: Path | None = None):
+def hazard_figure(values: dict, hand: dict):
     """Weekly exit hazard by weeks in the group, short and long type, by group; and the
-    survival curve of the mixture."""
-    from calibration.fit import start_values
-
+    survival curve of the mixture. ``values`` and ``hand``: the fitted and the hand-set
+    values of the fitted leaves (calibration.fit.start_values)."""
     plt = _plt()
-    values = start_values("fitted")
-    hand = start_values("hand")
-    from sim.scenario import base_parameters
 
-    breaks = list(base_parameters().value("hazards.breakpoints_weeks"))
+    breaks = list(lawbook.value("hazards.breakpoints_weeks"))
     groups = [k.split(".", 1)[1] for k in values if k.startswith("hazards.")]
     fig, axes = plt.subplots(4, 3, figsize=(12, 12), sharex=True)
     weeks = np.arange(0, 261)
@@ -86,7 +83,9 @@ def hazard_figure(params_file: Path | None = None):
 
 
 def write(out: Path, stats: pd.DataFrame, history: pd.DataFrame | None, settings: dict,
-          params: Path | None = None) -> Path:
+          shapes: tuple[dict, dict]) -> Path:
+    """The report; ``shapes``: the fitted and the hand-set values drawn in the hazard
+    figure."""
     out = Path(out)
     body = []
     fitted = stats[stats["use"] == "fit"]
@@ -130,7 +129,7 @@ def write(out: Path, stats: pd.DataFrame, history: pd.DataFrame | None, settings
                 "share then measures the mean stay, not the shape. The breakpoints and "
                 "the relative pieces are hand-set: the sources hold no duration "
                 "distribution (calibration/README.md, Hazard shapes).</p>")
-    body.append(img(figure_png(hazard_figure(params), out / "hazard_shapes.png"),
+    body.append(img(figure_png(hazard_figure(*shapes), out / "hazard_shapes.png"),
                     "Baseline hazards and survival by group"))
     path = out / "calibration_report.html"
     path.write_text(page("Calibration report", body), encoding="utf-8")

@@ -30,26 +30,17 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from policies.registry import Member, Options, ParameterChange, Policy, register
+from sim import lawbook
+from sim.groups import EFFORT_CLOSE_TO_MARKET, EFFORT_JOBHJAELP, EFFORT_SICK_LISTED
+from sim.rules import on_top
 
 SEED = "seed 003_6dc7bdcfc6d04eb3.txt"
 EFFECTIVE = dt.date(2026, 1, 1)
 EFFORT_PHASE_IN = {2026: 1 / 3, 2027: 2 / 3, 2028: 1.0}  # L12529-L12531: over 3 years
 
-# Today's groups in the expert group's effort groups (reforms.md (ii), Mapping [inferred]).
-DAGPENGE = ("dagpenge",)
-JOBSOEGNING = ("kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat",
-               "ledighedsydelse")
-JOBHJAELP = ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat",
-             "ressourceforloeb", "revalidering")
-SICK = ("sygedagpenge", "jobafklaring")
-CLOSE_TO_MARKET = DAGPENGE + JOBSOEGNING
-
-
 def law(path: str, date: dt.date = EFFECTIVE) -> Any:
     """The current law's value of ``path`` on ``date`` (base parameters, no policy)."""
-    from sim.scenario import base_parameters
-
-    return base_parameters().value(path, date)
+    return lawbook.value(path, date)
 
 
 def changed(changes: list[ParameterChange], date: dt.date = EFFECTIVE
@@ -69,7 +60,7 @@ def reroute(group: str, shares: dict[str, float]) -> list[ParameterChange]:
     and the visitation rule that reads it."""
     return [ParameterChange(f"visitation.reroute.{group}.{d}", float(s))
             for d, s in shares.items() if s > 0] + [
-        ParameterChange("rules.visitation", "reroute_abolished")]
+        ParameterChange(*on_top("visitation", "reroute_abolished"))]
 
 
 class RessourceforloebOptions(Options):
@@ -199,15 +190,15 @@ class ContactOptions(Options):
 
 def _contact_changes(o: ContactOptions) -> list[ParameterChange]:
     out = []
-    for groups, n in ((JOBHJAELP, o.jobhjaelp_conversations), (SICK, o.sick_conversations),
-                      (CLOSE_TO_MARKET, o.close_to_market_conversations)):
+    for groups, n in ((EFFORT_JOBHJAELP, o.jobhjaelp_conversations), (EFFORT_SICK_LISTED, o.sick_conversations),
+                      (EFFORT_CLOSE_TO_MARKET, o.close_to_market_conversations)):
         for g in groups:
             old = law(f"contact.schedule.{g}.first_6_months")
             out.append(ParameterChange(f"contact.schedule.{g}.first_6_months",
                                        toward(old, n, o.effort_response)))
     out += [
-        ParameterChange("rules.contact_clock", "spell_start"),
-        ParameterChange("rules.offer_timing", "spell_start"),
+        ParameterChange(*on_top("contact_clock", "spell_start")),
+        ParameterChange(*on_top("offer_timing", "spell_start")),
         ParameterChange("offers.ret_og_pligt.uddannelseshjaelp_aktivitetsparat",
                         {"first_week": None, "repeat_weeks": None}),
         ParameterChange("offers.types.oevrig_vejledning.counts", True),
@@ -230,7 +221,6 @@ register(Policy(
 
 class ExemptOptions(Options):
     share: float = Field(0.25, ge=0, le=0.25, description=f"Share of close-to-market stays exempted from conversations in months 0-6 ({SEED}, L1454-L1483: up to 1 in 4; how many municipalities use it is param)")
-    no_restart: bool = Field(False, description="Set when 2.1 applies too: the rule that also counts the course from the spell's start")
 
 
 register(Policy(
@@ -241,9 +231,8 @@ register(Policy(
     source=f"{SEED}, L1454-L1483",
     options=ExemptOptions,
     changes=lambda o: [ParameterChange(f"contact.exempt_first_6_months.{g}", o.share)
-                       for g in CLOSE_TO_MARKET] + [
-        ParameterChange("rules.contact_clock",
-                        "spell_start_with_exemptions" if o.no_restart else "stay_with_exemptions")],
+                       for g in EFFORT_CLOSE_TO_MARKET] + [
+        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"))],
 ))
 
 
@@ -292,7 +281,6 @@ register(Policy(
 
 class SickOptions(Options):
     share: float = Field(0.4, ge=0, le=1, description="Share of sygedagpenge stays of employees with a job to return to, expected back within 26 weeks (param; assumption: the seeds give no share)")
-    no_restart: bool = Field(False, description="Set when 2.1 applies too (see eg_exempt_close_to_market)")
 
 
 register(Policy(
@@ -305,8 +293,7 @@ register(Policy(
     options=SickOptions,
     changes=lambda o: [
         ParameterChange("contact.exempt_first_6_months.sygedagpenge", o.share),
-        ParameterChange("rules.contact_clock",
-                        "spell_start_with_exemptions" if o.no_restart else "stay_with_exemptions")],
+        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"))],
 ))
 
 register(Policy(
@@ -365,8 +352,8 @@ register(Policy(
     changes=lambda o: changed([
         ParameterChange(f"process.sanction_decision.{g}",
                         round(law(f"process.sanction_decision.{g}") * o.multiplier, 4))
-        for g in JOBHJAELP] + [
-        ParameterChange("rules.sanction_decision", "jobhjaelp_repeated_only")]),
+        for g in EFFORT_JOBHJAELP] + [
+        ParameterChange(*on_top("sanction_decision", "jobhjaelp_repeated_only"))]),
 ))
 
 
@@ -383,7 +370,7 @@ register(Policy(
     options=JoblogOptions,
     changes=lambda o: changed([
         ParameterChange(f"process.sanction_decision.{g}", o.decision)
-        for g in CLOSE_TO_MARKET]),
+        for g in EFFORT_CLOSE_TO_MARKET]),
 ))
 
 
@@ -416,19 +403,13 @@ register(Policy(
 ))
 
 
-class SickFirstOptions(Options):
-    with_3_1: bool = Field(False, description="Set when 3.1 applies too: the rule that combines 3.1 and 3.5")
-
-
 register(Policy(
     name="eg_sanction_sick_first_conversation",
     description="3.5 Sick-listed not sanctioned for missing the first conversation",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L3870-L3886",
-    options=SickFirstOptions,
-    changes=lambda o: [ParameterChange(
-        "rules.sanction_decision",
-        "jobhjaelp_repeated_only_sick_spared" if o.with_3_1 else "sick_spared_first_conversation")],
+    changes=lambda o: [
+        ParameterChange(*on_top("sanction_decision", "sick_spared_first_conversation"))],
 ))
 
 
@@ -507,17 +488,17 @@ register(Policy(
         Member("eg_ledighedsydelse_jobsoegning"),
         Member("eg_effort_groups"),
         Member("eg_contact_courses"),
-        Member("eg_exempt_close_to_market", {"no_restart": True}),
+        Member("eg_exempt_close_to_market"),
         Member("eg_fremdriftsgaranti"),
         Member("eg_longer_pauses"),
         Member("eg_rehabiliteringsteam_optional"),
-        Member("eg_sick_leave_outside_effort", {"no_restart": True}),
+        Member("eg_sick_leave_outside_effort"),
         Member("eg_first_conversation_2_weeks"),
         Member("eg_education_skilled_and_courses"),
         Member("eg_sanction_jobhjaelp"),
         Member("eg_sanction_joblog"),
         Member("eg_sanction_no_show_fee"),
-        Member("eg_sanction_sick_first_conversation", {"with_3_1": True}),
+        Member("eg_sanction_sick_first_conversation"),
         Member("eg_sanction_saa_laenge_recovery"),
         Member("eg_sanction_skaerpet_fixed"),
         Member("eg_activation_in_service_frame"),

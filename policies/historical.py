@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from policies.registry import ParameterChange, Policy, register
+from sim import lawbook
 
 FROZEN_FROM = dt.date(2010, 1, 1)
 DECADE_END = dt.date(2020, 1, 1)
@@ -83,12 +84,6 @@ REFORMS: tuple[Reform, ...] = (
 )
 
 
-def _base():
-    from sim.scenario import base_parameters
-
-    return base_parameters()
-
-
 def _next_date(params, path: str, after: dt.date) -> dt.date:
     """The parameter's next dated value after ``after`` in the law files, within the decade."""
     later = [v.start for v in params.leaves[path].values if after < v.start < DECADE_END]
@@ -96,7 +91,7 @@ def _next_date(params, path: str, after: dt.date) -> dt.date:
 
 
 def reform_changes(reform: Reform) -> list[ParameterChange]:
-    params = _base()
+    params = lawbook.base()
     out = []
     for path, date in reform.changes:
         entry = params.leaves[path].entry_at(date)
@@ -108,7 +103,7 @@ def reform_changes(reform: Reform) -> list[ParameterChange]:
 
 
 def frozen_changes() -> list[ParameterChange]:
-    params = _base()
+    params = lawbook.base()
     paths = sorted({path for r in REFORMS for path, _ in r.changes})
     return [ParameterChange(path, params.value(path, FROZEN_FROM), FROZEN_FROM,
                             "the law files' value on 2010-01-01", DECADE_END)

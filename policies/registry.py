@@ -101,9 +101,8 @@ def _load_entry_points() -> None:
 
 
 def registered() -> dict[str, Policy]:
-    """All registered policies by name (built-in and from entry points)."""
-    import policies.catalogue  # noqa: F401  (registers the built-in catalogue)
-
+    """All registered policies by name (built-in, registered when the package
+    ``policies`` is imported, and from entry points)."""
     _load_entry_points()
     return dict(sorted(_REGISTRY.items()))
 

@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from sim.compare import precision_reached, with_element_steps
+from sim import lawbook
+from sim.compare import precision_reached
 from sim.errors import InputError
 from sim.experiment import Experiment, file_sha256, load, validate
 from sim.output import TableSet, atomic_text
 from sim.runner import PartStore, TaskResult, run_all
-from sim.scenario import prepare
+from sim.scenario import scenarios
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
                "budget",
@@ -60,12 +61,9 @@ def _versions() -> dict[str, str]:
 
 def code_sha256() -> str:
     """Hash of the engine, the law and the behavioural parameters (their source files)."""
-    import calibration
-    import policies
-
     h = hashlib.sha256()
-    for package in (Path(__file__).parent, Path(policies.__file__).parent,
-                    Path(calibration.__file__).parent):
+    for package in (lawbook.ROOT / "sim", lawbook.ROOT / "policies",
+                    lawbook.ROOT / "calibration"):
         for path in sorted(package.rglob("*")):
             if path.suffix in (".py", ".pxd", ".yaml", ".csv") and path.is_file():
                 h.update(path.relative_to(package.parent).as_posix().encode())
@@ -99,8 +97,7 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
     ``cluster.scheduler``, which is always used when given).
     """
     exp, source, sha = _experiment(experiment)
-    full, elements = with_element_steps(exp, source)
-    specs = prepare(full, source)
+    full, specs, elements = scenarios(exp, source)
     users = list(exp.scenarios)
     store = None
     fingerprint = {"experiment": task_sha256(exp), "code": code_sha256()}

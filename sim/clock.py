@@ -11,7 +11,9 @@ from bisect import bisect_right
 import numpy as np
 
 DAYS_PER_WEEK = 7.0
-WEEKS_PER_YEAR = 52.0  # full-time persons = person-weeks / 52
+WEEKS_PER_YEAR = 52.0  # full-time persons = person-weeks / 52 (fuldtidspersoner)
+WEEKS_PER_CALENDAR_YEAR = 365.25 / 7.0  # ages and years of life
+HALF_YEAR_WEEKS = 26.0  # months 0-6 of a contact course (6 x 52/12 weeks)
 
 
 class Clock:

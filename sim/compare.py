@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.errors import InputError
-from sim.experiment import Experiment, PolicyRef, Scenario
+from sim.experiment import Experiment
 from sim.output import TableSet
 
 LEVEL = 0.95
@@ -183,74 +183,6 @@ def level_paths(m: pd.DataFrame) -> pd.DataFrame:
                      len(s)))
     return pd.DataFrame(rows, columns=["scenario", "measure", "year", "mean", "ci_low",
                                        "ci_high", "replications"])
-
-
-# --- stepwise attribution by policy element ---------------------------------------------
-
-def _ref_label(ref: PolicyRef) -> str:
-    if not ref.options:
-        return ref.name
-    opts = ", ".join(f"{k}={v}" for k, v in ref.options.items())
-    return f"{ref.name} ({opts})"
-
-
-def element_steps(experiment: Experiment, source: str = "<experiment>"
-                  ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
-    """Extra cumulative scenarios for ``compare.elements`` and the element list of each.
-
-    The elements of a reform are its policies after those it shares with the baseline
-    (which must come first, in the same order), then its parameter overrides, then its
-    unemployment path. Step k adds the first k elements to the baseline and is run as
-    scenario ``<reform>+<k>``; the last step is the reform itself.
-    """
-    names = list(experiment.scenarios)
-    base = experiment.scenarios[experiment.baseline]
-    extra: dict[str, Scenario] = {}
-    info: dict[str, list[dict[str, Any]]] = {}
-    for i, name in enumerate(experiment.compare.elements):
-        where = f"compare.elements[{i}]"
-        if name not in experiment.scenarios or name == experiment.baseline:
-            raise InputError(source, where, name,
-                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
-                             else "a reform scenario (the experiment has only the baseline)")
-        reform = experiment.scenarios[name]
-        b_refs, r_refs = base.policy_refs(), reform.policy_refs()
-        if r_refs[:len(b_refs)] != b_refs:
-            raise InputError(source, where, name,
-                             "a scenario whose policies start with the baseline's ("
-                             + ", ".join(r.name for r in b_refs) + ")")
-        elements: list[tuple[str, str, Any]] = [("policy", _ref_label(r), r)
-                                                for r in r_refs[len(b_refs):]]
-        if reform.parameters != base.parameters:
-            elements.append(("parameters", "parameter overrides: " + ", ".join(
-                reform.parameters), None))
-        if reform.unemployment != base.unemployment:
-            elements.append(("unemployment", "unemployment path", None))
-        steps = []
-        for k in range(1, len(elements) + 1):
-            kinds = {e[0] for e in elements[:k]}
-            if k == len(elements):
-                step = name
-            else:
-                step = f"{name}+{k}"
-                extra[step] = Scenario(
-                    description=f"{name}: first {k} element(s)",
-                    policies=[*b_refs, *(e[2] for e in elements[:k] if e[0] == "policy")],
-                    parameters=reform.parameters if "parameters" in kinds else base.parameters,
-                    unemployment=reform.unemployment if "unemployment" in kinds
-                    else base.unemployment)
-            steps.append({"order": k, "element": elements[k - 1][1], "scenario": step})
-        info[name] = steps
-    return extra, info
-
-
-def with_element_steps(experiment: Experiment, source: str = "<experiment>"
-                       ) -> tuple[Experiment, dict[str, list[dict[str, Any]]]]:
-    """The experiment with the element steps added as scenarios (after the user's)."""
-    extra, info = element_steps(experiment, source)
-    if not extra:
-        return experiment, info
-    return experiment.model_copy(update={"scenarios": {**experiment.scenarios, **extra}}), info
 
 
 def element_table(m: pd.DataFrame, baseline: str, reform: str,

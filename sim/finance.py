@@ -56,6 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim import lawbook
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
@@ -822,9 +823,7 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     finance table (mio. kr; x 1e6 for kr) without all-zero rows.
     """
     if params is None:
-        from sim.scenario import base_parameters
-
-        params = base_parameters()
+        params = lawbook.base()
     if start is None:
         first = _first_date(spells)
         if first is None:

@@ -1,4 +1,4 @@
-"""Benefit groups, exit destinations and visitation categories.
+"""Benefit groups, exit destinations and the sets of groups the law and reforms name.
 
 The identifiers are the ones every output table uses.
 """
@@ -27,25 +27,36 @@ EXITS: tuple[str, ...] = ("job", "education", "self_support", "death_emigration"
 # Referral to the rehabiliteringsteam: a hazard destination whose routing is law.
 REHABILITATION = "rehabiliteringsteam"
 
-# Visitation category (målgruppe/visitationskategori) carried by a citizen in each group.
-CATEGORY = {
-    "dagpenge": "insured_unemployed",
-    "kontanthjaelp_jobparat": "jobparat",
-    "kontanthjaelp_aktivitetsparat": "aktivitetsparat",
-    "uddannelseshjaelp_uddannelsesparat": "uddannelsesparat",
-    "uddannelseshjaelp_aktivitetsparat": "aktivitetsparat",
-    "sygedagpenge": "sick",
-    "jobafklaring": "sick",
-    "ressourceforloeb": "aktivitetsparat",
-    "revalidering": "aktivitetsparat",
-    "ledighedsydelse": "visiteret_fleksjob",
-    "fleksjob": "fleksjob",
-    "foertidspension": "pension",
-}
-
 # Kontanthjælp and uddannelseshjælp counterparts with the same readiness (move at age 30).
 ADULT_COUNTERPART = {
     "uddannelseshjaelp_uddannelsesparat": "kontanthjaelp_jobparat",
     "uddannelseshjaelp_aktivitetsparat": "kontanthjaelp_aktivitetsparat",
 }
-YOUTH_GROUPS = tuple(ADULT_COUNTERPART)
+UDDANNELSESHJAELP = tuple(ADULT_COUNTERPART)  # the youth groups (under the age limit)
+
+# Close to the labour market under current law: dagpenge, jobparate and uddannelsesparate
+# (e.g. virksomhedspraktik of at most 4 weeks, offers.close_to_market_praktik_weeks).
+JOB_READY = ("dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat")
+
+# The expert group's four effort groups (seed 003; reforms.md (ii), "Mapping from today's
+# groups [inferred]"): today's groups in each.
+EFFORT_DAGPENGE = ("dagpenge",)
+EFFORT_JOBSOEGNING = ("kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat",
+                      "ledighedsydelse")
+EFFORT_JOBHJAELP = ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat",
+                    "ressourceforloeb", "revalidering")
+EFFORT_SICK_LISTED = ("sygedagpenge", "jobafklaring")
+EFFORT_CLOSE_TO_MARKET = EFFORT_DAGPENGE + EFFORT_JOBSOEGNING  # dagpenge and jobsøgning
+
+# By group index, for the engine's and the rules' hot paths.
+ADULT_OF_YOUTH = {GROUP_INDEX[y]: GROUP_INDEX[a] for y, a in ADULT_COUNTERPART.items()}
+YOUTH_OF_ADULT = {a: y for y, a in ADULT_OF_YOUTH.items()}
+
+
+def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
+    """Uddannelseshjælp under the age limit, kontanthjælp from it (same readiness)."""
+    if group in ADULT_OF_YOUTH and age >= youth_max_age:
+        return ADULT_OF_YOUTH[group]
+    if group in YOUTH_OF_ADULT and age < youth_max_age:
+        return YOUTH_OF_ADULT[group]
+    return group

@@ -16,10 +16,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sim.clock import Clock
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.groups import GROUP_INDEX
 from sim.parameters import ParameterTree
-from sim.population import WEEKS_PER_CALENDAR_YEAR
 
 COLUMNS = ["year", "members", "hours", "hours_per_member", "premium_mio_kr",
            "municipalities_paid"]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 # The modules of the event loop, in dependency order (a .pxd cimports only earlier
 # ones). Those with a .pxd beside them get C types; the others are compiled as they are.
-MODULES = ("random", "hazards", "population", "process", "citizen", "ledger", "law", "model")
+MODULES = ("random", "hazards", "citizen", "population", "process", "spell", "ledger", "law",
+           "model")
 PACKAGE_DIR = Path(__file__).resolve().parent
 KERNEL_FOLDER = "_kernel"  # beside the package's modules: sim/_kernel/
 KERNEL_DIR = PACKAGE_DIR / KERNEL_FOLDER

@@ -38,17 +38,18 @@ class Regime:
     destination_cum: tuple[tuple[float, ...], ...]
     weekly_rate: tuple[float, ...]
     new_spells_per_year: tuple[float, ...]
-    dp_max_weeks: float
-    dp_to_kh_share: float
-    sdp_revurdering_week: float
-    sdp_extension_share: float
-    sdp_next_group: int
-    rf_max_weeks: float
+    dagpenge_max_weeks: float
+    dagpenge_to_kontanthjaelp_share: float
+    sygedagpenge_revurdering_week: float
+    sygedagpenge_extension_share: float
+    sygedagpenge_next_group: int
+    ressourceforloeb_max_weeks: float
     youth_max_age: float
-    foep_min_age: float
+    foertidspension_min_age: float
     pension_age: float
-    rehab_weeks: float
-    rehab_routes: tuple[tuple[int, float], ...]
+    support_reset_weeks: float  # weeks off support that reset the refusion counter
+    rehabilitation_decision_weeks: float
+    rehabilitation_routes: tuple[tuple[int, float], ...]
     reentry: dict[str, tuple[float, float]]
     process: ProcessRules
     rules: RuleSet
@@ -74,7 +75,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     tl = p["time_limits"]
     dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
-    rules = RuleSet.from_names(p["rules"])
+    rules = RuleSet.from_stacks(p["rules"])
     return Regime(
         start_week=start_week,
         date=date,
@@ -87,17 +88,18 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         destination_cum=tuple(d[1] for d in dests),
         weekly_rate=tuple(float(p["benefit_rates"]["weekly_rate"][g]) for g in GROUPS),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
-        dp_max_weeks=float(tl["dagpenge"]["max_weeks"]),
-        dp_to_kh_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
-        sdp_revurdering_week=float(tl["sygedagpenge"]["revurdering_week"]),
-        sdp_extension_share=float(tl["sygedagpenge"]["extension_share"]),
-        sdp_next_group=GROUP_INDEX[tl["sygedagpenge"]["next_group"]],
-        rf_max_weeks=float(tl["ressourceforloeb"]["max_weeks"]),
+        dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
+        dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
+        sygedagpenge_revurdering_week=float(tl["sygedagpenge"]["revurdering_week"]),
+        sygedagpenge_extension_share=float(tl["sygedagpenge"]["extension_share"]),
+        sygedagpenge_next_group=GROUP_INDEX[tl["sygedagpenge"]["next_group"]],
+        ressourceforloeb_max_weeks=float(tl["ressourceforloeb"]["max_weeks"]),
         youth_max_age=float(tl["uddannelseshjaelp"]["max_age"]),
-        foep_min_age=float(tl["foertidspension"]["min_age"]),
+        foertidspension_min_age=float(tl["foertidspension"]["min_age"]),
         pension_age=float(tl["pension_age"]),
-        rehab_weeks=float(p["rehabilitation"]["decision_weeks"]),
-        rehab_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
+        support_reset_weeks=float(p["refusion"]["counter_reset_weeks"]),
+        rehabilitation_decision_weeks=float(p["rehabilitation"]["decision_weeks"]),
+        rehabilitation_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},
         process=compile_process(p, rules),

@@ -11,6 +11,7 @@ import math
 from array import array
 from bisect import bisect_right
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,43 @@ def _column(values: array) -> np.ndarray:
     return np.frombuffer(values, dtype=values.typecode)
 
 
+@dataclass(frozen=True)
+class RecordKind:
+    """The declared schema of one kind of record: its columns (name, array typecode, or
+    ``text`` for a list of strings) kept as ``<prefix><name>`` attributes of the ledger,
+    and the time column that orders a citizen's records."""
+
+    prefix: str
+    columns: tuple[tuple[str, str], ...]
+    time: str
+
+    def attributes(self) -> list[str]:
+        return [self.prefix + name for name, _ in self.columns]
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    # A stretch of time in one group; support_weeks: weeks on public support at its start;
+    # cohort: the law the spell follows (sim.model.Model.laws); birth: the birth week.
+    "segment": RecordKind("seg_", (("citizen", "q"), ("group", "b"), ("start", "d"),
+                                   ("end", "d"), ("support_weeks", "d"),
+                                   ("municipality", "h"), ("cohort", "b"), ("birth", "f")),
+                          "start"),
+    # Ordinary work after an exit to a job: until re-entry (or inf), hours a week.
+    "employment": RecordKind("emp_", (("citizen", "q"), ("start", "d"), ("end", "d"),
+                                      ("hours", "f"), ("municipality", "h")), "start"),
+    # An activation offer as a segment of time.
+    "offer": RecordKind("off_", (("citizen", "q"), ("group", "b"), ("type", "b"),
+                                 ("start", "d"), ("end", "d")), "start"),
+    # Benefit withheld by a sanction (kr).
+    "reduction": RecordKind("red_", (("citizen", "q"), ("week", "d"), ("group", "b"),
+                                     ("kind", "text"), ("amount", "d")), "week"),
+}
+# Counts and lists that shards add up: (year, group, kind, destination) -> count;
+# (year, group, kind) -> count; (year, group, citizen, karantæne) persons sanctioned;
+# spells and events when kept.
+TALLIES = ("flows", "activities", "sanctioned_persons", "spells", "events")
+
+
 class Ledger:
     def __init__(self, clock: Clock, keep_spells: bool, keep_events: bool = False) -> None:
         self._year_starts = [float(w) for w in clock.year_starts]
@@ -31,72 +69,58 @@ class Ledger:
         # The year of the latest record and its span: records mostly come in time order,
         # so most find their year without a search.
         self._year, self._lo, self._hi = None, -math.inf, 0.0
-        self.seg_citizen = array("q")
-        self.seg_group = array("b")
-        self.seg_start = array("d")
-        self.seg_end = array("d")
-        self.seg_support_weeks = array("d")  # weeks on public support at the segment's start
-        self.seg_municipality = array("h")
-        self.seg_cohort = array("b")  # the law the spell follows (sim.model.Model.laws)
-        self.seg_birth = array("f")  # the citizen's birth week
-        # Work after exits to a job: start, end (re-entry or inf), hours a week.
-        self.emp_citizen = array("q")
-        self.emp_start = array("d")
-        self.emp_end = array("d")
-        self.emp_hours = array("f")
-        self.emp_municipality = array("h")
+        for kind in RECORD_KINDS.values():
+            for name, code in kind.columns:
+                setattr(self, kind.prefix + name, [] if code == "text" else array(code))
         # (year, group, kind, destination) -> count
         self.flows: Counter = Counter()
         self.keep_spells = keep_spells
         self.spells: list[tuple] = []
-        # Process layer: (year, group, kind) -> count; offers as segments; benefit
-        # reductions from sanctions; persons sanctioned per year and group.
         self.activities: Counter = Counter()
-        self.off_citizen = array("q")
-        self.off_group = array("b")
-        self.off_type = array("b")
-        self.off_start = array("d")
-        self.off_end = array("d")
-        self.red_citizen = array("q")
-        self.red_week = array("d")
-        self.red_group = array("b")
-        self.red_kind: list[str] = []
-        self.red_amount = array("d")
         self.sanctioned_persons: set[tuple[int, int, int, bool]] = set()
         self.keep_events = keep_events
         self.events: list[tuple] = []
 
-    # Record families: columns with this prefix, sorted by citizen and then this column.
-    RECORDS = {"seg_": "seg_start", "emp_": "emp_start", "off_": "off_start",
-               "red_": "red_week"}
-
     def merge(self, others: list[Ledger]) -> Ledger:
         """Add the records of other shards' ledgers of the same replication to this one."""
+        names = [a for kind in RECORD_KINDS.values() for a in kind.attributes()] + \
+            list(TALLIES)
         for other in others:
-            for name, value in vars(other).items():
-                if name.startswith("_") or not isinstance(value, (array, list, Counter, set)):
-                    continue
-                mine = getattr(self, name)
-                if isinstance(value, (array, list)):
-                    mine.extend(value)
+            for name in names:
+                mine, theirs = getattr(self, name), getattr(other, name)
+                if isinstance(mine, array | list):
+                    mine.extend(theirs)
                 else:
-                    mine.update(value)
+                    mine.update(theirs)
         return self
 
     def sort_records(self) -> None:
-        """Put every record family in (citizen, time) order, so the tables sum in the same
+        """Put every record kind in (citizen, time) order, so the tables sum in the same
         order whatever the number of shards the replication ran in. The sort is stable:
         a citizen's records at one time keep the order the citizen made them in."""
-        for prefix, time in self.RECORDS.items():
-            order = np.lexsort((_column(getattr(self, time)),
-                                _column(getattr(self, prefix + "citizen"))))
-            for name, value in vars(self).items():
-                if not name.startswith(prefix):
-                    continue
+        for kind in RECORD_KINDS.values():
+            order = np.lexsort((_column(getattr(self, kind.prefix + kind.time)),
+                                _column(getattr(self, kind.prefix + "citizen"))))
+            for name in kind.attributes():
+                value = getattr(self, name)
                 if isinstance(value, array):
                     setattr(self, name, array(value.typecode, _column(value)[order].tobytes()))
                 else:
                     setattr(self, name, [value[i] for i in order])
+
+    def records(self, kind: str) -> pd.DataFrame:
+        """The records of one kind as a DataFrame with its declared columns (single
+        precision columns widened to float64, text as objects)."""
+        schema = RECORD_KINDS[kind]
+        out = {}
+        for name, code in schema.columns:
+            value = getattr(self, schema.prefix + name)
+            if code == "text":
+                out[name] = pd.Series(value, dtype=object)
+            else:
+                column = _column(value)
+                out[name] = column.astype(np.float64) if code == "f" else column
+        return pd.DataFrame(out)
 
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
                 municipality: int, cohort: int = 0, birth: float = 0.0) -> None:
@@ -120,13 +144,7 @@ class Ledger:
 
     def employment_records(self) -> pd.DataFrame:
         """Ordinary work after exits to a job (citizen, start, end, hours a week)."""
-        return pd.DataFrame({
-            "citizen": _column(self.emp_citizen),
-            "start": _column(self.emp_start),
-            "end": _column(self.emp_end),
-            "hours": _column(self.emp_hours).astype(np.float64),
-            "municipality": _column(self.emp_municipality),
-        })
+        return self.records("employment")
 
     def _year_at(self, week: float) -> int | None:
         """The calendar year of ``week``, None in the warm-up (week < 0)."""
@@ -193,31 +211,10 @@ class Ledger:
             self.sanctioned_persons.add((year, group, citizen, kind == "karantaene"))
 
     def offers(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "citizen": _column(self.off_citizen),
-            "group": _column(self.off_group),
-            "type": _column(self.off_type),
-            "start": _column(self.off_start),
-            "end": _column(self.off_end),
-        })
+        return self.records("offer")
 
     def reductions(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "citizen": _column(self.red_citizen),
-            "week": _column(self.red_week),
-            "group": _column(self.red_group),
-            "kind": pd.Series(self.red_kind, dtype=object),
-            "amount": _column(self.red_amount),
-        })
+        return self.records("reduction")
 
     def segments(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "citizen": _column(self.seg_citizen),
-            "group": _column(self.seg_group),
-            "start": _column(self.seg_start),
-            "end": _column(self.seg_end),
-            "support_weeks": _column(self.seg_support_weeks),
-            "municipality": _column(self.seg_municipality),
-            "cohort": _column(self.seg_cohort),
-            "birth": _column(self.seg_birth).astype(np.float64),
-        })
+        return self.records("segment")

@@ -9,9 +9,9 @@ from collections import Counter
 
 import simpy
 
-from sim.citizen import YOUTH, age_adjusted, life
-from sim.clock import Clock
-from sim.groups import GROUP_INDEX, GROUPS
+from sim.citizen import Citizen
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
+from sim.groups import ADULT_OF_YOUTH, GROUP_INDEX, GROUPS, age_adjusted
 from sim.law import Law
 from sim.ledger import Ledger
 from sim.parameters import ParameterTree
@@ -21,17 +21,24 @@ from sim.population import (
     P_MUNICIPALITY,
     P_STOCK,
     P_STOCK_WITHIN,
-    WEEKS_PER_CALENDAR_YEAR,
     AgeSampler,
-    Citizen,
     Municipalities,
     arrival_times,
     stock_samplers,
     stock_sizes,
 )
 from sim.random import Draws, purpose_code
+from sim.spell import life
 
 P_POOL_GAP = purpose_code("reentry_pool_gap")
+
+# Parameters the model reads once, at the run's start (the stock, its placement, the
+# arrivals' ages, the former recipients between spells and the business cycle's base):
+# a change dated inside the run, or for new spells only, is refused (sim.scenario).
+READ_AT_START = ("population.start_stock", "population.warmup_years",
+                 "population.reentry_pool", "population.reentry_group",
+                 "population.age_bands", "population.age_distribution",
+                 "cycle.base_rate", "cycle.inflow_thinning_cap", "cycle.elasticity")
 
 _MUNICIPALITIES: Municipalities | None = None
 
@@ -76,7 +83,6 @@ class Model:
         self.waiting: Counter = Counter()
         snap = params.snapshot(clock.start)
         pop = snap["population"]
-        self.reset_weeks = float(snap["refusion"]["counter_reset_weeks"])
         self.reentry_group = [GROUP_INDEX.get(pop["reentry_group"][g]) for g in GROUPS]
         foep_min = float(snap["time_limits"]["foertidspension"]["min_age"])
         self.arrival_ages = AgeSampler(pop["age_bands"], pop["age_distribution"],
@@ -111,7 +117,7 @@ class Model:
         from the citizen's own draws); after STOCK_AGE_TRIES rejections the last pair is
         kept with the age at entry."""
         draws = Draws(self.seed, self.replication, cid)
-        limit = regime.youth_max_age if group in YOUTH else regime.pension_age
+        limit = regime.youth_max_age if group in ADULT_OF_YOUTH else regime.pension_age
         now = self.env.now
         for k in range(STOCK_AGE_TRIES):
             short, elapsed = sampler.draw(draws.uniform(P_STOCK, k),

@@ -84,6 +84,11 @@ class ParameterTree:
 
     def __init__(self, leaves: dict[str, Parameter]) -> None:
         self.leaves = leaves
+        self.frozen = False  # a shared tree (sim.lawbook.base) refuses changes
+
+    def freeze(self) -> None:
+        """Make the tree read-only: :meth:`set` raises and :meth:`value` returns copies."""
+        self.frozen = True
 
     # -- loading -----------------------------------------------------------------------
     @classmethod
@@ -163,7 +168,7 @@ class ParameterTree:
         value = ((leaf.entry_at(date) if date else None) or leaf.values[0]).value
         for key in inner:
             value = value[key]
-        return value
+        return copy.deepcopy(value) if self.frozen else value
 
     def snapshot(self, date: dt.date) -> dict:
         """Nested plain dict of every parameter's value on ``date``."""
@@ -222,6 +227,8 @@ class ParameterTree:
         of the run, or, with ``until``, up to that date, where the values the parameter
         had from then on return.
         """
+        if self.frozen:
+            raise TypeError("the shared parameter tree is read-only; change a copy()")
         head, inner = self.resolve(path)
         leaf = self.leaves[head]
         start = start or EARLIEST
@@ -276,7 +283,13 @@ def _check_type(path: str, old: object, new: object) -> None:
 
     if kind(old) != kind(new):
         raise TypeError(kind(old))
-    if isinstance(old, list) and len(old) != len(new):
-        raise TypeError(f"a list of {len(old)} values")
+    # A list of numbers keeps its length (a hazard's pieces match its breakpoints); a list
+    # of names (a rule stack, a set of groups) may grow or shrink.
+    if isinstance(old, list):
+        if old and all(isinstance(x, str) for x in old):
+            if not all(isinstance(x, str) for x in new):
+                raise TypeError("a list of names")
+        elif len(old) != len(new):
+            raise TypeError(f"a list of {len(old)} values")
     if isinstance(old, dict) and set(old) != set(new):
         raise TypeError("a mapping with keys " + ", ".join(map(str, old)))

@@ -8,19 +8,16 @@ from the citizen's own counter-based stream, so it does not depend on scenario.
 from __future__ import annotations
 
 import csv
-import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
-from calibration import CALIBRATION_DIR
 from sim.clock import Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.hazards import ElapsedSampler
-from sim.random import Draws, generator, purpose_code, uniform_array
-
-WEEKS_PER_CALENDAR_YEAR = 365.25 / 7.0
+from sim.lawbook import MUNICIPALITIES_FILE
+from sim.random import generator, purpose_code, uniform_array
 
 P_MUNICIPALITY = purpose_code("municipality")
 P_AGE_BAND = purpose_code("age_band")
@@ -42,7 +39,7 @@ class Municipalities:
 
     @classmethod
     def load(cls) -> Municipalities:
-        with open(CALIBRATION_DIR / "municipalities.csv", encoding="utf-8") as fh:
+        with open(MUNICIPALITIES_FILE, encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         weights = np.array([float(r["population_2024"]) for r in rows])
         cum = np.cumsum(weights) / weights.sum()
@@ -52,29 +49,6 @@ class Municipalities:
 
     def draw(self, u: float) -> int:
         return bisect_right(self.cumulative, u)
-
-
-class Citizen:
-    """One person: identity, characteristics and the state of the current spell."""
-
-    __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
-                 "n", "group", "seg_start", "seg_support", "spell_start", "first_group",
-                 "last_sanction", "casework", "cohort")
-
-    def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
-        self.id = cid
-        self.draws = draws
-        self.municipality = municipality
-        self.birth_week = birth_week
-        self.support_weeks = 0.0
-        self.last_exit = -math.inf
-        self.n = 0  # index of the citizen's next stay, keys its draws
-        self.last_sanction = -math.inf
-        self.casework = None  # the process state of the current stay (sim.process)
-        self.cohort = 0  # which law the current spell follows (Model.laws)
-
-    def age(self, week: float) -> float:
-        return (week - self.birth_week) / WEEKS_PER_CALENDAR_YEAR
 
 
 class AgeSampler:
@@ -104,11 +78,12 @@ def stock_samplers(regime, clock: Clock) -> list[ElapsedSampler]:
     for gi, g in enumerate(GROUPS):
         factor = np.ones_like(weeks)
         if g == "dagpenge":
-            factor[weeks >= regime.dp_max_weeks] = 0.0
+            factor[weeks >= regime.dagpenge_max_weeks] = 0.0
         elif g == "sygedagpenge":
-            factor[weeks >= regime.sdp_revurdering_week] = regime.sdp_extension_share
+            factor[weeks >= regime.sygedagpenge_revurdering_week] = \
+                regime.sygedagpenge_extension_share
         elif g == "ressourceforloeb":
-            factor[weeks >= regime.rf_max_weeks] = 0.0
+            factor[weeks >= regime.ressourceforloeb_max_weeks] = 0.0
         samplers.append(ElapsedSampler(regime.breaks, regime.rates[gi], regime.short_share[gi],
                                        regime.long_multiplier[gi], factor))
     return samplers

@@ -1,7 +1,7 @@
 # C types for sim/process.py in the compiled kernel (sim/kernel.py). Counts of
 # conversations and offers are Py_ssize_t; weeks and clock times are doubles.
 cimport cython
-from sim.population cimport Citizen
+from sim.citizen cimport Citizen
 
 @cython.locals(first=cython.double, n6=cython.Py_ssize_t, interval=cython.double,
                after=cython.double)
@@ -22,9 +22,9 @@ cdef class Casework:
     cdef public double origin
     cdef public long long n
     cdef public object rules, sched
-    cdef public Py_ssize_t k, conv_k, scan_k, pend_k, ns_draw, k_offer
+    cdef public Py_ssize_t k, conv_k, scan_k, pending_no_show, no_show_draws, k_offer
     cdef public double last_due, conv_at, offer_start, offer_end, post_until, post_mult
-    cdef public double rp_due, vol_at, sanction_until, phase_at
+    cdef public double rp_due, voluntary_at, sanction_until, phase_at
     cdef public list no_shows
 
     cpdef double _voluntary(self, Citizen c, double now)

@@ -19,23 +19,21 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.groups import GROUP_INDEX, GROUPS
+from sim.clock import HALF_YEAR_WEEKS
+from sim.groups import GROUP_INDEX, GROUPS, JOB_READY, UDDANNELSESHJAELP
 from sim.random import cumulative_shares, purpose_code
-from sim.rules import RuleSet, rule
+from sim.rules import RuleSet
 
 INF = math.inf
-HALF_YEAR = 26.0
 SCAN_WEEKS = 520.0  # look-ahead for the next sanctioned conversation (skips cost no draws)
 EPS = 1e-9  # weeks; tolerance when the clock meets an event's time
 
 OFFER_TYPES = ("virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
                "nytteindsats", "oevrig_vejledning", "ordinaer_uddannelse", "mentor")
 OFFER_INDEX = {t: i for i, t in enumerate(OFFER_TYPES)}
-CLOSE_TO_MARKET = frozenset(GROUP_INDEX[g] for g in (
-    "dagpenge", "kontanthjaelp_jobparat", "uddannelseshjaelp_uddannelsesparat"))
-YOUTH = frozenset(GROUP_INDEX[g] for g in (
-    "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat"))
-G_DP = GROUP_INDEX["dagpenge"]
+JOB_READY_INDEX = frozenset(GROUP_INDEX[g] for g in JOB_READY)
+YOUTH_INDEX = frozenset(GROUP_INDEX[g] for g in UDDANNELSESHJAELP)
+DAGPENGE = GROUP_INDEX["dagpenge"]
 PRAKTIK = OFFER_INDEX["virksomhedspraktik"]
 OEVRIG = OFFER_INDEX["oevrig_vejledning"]
 
@@ -166,8 +164,8 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
 def _schedule(first: float, n6: int, interval: float, akasse: float) -> tuple:
     """A contact course as (first, n6, interval, akasse_weeks, after): ``after`` is the
     week of the first conversation after month 6 (kept so it is not recomputed)."""
-    last6 = first + (n6 - 1) * (HALF_YEAR - first) / n6 if n6 else -INF
-    return (first, n6, interval, akasse, max(last6 + interval, HALF_YEAR))
+    last6 = first + (n6 - 1) * (HALF_YEAR_WEEKS - first) / n6 if n6 else -INF
+    return (first, n6, interval, akasse, max(last6 + interval, HALF_YEAR_WEEKS))
 
 
 def conversation_week(schedule: tuple, k: int) -> float:
@@ -178,7 +176,7 @@ def conversation_week(schedule: tuple, k: int) -> float:
     """
     first, n6, interval, _, after = schedule
     if k < n6:
-        return first + k * (HALF_YEAR - first) / n6
+        return first + k * (HALF_YEAR_WEEKS - first) / n6
     if interval == INF:
         return INF
     return after + (k - n6) * interval
@@ -190,7 +188,7 @@ def first_conversation_from(schedule: tuple, d: float) -> int:
     if n6 and d <= first:
         return 0
     if n6:
-        step = (HALF_YEAR - first) / n6
+        step = (HALF_YEAR_WEEKS - first) / n6
         k = math.ceil((d - first) / step - 1e-12)
         if k < n6:
             return max(k, 0)
@@ -236,9 +234,9 @@ class Casework:
     """
 
     __slots__ = ("g", "origin", "n", "rules", "sched", "k", "last_due", "conv_at", "conv_k",
-                 "scan_k", "pend_k", "ns_draw", "no_shows",
+                 "scan_k", "pending_no_show", "no_show_draws", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
-                 "vol_at", "sanction_until", "k_offer", "phase_at")
+                 "voluntary_at", "sanction_until", "k_offer", "phase_at")
 
     def __init__(self, model, c, g: int, entry: float, now: float, n: int, regime,
                  new_spell: bool) -> None:
@@ -261,17 +259,18 @@ class Casework:
             repeat = rules.rp_repeat[g]
             self.rp_due = now + repeat * c.draws.uniform(P_TAKEUP, n * 1024 + 1023) \
                 if repeat < INF else INF
-        self.vol_at = self._voluntary(c, now)
-        self.phase_at = origin + HALF_YEAR if rules.conversation[g] and d < HALF_YEAR else INF
+        self.voluntary_at = self._voluntary(c, now)
+        self.phase_at = origin + HALF_YEAR_WEEKS \
+            if rules.conversation[g] and d < HALF_YEAR_WEEKS else INF
         self.no_shows: list[int] = []
-        self.pend_k, self.ns_draw = -1, 0
+        self.pending_no_show, self.no_show_draws = -1, 0
         if self.sched is not None:
             # k: the stay's first conversation (those before it fell in an earlier stay).
             self.k = self.scan_k = first_conversation_from(self.sched, d)
             self._scan(c, now, self.k)
         else:
             self.k, self.scan_k, self.conv_at, self.conv_k = 0, 0, INF, -1
-        if new_spell and g == G_DP and rules.karantaene_share > 0 and \
+        if new_spell and g == DAGPENGE and rules.karantaene_share > 0 and \
                 c.draws.uniform(P_KARANTAENE, n) < rules.karantaene_share:
             self._sanction(model, c, now, regime, "karantaene", self.k, behavioural=False)
 
@@ -303,12 +302,12 @@ class Casework:
         limit = now + SCAN_WEEKS
         draws, key = c.draws, self.n << 20
         while True:
-            if self.pend_k < 0:
-                u = draws.uniform(P_NOSHOW, key | self.ns_draw)
-                self.ns_draw += 1
+            if self.pending_no_show < 0:
+                u = draws.uniform(P_NOSHOW, key | self.no_show_draws)
+                self.no_show_draws += 1
                 skip = 0 if p_no >= 1.0 else int(math.log(u) / math.log1p(-p_no))
-                self.pend_k = max(self.scan_k, held) + skip
-            k = self.pend_k
+                self.pending_no_show = max(self.scan_k, held) + skip
+            k = self.pending_no_show
             t = self.origin + conversation_week(self.sched, k)
             if t == INF:
                 self.conv_at, self.conv_k = INF, -1
@@ -316,7 +315,7 @@ class Casework:
             if t > limit:
                 self.conv_at, self.conv_k = limit, -1
                 return
-            self.pend_k, self.scan_k = -1, k + 1
+            self.pending_no_show, self.scan_k = -1, k + 1
             if self.rules.sanction_decision(self, c, k, draws.uniform(P_DECIDE, key | k),
                                             p_dec):
                 self.conv_at, self.conv_k = t, k
@@ -330,7 +329,7 @@ class Casework:
             if self.offer_end < t:
                 t = self.offer_end
         else:
-            due = self.rp_due if self.rp_due < self.vol_at else self.vol_at
+            due = self.rp_due if self.rp_due < self.voluntary_at else self.voluntary_at
             if due < t:
                 t = due
             threat_start = self.rp_due - self.rules.threat_weeks
@@ -360,7 +359,7 @@ class Casework:
         if beta and self.sched is not None:
             # Effect of conversations: beta per conversation a month in the current phase.
             _, n6, interval, _, _ = self.sched
-            per_month = n6 / 6.0 if now - self.origin < HALF_YEAR else (
+            per_month = n6 / 6.0 if now - self.origin < HALF_YEAR_WEEKS else (
                 52.0 / 12.0 / interval if interval < INF else 0.0)
             m *= 1.0 + beta * per_month
         if now < self.sanction_until:
@@ -392,7 +391,7 @@ class Casework:
         if self.offer < 0:
             if due >= self.rp_due:
                 self._start_offer(model, c, now, regime, mandatory=True)
-            elif due >= self.vol_at:
+            elif due >= self.voluntary_at:
                 self._start_offer(model, c, now, regime, mandatory=False)
 
     def close(self, model, c, now: float, regime) -> None:
@@ -442,10 +441,10 @@ class Casework:
         if now - c.spell_start < rules.needs_weeks[kind]:
             kind = PRAKTIK  # public løntilskud needs 26 weeks of unemployment first
         length = rules.offer_weeks[kind] * (0.5 + draws.uniform(P_OFFER_LENGTH, key))
-        cap = rules.praktik_close_weeks if kind == PRAKTIK and g in CLOSE_TO_MARKET else \
+        cap = rules.praktik_close_weeks if kind == PRAKTIK and g in JOB_READY_INDEX else \
             rules.max_weeks[kind]
         self.offer, self.offer_start, self.offer_end = kind, now, now + min(length, cap)
-        self.vol_at = INF
+        self.voluntary_at = INF
         name = OFFER_TYPES[kind]
         ledger.activity(now, group, "offer_start:" + name)
         if ledger.keep_events:
@@ -458,7 +457,7 @@ class Casework:
                 sanction = "nedsaettelse" if rules.kind[g] == "daily" else rules.kind[g]
                 held = self.k if self.sched is None else self._held_by(now + EPS, True)
                 self._sanction(model, c, now, regime, sanction, held)
-        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH):
+        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH_INDEX):
             self.rp_due = INF
         elif self.rp_due < self.offer_end:
             self.rp_due = self.offer_end  # the mandatory offer follows this one
@@ -470,7 +469,7 @@ class Casework:
             return bisect_right(cum, u)
         # A mandatory offer is drawn among the types that count for ret og pligt.
         ok = [i for i in range(len(OFFER_TYPES))
-              if self.rules.counts[i] or (i == OEVRIG and self.g in YOUTH)]
+              if self.rules.counts[i] or (i == OEVRIG and self.g in YOUTH_INDEX)]
         weights = [cum[i] - (cum[i - 1] if i else 0.0) for i in ok]
         total = sum(weights)
         if total <= 0:
@@ -492,10 +491,10 @@ class Casework:
         self.offer_start = self.offer_end = INF
         if rules.post[kind] != 1.0:
             self.post_until, self.post_mult = now + rules.post_weeks, rules.post[kind]
-        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH):
+        if rules.counts[kind] or (kind == OEVRIG and g in YOUTH_INDEX):
             repeat = rules.rp_repeat[g]
             self.rp_due = now + repeat if repeat < INF else INF
-        self.vol_at = self._voluntary(c, now)
+        self.voluntary_at = self._voluntary(c, now)
 
     def _sanction(self, model, c, now: float, regime, kind: str, k: int,
                   behavioural: bool = True) -> None:
@@ -608,30 +607,6 @@ def casework_for(model, c, g: int, entry: float, now: float, n: int, regime,
     """The process state of a stay, or the shared empty one where the group has none."""
     rules = regime.process
     if rules.schedule[g] is None and rules.mix[g] is None and rules.rp_first[g] == INF \
-            and g != G_DP:
+            and g != DAGPENGE:
         return NO_CASEWORK
     return Casework(model, c, g, entry, now, n, regime, new_spell)
-
-
-
-# -- the current law's rules at the process hooks of sim/rules.py -------------------------
-@rule("contact_clock", "current_law",
-      "The contact course starts again at every change of benefit group",
-      "seed 003_6dc7bdcfc6d04eb3.txt, L1327-L1450 (the clock restarts at a change of benefit)")
-def contact_clock_current_law(c, entry: float, regime) -> float:
-    return entry
-
-
-@rule("offer_timing", "current_law",
-      "Ret og pligt falls due offers.ret_og_pligt.<group>.first_week after the stay's entry",
-      "seed 003_6dc7bdcfc6d04eb3.txt, L175-L221")
-def offer_timing_current_law(c, g: int, entry: float, regime) -> float:
-    return entry + regime.process.rp_first[g]
-
-
-@rule("sanction_decision", "current_law",
-      "A no-show is sanctioned with the group's decision probability "
-      "(process.sanction_decision)",
-      "seed 003_6dc7bdcfc6d04eb3.txt, L3132-L3176")
-def sanction_decision_current_law(casework, c, k: int, u: float, p_decide: float) -> bool:
-    return u < p_decide

@@ -1,19 +1,33 @@
-"""Named rules that a policy can replace (design principle 4).
+"""Named rules at the engine's decision points, stacked as a reform stacks on its law
+(design principle 4).
 
 A *hook* is a decision point of the engine: where a recipient goes at a time limit,
-the rehabiliteringsteam's decision, the contact course of a stay, and so on. Each
-hook has the current law's rule, registered under the name ``current_law``, and may
-have alternatives registered by policies. Which rule is in force is an ordinary dated
-parameter, ``rules.<hook>`` (policies/params/rules.yaml), so a replacement has an
-effective date, a scope and a place in the policy tables like any parameter change.
+the rehabiliteringsteam's decision, the contact course of a stay, and so on. Which
+rules decide there is an ordinary dated parameter, ``rules.<hook>``
+(policies/params/rules.yaml): a *stack* of registered rule names, top first, e.g.
+``[jobhjaelp_repeated_only, current_law]``. The top rule is asked first:
+
+- a *complete* rule always decides (the current law's rules are complete; a rule that
+  replaces the law's outright is complete too, and shadows what lies below it);
+- a *layer* rule decides where it has something to say and otherwise hands the
+  question to the rule below it, which it receives as the keyword ``below``.
+
+So two recommendations that change one hook for different people stack in either
+order, without a hand-written combined rule. A policy puts a rule on top with
+:func:`on_top`; the stack is a parameter, so it has an effective date, a scope and a
+place in the policy tables like any other value.
+
+This module is the registry only. The rules themselves live with the law
+(policies/current_law.py, policies/rules.py) and register on import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
-# hook -> what it decides and the signature its rules have.
+# hook -> what it decides and the signature its rules have (layers add ``below``).
 HOOKS: dict[str, str] = {
     "time_limit": "where a recipient goes at a time limit (dagpenge exhaustion, sygedagpenge "
                   "revurdering, end of ressourceforløb): "
@@ -39,13 +53,16 @@ class Rule:
     fn: Callable
     description: str
     source: str
+    layer: bool  # hands over to the rule below where it does not decide
 
 
 _RULES: dict[str, dict[str, Rule]] = {hook: {} for hook in HOOKS}
 
 
-def rule(hook: str, name: str, description: str, source: str) -> Callable[[Callable], Callable]:
-    """Register the decorated function as rule ``name`` of ``hook``."""
+def rule(hook: str, name: str, description: str, source: str, layer: bool = False
+         ) -> Callable[[Callable], Callable]:
+    """Register the decorated function as rule ``name`` of ``hook``. A ``layer`` rule
+    takes the rule below it as the keyword argument ``below``."""
     if hook not in HOOKS:
         raise ValueError(f"unknown rule hook {hook!r}; known: {', '.join(HOOKS)}")
 
@@ -53,45 +70,88 @@ def rule(hook: str, name: str, description: str, source: str) -> Callable[[Calla
         known = _RULES[hook].get(name)
         if known is not None and known.fn is not fn:
             raise ValueError(f"rule {hook}.{name} is registered twice")
-        _RULES[hook][name] = Rule(hook, name, fn, description, source)
+        _RULES[hook][name] = Rule(hook, name, fn, description, source, layer)
         return fn
 
     return register
 
 
 def rules_of(hook: str) -> dict[str, Rule]:
-    """The registered rules of ``hook`` by name (the engine's and the policies')."""
-    import policies.rules  # noqa: F401  (registers the alternatives in the catalogue)
-    import sim.citizen  # noqa: F401  (registers the current law's rules)
-    import sim.process  # noqa: F401
-
+    """The registered rules of ``hook`` by name."""
     return dict(sorted(_RULES[hook].items()))
 
 
-def resolve(hook: str, name: str) -> Callable:
-    """The function of rule ``name`` at ``hook``; KeyError with the allowed names."""
-    known = rules_of(hook)
-    if name not in known:
-        raise KeyError(f"a registered rule for {hook}: " + ", ".join(known))
-    return known[name].fn
+def check_stack(hook: str, names: object) -> tuple[str, ...]:
+    """The stack ``names`` (a list of rule names, top first) as a tuple; ValueError with
+    what is allowed when a name is unknown or the bottom rule is a layer."""
+    if hook not in HOOKS:
+        raise ValueError(f"a rule hook: {', '.join(HOOKS)}")
+    known = _RULES[hook]
+    if not isinstance(names, list | tuple) or not names or \
+            not all(isinstance(n, str) for n in names):
+        raise ValueError("a list of rule names, top first, ending in a complete rule: "
+                         + ", ".join(known))
+    for name in names:
+        if name not in known:
+            raise ValueError(f"a registered rule of {hook}: " + ", ".join(known))
+    if known[names[-1]].layer:
+        complete = [n for n, r in known.items() if not r.layer]
+        raise ValueError(f"a stack ending in a complete rule ({', '.join(complete)}); "
+                         f"{names[-1]} is a layer")
+    return tuple(names)
+
+
+_COMPOSED: dict[tuple[str, tuple[str, ...]], Callable] = {}
+
+
+def compose(hook: str, names: tuple[str, ...]) -> Callable:
+    """One callable for a stack: the top rule, with the rule below bound as ``below``
+    when it is a layer. A stack that starts with a complete rule is that rule's own
+    function (no wrapping, so the current law costs nothing extra). Cached, so equal
+    stacks give the same object."""
+    key = (hook, names)
+    fn = _COMPOSED.get(key)
+    if fn is None:
+        top = _RULES[hook][names[0]]
+        fn = partial(top.fn, below=compose(hook, names[1:])) if top.layer else top.fn
+        _COMPOSED[key] = fn
+    return fn
+
+
+@dataclass(frozen=True)
+class OnTop:
+    """The value of a change that puts rule ``name`` on top of a hook's stack as the
+    law has it on the change's date (moved to the top if it is already in it)."""
+
+    name: str
+
+    def onto(self, stack: list[str]) -> list[str]:
+        return [self.name] + [n for n in stack if n != self.name]
+
+
+def on_top(hook: str, name: str) -> tuple[str, OnTop]:
+    """(path, value) of a parameter change that stacks rule ``name`` at ``hook``."""
+    return f"rules.{hook}", OnTop(name)
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The rule in force at every hook in one regime."""
+    """The composed rule stack in force at every hook in one regime. Two rule sets are
+    equal when their stacks are (so an unchanged stack is no regime boundary)."""
 
-    time_limit: Callable
-    rehabilitation_route: Callable
-    visitation: Callable
-    contact_clock: Callable
-    offer_timing: Callable
-    sanction_decision: Callable
-    names: tuple[tuple[str, str], ...]
+    names: tuple[tuple[str, tuple[str, ...]], ...]
+    time_limit: Callable = field(compare=False)
+    rehabilitation_route: Callable = field(compare=False)
+    visitation: Callable = field(compare=False)
+    contact_clock: Callable = field(compare=False)
+    offer_timing: Callable = field(compare=False)
+    sanction_decision: Callable = field(compare=False)
 
     @classmethod
-    def from_names(cls, names: dict[str, str]) -> RuleSet:
-        missing = set(HOOKS) - set(names)
+    def from_stacks(cls, stacks: dict[str, list[str]]) -> RuleSet:
+        missing = set(HOOKS) - set(stacks)
         if missing:
             raise KeyError(f"rules.{sorted(missing)[0]} is not set")
-        fns = {hook: resolve(hook, str(names[hook])) for hook in HOOKS}
-        return cls(**fns, names=tuple(sorted((h, str(names[h])) for h in HOOKS)))
+        checked = {hook: check_stack(hook, stacks[hook]) for hook in HOOKS}
+        return cls(names=tuple(sorted(checked.items())),
+                   **{hook: compose(hook, names) for hook, names in checked.items()})

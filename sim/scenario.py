@@ -13,25 +13,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-import calibration
 import policies
 from policies.registry import ParameterChange
+from sim import lawbook
 from sim.clock import Clock
 from sim.errors import InputError
-from sim.experiment import Experiment, PolicyRef, input_error
+from sim.experiment import Experiment, PolicyRef, Scenario, input_error
 from sim.law import CYCLICAL
+from sim.model import READ_AT_START
 from sim.parameters import EARLIEST, ParameterTree, _as_date, is_dated_mapping
-from sim.rules import resolve
-
-_BASE: ParameterTree | None = None
-
-
-def base_parameters() -> ParameterTree:
-    """The law (policies/params) and the behavioural parameters (calibration/params)."""
-    global _BASE
-    if _BASE is None:
-        _BASE = ParameterTree.load([policies.PARAMS_DIR, calibration.PARAMS_DIR])
-    return _BASE.copy()
+from sim.rules import OnTop, check_stack
 
 
 @dataclass
@@ -104,11 +95,15 @@ def applied_policies(refs: list[PolicyRef], source: str, where: str) -> list[App
 
 
 def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where: str,
-           changes: list[dict[str, Any]] | None = None) -> ParameterTree:
-    """Base parameters + the given policies in order + the scenario's overrides."""
-    params = base_parameters()
+           changes: list[dict[str, Any]] | None = None, run_start: dt.date | None = None
+           ) -> ParameterTree:
+    """Base parameters + the given policies in order + the scenario's overrides.
+    ``run_start``: the run's start date, after which a value the model reads only at the
+    start (sim.model.READ_AT_START) may not change."""
+    params = lawbook.base().copy()
     for a in applied:
         for change in a.changes:
+            _check_start_only(source, a.field, change.path, change.start, a.scope, run_start)
             _apply(params, source, a.field, change.path, change.value,
                    change.source, change.start, changes, a.name, a.scope, a.phase_in,
                    change.until)
@@ -116,12 +111,35 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
         field_name = f"{where}.parameters.{path}"
         if is_dated_mapping(value):
             for key, v in sorted(value.items(), key=lambda kv: _as_date(kv[0])):
+                _check_start_only(source, field_name, path, _as_date(key), "everyone",
+                                  run_start)
                 _apply(params, source, field_name, path, v, f"experiment {source}",
                        _as_date(key), changes, "parameters")
         else:
             _apply(params, source, field_name, path, value, f"experiment {source}",
                    None, changes, "parameters")
     return params
+
+
+def _check_start_only(source: str, field_name: str, path: str, start: dt.date | None,
+                      scope: str, run_start: dt.date | None) -> None:
+    """A value read only at the run's start cannot change later in the run or for new
+    spells only: such a change would be silently ignored, so it is an error."""
+    if run_start is None or not any(path == p or path.startswith(p + ".")
+                                    for p in READ_AT_START):
+        return
+    if scope == "new_spells" or (start is not None and start > run_start):
+        raise InputError(source, field_name, path,
+                         f"an undated change for everyone: {path} is read only at the "
+                         f"start of the run ({run_start})")
+
+
+def scenarios(experiment: Experiment, source: str
+              ) -> tuple[Experiment, list[ScenarioSpec], dict[str, list[dict[str, Any]]]]:
+    """The experiment with its element steps added as scenarios, the law of every
+    scenario, and each reform's element list: everything a run needs, checked."""
+    full, elements = with_element_steps(experiment, source)
+    return full, prepare(full, source), elements
 
 
 def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
@@ -132,7 +150,8 @@ def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
         where = f"scenarios.{name}"
         applied = applied_policies(scenario.policy_refs(), source, where)
         changes: list[dict[str, Any]] = []
-        params = law_of(applied, scenario.parameters, source, where, changes)
+        params = law_of(applied, scenario.parameters, source, where, changes,
+                        experiment.start)
         # Spells that started before a new-spells policy's effective date keep the law
         # without it (and without later ones).
         dates = sorted({a.effective for a in applied if a.scope == "new_spells"})
@@ -145,6 +164,74 @@ def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
         specs.append(ScenarioSpec(name, params, unemployment, changes,
                                   [a.name for a in applied], cohorts))
     return specs
+
+
+# -- element steps: each reform built up one element at a time (compare.elements) ------
+
+def _ref_label(ref: PolicyRef) -> str:
+    if not ref.options:
+        return ref.name
+    opts = ", ".join(f"{k}={v}" for k, v in ref.options.items())
+    return f"{ref.name} ({opts})"
+
+
+def element_steps(experiment: Experiment, source: str = "<experiment>"
+                  ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
+    """Extra cumulative scenarios for ``compare.elements`` and the element list of each.
+
+    The elements of a reform are its policies after those it shares with the baseline
+    (which must come first, in the same order), then its parameter overrides, then its
+    unemployment path. Step k adds the first k elements to the baseline and is run as
+    scenario ``<reform>+<k>``; the last step is the reform itself.
+    """
+    names = list(experiment.scenarios)
+    base = experiment.scenarios[experiment.baseline]
+    extra: dict[str, Scenario] = {}
+    info: dict[str, list[dict[str, Any]]] = {}
+    for i, name in enumerate(experiment.compare.elements):
+        where = f"compare.elements[{i}]"
+        if name not in experiment.scenarios or name == experiment.baseline:
+            raise InputError(source, where, name,
+                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
+                             else "a reform scenario (the experiment has only the baseline)")
+        reform = experiment.scenarios[name]
+        b_refs, r_refs = base.policy_refs(), reform.policy_refs()
+        if r_refs[:len(b_refs)] != b_refs:
+            raise InputError(source, where, name,
+                             "a scenario whose policies start with the baseline's ("
+                             + ", ".join(r.name for r in b_refs) + ")")
+        elements: list[tuple[str, str, Any]] = [("policy", _ref_label(r), r)
+                                                for r in r_refs[len(b_refs):]]
+        if reform.parameters != base.parameters:
+            elements.append(("parameters", "parameter overrides: " + ", ".join(
+                reform.parameters), None))
+        if reform.unemployment != base.unemployment:
+            elements.append(("unemployment", "unemployment path", None))
+        steps = []
+        for k in range(1, len(elements) + 1):
+            kinds = {e[0] for e in elements[:k]}
+            if k == len(elements):
+                step = name
+            else:
+                step = f"{name}+{k}"
+                extra[step] = Scenario(
+                    description=f"{name}: first {k} element(s)",
+                    policies=[*b_refs, *(e[2] for e in elements[:k] if e[0] == "policy")],
+                    parameters=reform.parameters if "parameters" in kinds else base.parameters,
+                    unemployment=reform.unemployment if "unemployment" in kinds
+                    else base.unemployment)
+            steps.append({"order": k, "element": elements[k - 1][1], "scenario": step})
+        info[name] = steps
+    return extra, info
+
+
+def with_element_steps(experiment: Experiment, source: str = "<experiment>"
+                       ) -> tuple[Experiment, dict[str, list[dict[str, Any]]]]:
+    """The experiment with the element steps added as scenarios (after the user's)."""
+    extra, info = element_steps(experiment, source)
+    if not extra:
+        return experiment, info
+    return experiment.model_copy(update={"scenarios": {**experiment.scenarios, **extra}}), info
 
 
 def phased(old: Any, new: Any, share: float) -> Any:
@@ -170,10 +257,10 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
         head, _ = params.resolve(path)
     except KeyError as exc:
         raise InputError(source, field_name, path, exc.args[0]) from None
-    if head.startswith("rules."):
+    if head.startswith("rules.") and not isinstance(value, OnTop):
         try:
-            resolve(head.removeprefix("rules."), value)
-        except KeyError as exc:
+            check_stack(head.removeprefix("rules."), value)
+        except ValueError as exc:
             raise InputError(source, field_name, value, exc.args[0]) from None
     steps = [(start, 1.0)]
     if phase_in:
@@ -184,7 +271,8 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
                  if until is None or dt.date(year, 1, 1) < until]
     olds = [params.value(path, d) for d, _ in steps]
     for (d, share), old in zip(steps, olds, strict=True):
-        new = phased(old, value, share)
+        # A rule put on top stacks on the rules in force on that date.
+        new = phased(old, value.onto(old) if isinstance(value, OnTop) else value, share)
         # For the table: the value the day before, so a change dated where the law
         # files already change (a historical reform) shows what it replaced.
         before = params.value(path, d - dt.timedelta(days=1)) if d else old

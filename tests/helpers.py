@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.citizen import life
-from sim.clock import Clock
+from sim import lawbook
+from sim.citizen import Citizen
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.model import Model
-from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
 from sim.random import Draws
-from sim.scenario import base_parameters
+from sim.spell import life
 
 NO_HAZARD = [0.0] * 7
 
@@ -18,7 +18,7 @@ NO_HAZARD = [0.0] * 7
 def model_with(overrides: dict, start: dt.date = dt.date(2024, 1, 1), years: int = 10,
                seed: int = 1) -> Model:
     """A model without warm-up whose parameters carry ``overrides`` (path -> value)."""
-    params = base_parameters()
+    params = lawbook.base().copy()
     params.set("population.warmup_years", 0, "test")
     for path, value in overrides.items():
         params.set(path, value, "test")

@@ -13,9 +13,9 @@ import yaml
 from calibration import durations, fit
 from calibration.targets import FIT_TARGETS, derive, jobsamtale_share, stock_path_factor
 from calibration.targets import load as load_targets
+from sim import lawbook
 from sim.cli import main as cli
 from sim.parameters import ParameterTree
-from sim.scenario import base_parameters
 
 
 def _settings() -> dict:
@@ -33,7 +33,7 @@ def test_fit_targets_file_is_the_derivation_of_the_copied_data():
 
 def test_the_baseline_loads_the_fitted_overlay_last():
     doc = yaml.safe_load(fit.FITTED_FILE.read_text(encoding="utf-8"))
-    params = base_parameters()
+    params = lawbook.base()
     for leaf, node in doc["leaves"].items():
         value = next(iter(node["values"].values()))["value"]
         assert params.value(leaf) == value
@@ -168,7 +168,7 @@ def test_conversations_are_compared_as_jobsamtaler():
 def test_the_fitted_law_leaves_keep_their_dated_history():
     """Fitted leaves of the law files (rehabiliteringsteam routes, contact schedule)
     replace only the fitted entries: the 2000 routes and the pre-2014 schedule stay."""
-    params = base_parameters()
+    params = lawbook.base()
     hand = fit.base_tree("hand")
     for leaf in fit.DATED_LEAVES:
         assert [v.start for v in params.leaves[leaf].values] == \

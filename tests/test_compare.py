@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 import sim
+from sim import lawbook
 from sim.clock import Clock
 from sim.compare import mean_ci, paired
 from sim.errors import InputError
 from sim.model import Model
 from sim.results import spells
-from sim.scenario import base_parameters
 from tests.helpers import reform_experiment
 
 TWO = reform_experiment("cmp", seed=5, replications=3)
@@ -45,7 +45,7 @@ def test_paired_counts_missing_rows_as_zero_and_pairs_by_replication():
 
 
 def _model_spells(overrides: dict) -> tuple[pd.DataFrame, set]:
-    params = base_parameters()
+    params = lawbook.base().copy()
     params.set("population.warmup_years", 0, "test")  # every sanction falls in the record
     for path, value in overrides.items():
         params.set(path, value, "test")
@@ -59,7 +59,7 @@ def _model_spells(overrides: dict) -> tuple[pd.DataFrame, set]:
 
 
 def test_a_sanction_policy_leaves_inflows_and_never_sanctioned_lives_unchanged():
-    decide = base_parameters().at("process.sanction_decision", dt.date(2024, 1, 1))
+    decide = lawbook.base().at("process.sanction_decision", dt.date(2024, 1, 1))
     a, sanctioned_a = _model_spells({})
     b, sanctioned_b = _model_spells(
         {"process.sanction_decision": {g: min(1.0, 2 * p) for g, p in decide.items()}})

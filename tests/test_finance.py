@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim import lawbook
 from sim.clock import Clock
 from sim.finance import (
     ITEMS,
@@ -27,7 +28,6 @@ from sim.finance import (
     with_budget,
 )
 from sim.groups import GROUP_INDEX, GROUPS
-from sim.scenario import base_parameters
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
@@ -129,7 +129,7 @@ def test_foertidspension_granted_before_july_2014_has_fixed_shares():
 
 
 def test_a_rate_change_inside_a_year_splits_the_segment():
-    params = base_parameters()
+    params = lawbook.base().copy()
     params.set(f"benefit_rates.weekly_rate.{KH}", 3000, "test", dt.date(2024, 7, 1))
     # 3 June + 28 days = 1 July: 4 weeks at 2,869 x 80 %, then 4 weeks at 3,000 x 40 %.
     df = cost_path([{"group": KH, "start": dt.date(2024, 6, 3), "weeks": 8}], params=params)
@@ -204,7 +204,7 @@ def _reference_state(group: int, start: float, end: float, support: float, lo: f
 
 
 def test_vectorised_split_matches_a_slow_reference():
-    params = base_parameters()
+    params = lawbook.base().copy()
     for g in GROUPS:
         params.set(f"benefit_rates.weekly_rate.{g}", 2869, "test")
     params.set("finance.refusion_scheme", {g: "staircase" for g in GROUPS}, "test")
@@ -276,7 +276,7 @@ def test_average_refusion_is_within_the_staircase(run):
 
 
 def test_by_municipality_adds_up_to_the_national_table():
-    params = base_parameters()
+    params = lawbook.base()
     clock = Clock(JAN_2024, 2)
     seg = pd.DataFrame({"group": [GROUP_INDEX[KH], GROUP_INDEX["dagpenge"], GROUP_INDEX[KH]],
                         "start": [-10.0, 5.0, 30.0], "end": [40.0, 80.0, 90.0],
@@ -290,7 +290,7 @@ def test_by_municipality_adds_up_to_the_national_table():
 
 
 def test_budget_categories():
-    params = base_parameters()
+    params = lawbook.base()
     before = budget_categories(params, dt.date(2019, 6, 1)).set_index(["group", "item"])
     after = budget_categories(params, dt.date(2020, 6, 1)).set_index(["group", "item"])
     # Dagpenge came under the budget guarantee in 2020 (beskæftigelsestilskud ended).
@@ -327,7 +327,7 @@ SCALE = 0.01
 def ledger_run():
     from sim.model import Model
 
-    params = base_parameters()
+    params = lawbook.base()
     clock = Clock(JAN_2024, 1)
     base = float(params.at("cycle.base_rate", JAN_2024))
     model = Model(params, clock, {y: base for y in clock.calendar_years}, 7, 0, SCALE,

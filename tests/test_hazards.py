@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from sim import lawbook
 from sim.groups import GROUPS
 from sim.hazards import ElapsedSampler, cumulative, time_to_budget
-from sim.scenario import base_parameters
 
 
 def test_time_to_budget_walks_the_pieces():
@@ -46,7 +46,7 @@ def test_stationary_stock_of_a_constant_hazard_has_mean_elapsed_one_over_rate():
 @pytest.mark.parametrize("group", [g for g in GROUPS if g not in ("foertidspension",)])
 def test_spell_lengths_are_long_tailed(group):
     """Without time limits, the standard deviation of a stay is at least its mean."""
-    hz = base_parameters().snapshot(base_parameters().leaves["hazards.dagpenge"].values[0].start)
+    hz = lawbook.base().snapshot(lawbook.base().leaves["hazards.dagpenge"].values[0].start)
     hz = hz["hazards"]
     spec, breaks = hz[group], tuple(float(b) for b in hz["breakpoints_weeks"])
     rng = np.random.default_rng(11)

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from policies.historical import DECADE_END, FROZEN_FROM, HISTORICAL_ORDER, REFORMS
+from sim import lawbook
 from sim.experiment import PolicyRef
-from sim.scenario import applied_policies, base_parameters, law_of
+from sim.scenario import applied_policies, law_of
 
 DATES = [dt.date(y, m, 1) for y in range(2009, 2026) for m in (1, 4, 7, 10)]
 
@@ -23,14 +24,14 @@ def owned_paths() -> list[str]:
 
 
 def test_2010_law_plus_the_reforms_in_order_is_the_law_files():
-    base, rebuilt = base_parameters(), law(["law_of_2010", *HISTORICAL_ORDER])
+    base, rebuilt = lawbook.base(), law(["law_of_2010", *HISTORICAL_ORDER])
     for path in owned_paths():
         for d in DATES:
             assert rebuilt.value(path, d) == base.value(path, d), (path, d)
 
 
 def test_2010_law_freezes_the_decade_and_leaves_the_rest():
-    base, frozen = base_parameters(), law(["law_of_2010"])
+    base, frozen = lawbook.base(), law(["law_of_2010"])
     for path in owned_paths():
         for d in DATES:
             expected = base.value(path, FROZEN_FROM) if FROZEN_FROM <= d < DECADE_END \
@@ -48,7 +49,7 @@ def test_leaving_one_reform_out_changes_only_its_parameters(left_out):
     without = law(["law_of_2010", *[n for n in HISTORICAL_ORDER if n != left_out]])
     changed = {p for p in owned_paths()
                if any(full.value(p, d) != without.value(p, d) for d in DATES)}
-    base = base_parameters()
+    base = lawbook.base()
     # Some dated values only record that the rule was re-enacted with the same value.
     assert changed == {p for p, d in reform.changes
                        if base.value(p, d) != base.value(p, FROZEN_FROM)}

@@ -8,12 +8,12 @@ import math
 import pandas as pd
 import pytest
 
-from sim.clock import Clock
+from sim import lawbook
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX
 from sim.jobpraemie import jobpraemie_table
-from sim.population import WEEKS_PER_CALENDAR_YEAR
-from sim.scenario import applied_policies, base_parameters, law_of
+from sim.scenario import applied_policies, law_of
 
 CLOCK = Clock(dt.date(2025, 1, 1), 4)
 T2026, T2027 = (float(w) for w in CLOCK.year_starts[1:3])
@@ -44,7 +44,7 @@ def records():
 
 def params(policy: bool):
     if not policy:
-        return base_parameters()
+        return lawbook.base()
     return law_of(applied_policies([PolicyRef(name="jobpraemie")], "t", "t"), {}, "t", "t")
 
 

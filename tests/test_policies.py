@@ -9,22 +9,24 @@ from types import SimpleNamespace
 import pytest
 
 import policies
+from policies.current_law import sanction_decision_current_law, visitation_current_law
 from policies.rules import (
     offer_timing_spell_start,
-    sanction_expert_group,
     sanction_jobhjaelp_repeated_only,
+    sanction_sick_spared_first,
     visitation_reroute_abolished,
 )
-from sim.citizen import life
+from sim import lawbook
+from sim.citizen import Citizen
 from sim.cli import main
-from sim.clock import Clock
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.model import Model
 from sim.parameters import EARLIEST, ParameterTree
-from sim.population import WEEKS_PER_CALENDAR_YEAR, Citizen
 from sim.random import Draws
-from sim.scenario import applied_policies, base_parameters, law_of
+from sim.scenario import applied_policies, law_of
+from sim.spell import life
 from tests.helpers import segments_of, silent
 
 OURS = ("eg_", "expert_group", "akasse_responsibility", "free_choice", "flat_refusion")
@@ -56,7 +58,7 @@ def changed_leaves(base: ParameterTree, new: ParameterTree) -> set[str]:
 
 @pytest.mark.parametrize("name", sorted(policies.registered()))
 def test_policy_changes_exactly_the_paths_of_its_table(name):
-    base = base_parameters()
+    base = lawbook.base()
     a = applied(name)
     expected = {base.resolve(c.path)[0] for p in a for c in p.changes}
     changed = changed_leaves(base, law(name))
@@ -97,7 +99,8 @@ def test_phase_in_interpolates_numbers_by_year_and_switches_rules_half_way():
     weeks = [p.value("offers.exemption_max_weeks", dt.date(y, 6, 1)) for y in range(2025, 2030)]
     assert weeks == pytest.approx([13, 13 + 13 / 3, 13 + 26 / 3, 26, 26])
     clock = [p.value("rules.contact_clock", dt.date(y, 6, 1)) for y in (2025, 2026, 2027, 2028)]
-    assert clock == ["current_law", "current_law", "spell_start", "spell_start"]
+    assert clock == [["current_law"], ["current_law"], ["spell_start", "current_law"],
+                     ["spell_start", "current_law"]]
 
 
 def test_two_phased_policies_on_one_table_keep_both_ramps():
@@ -191,16 +194,16 @@ def test_jobafklaring_abolished_for_spells_begun_after_the_date():
 # -- the rules themselves ---------------------------------------------------------------
 def test_reroute_sends_under_40s_nowhere_near_foertidspension():
     p = law("eg_abolish_ressourceforloeb").snapshot(dt.date(2027, 1, 1))
-    regime = SimpleNamespace(params=p, foep_min_age=40.0, youth_max_age=30.0)
+    regime = SimpleNamespace(params=p, foertidspension_min_age=40.0, youth_max_age=30.0)
     rf = GROUP_INDEX["ressourceforloeb"]
     young = [visitation_reroute_abolished(
-        SimpleNamespace(age=lambda now: 35.0, draws=Draws(1, 0, i)), rf, 0.0, regime, 0)
-        for i in range(300)]
+        SimpleNamespace(age=lambda now: 35.0, draws=Draws(1, 0, i)), rf, 0.0, regime, 0,
+        below=visitation_current_law) for i in range(300)]
     assert GROUP_INDEX["foertidspension"] not in young and rf not in young
     assert 0.05 < young.count("self_support") / 300 < 0.2
     kh = GROUP_INDEX["kontanthjaelp_aktivitetsparat"]
     assert visitation_reroute_abolished(SimpleNamespace(age=lambda now: 35.0), kh, 0.0,
-                                        regime, 0) == kh
+                                        regime, 0, below=visitation_current_law) == kh
 
 
 def test_sanction_rules_spare_first_jobhjaelp_no_show_and_first_sick_conversation():
@@ -208,11 +211,53 @@ def test_sanction_rules_spare_first_jobhjaelp_no_show_and_first_sick_conversatio
                                             "kontanthjaelp_jobparat", "sygedagpenge"))
     first = SimpleNamespace(g=ap, no_shows=[])
     repeated = SimpleNamespace(g=ap, no_shows=[3])
-    assert not sanction_jobhjaelp_repeated_only(first, None, 5, 0.0, 1.0)
-    assert sanction_jobhjaelp_repeated_only(repeated, None, 5, 0.0, 1.0)
-    assert sanction_jobhjaelp_repeated_only(SimpleNamespace(g=jp, no_shows=[]), None, 5, 0.0, 1.0)
-    assert not sanction_expert_group(SimpleNamespace(g=sdp, no_shows=[]), None, 0, 0.0, 1.0)
-    assert sanction_expert_group(SimpleNamespace(g=sdp, no_shows=[]), None, 1, 0.0, 1.0)
+    law = sanction_decision_current_law
+    assert not sanction_jobhjaelp_repeated_only(first, None, 5, 0.0, 1.0, below=law)
+    assert sanction_jobhjaelp_repeated_only(repeated, None, 5, 0.0, 1.0, below=law)
+    assert not sanction_jobhjaelp_repeated_only(repeated, None, 5, 0.5, 0.4, below=law)
+    assert sanction_jobhjaelp_repeated_only(SimpleNamespace(g=jp, no_shows=[]), None, 5, 0.0,
+                                            1.0, below=law)
+    sick = SimpleNamespace(g=sdp, no_shows=[])
+    assert not sanction_sick_spared_first(sick, None, 0, 0.0, 1.0, below=law)
+    assert sanction_sick_spared_first(sick, None, 1, 0.0, 1.0, below=law)
+
+
+def _stack_of(*refs) -> list[str]:
+    return law(*refs).value("rules.sanction_decision", dt.date(2030, 1, 1))
+
+
+def test_two_recommendations_on_one_hook_stack_in_either_order():
+    """3.1 and 3.5 both change the sanction decision, for disjoint groups: stacked in
+    either order on the current law they decide every case alike (a stack, not a
+    hand-written combined rule)."""
+    from sim.rules import RuleSet
+
+    one = _stack_of("eg_sanction_jobhjaelp", "eg_sanction_sick_first_conversation")
+    other = _stack_of("eg_sanction_sick_first_conversation", "eg_sanction_jobhjaelp")
+    assert one == ["sick_spared_first_conversation", "jobhjaelp_repeated_only", "current_law"]
+    assert other == ["jobhjaelp_repeated_only", "sick_spared_first_conversation", "current_law"]
+    stacks = lawbook.base().snapshot(dt.date(2030, 1, 1))["rules"]
+    decide_one = RuleSet.from_stacks({**stacks, "sanction_decision": one}).sanction_decision
+    decide_other = RuleSet.from_stacks({**stacks, "sanction_decision": other}).sanction_decision
+    cases = [(SimpleNamespace(g=g, no_shows=shows), k, u)
+             for g in range(len(GROUPS)) for shows in ([], [1]) for k in (0, 1, 4)
+             for u in (0.1, 0.5, 0.9)]
+    decisions = [decide_one(cw, None, k, u, 0.6) for cw, k, u in cases]
+    assert decisions == [decide_other(cw, None, k, u, 0.6) for cw, k, u in cases]
+    assert 0 < sum(decisions) < len(decisions)  # some spared, some sanctioned
+
+
+def test_a_stack_must_end_in_a_complete_rule(tmp_path, capsys):
+    import yaml
+
+    file = tmp_path / "exp.yaml"
+    file.write_text(yaml.safe_dump({
+        "name": "x", "start": "2025-01-01", "years": 1, "scale": 0.001, "seed": 1,
+        "scenarios": {"baseline": {"policies": ["current_law_2024"], "parameters": {
+            "rules.sanction_decision": ["jobhjaelp_repeated_only"]}}}}))
+    assert main(["run", str(file), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "complete rule" in err
 
 
 def test_ret_og_pligt_counts_from_the_spell_start():

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 import sim
+from sim import lawbook
 from sim.process import daily_sanction
-from sim.scenario import base_parameters
 from tests.helpers import add_citizen, events_of, model_with, no_process, silent
 
 NO_REENTRY = {f"population.reentry.{d}.share": 0.0
@@ -30,7 +30,7 @@ def test_dagpenge_contact_course_2024_first_three_months_at_the_akasse():
     conv = events_of(m, 1, "conversation")[:9]
     # 6 conversations in months 0-6: first within 2 weeks, then evenly to week 26;
     # after month 6 at the fitted interval (contact.schedule.dagpenge.interval_after).
-    step = base_parameters().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
+    step = lawbook.base().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
         "interval_after"]
     assert [w for w, _, _ in conv] == pytest.approx(
         [2, 6, 10, 14, 18, 22, 22 + step, 22 + 2 * step, 22 + 3 * step])
@@ -147,8 +147,8 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
         casework = c.casework
         if casework is not None and casework.g == 0:
             seen.append((env.now, casework.offer, casework.multiplier(env.now)))
-    eff = base_parameters().at("process.effects", dt.date(2024, 1, 1))
-    step = base_parameters().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
+    eff = lawbook.base().at("process.effects", dt.date(2024, 1, 1))
+    step = lawbook.base().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
         "interval_after"]
     conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / step)  # after month 6
     in_offer = [v for _, o, v in seen if o >= 0]

@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.population import WEEKS_PER_CALENDAR_YEAR
+from sim.clock import WEEKS_PER_CALENDAR_YEAR
 from tests.helpers import add_citizen, exit_of, model_with, segments_of, silent
 
 NO_REENTRY = {f"population.reentry.{d}.share": 0.0

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import sim
+from sim import lawbook
 from sim.groups import EXITS, GROUPS
-from sim.scenario import base_parameters
 
 SMALL = dict(name="small", start="2024-01-01", years=3, scale=0.01, seed=7, replications=1,
              outputs=["stocks", "flows", "headcounts", "spells"])
@@ -86,7 +86,7 @@ def test_baseline_is_close_to_the_2024_caseload():
     ft = r.stocks.set_index("group")["fulltime_persons"]
     target = ft.drop(["fleksjob", "foertidspension"]).sum()
     assert 270_000 <= target <= 330_000
-    start = base_parameters().at("population.start_stock", pd.Timestamp("2024-01-01").date())
+    start = lawbook.base().at("population.start_stock", pd.Timestamp("2024-01-01").date())
     for g in GROUPS:
         assert abs(ft[g] / start[g] - 1) < 0.20, g
 

@@ -1,0 +1,29 @@
+# C types for sim/citizen.py in the compiled kernel (sim/kernel.py).
+cimport cython
+from sim.hazards cimport cumulative, time_to_budget
+from sim.citizen cimport Citizen
+from sim.process cimport Casework
+
+cdef class Stay:
+    cdef public object model, law, regime
+    cdef public Casework casework
+    cdef public Citizen c
+    cdef public int g, static_rule, rule
+    cdef public double entry, budget, used, rehab_at, regime_end, cycle_end, cycle_mult
+    cdef public double static_t, long_multiplier
+    cdef public Py_ssize_t n, k_budget
+    cdef public bint short, extended
+    cdef public tuple breaks, rates
+
+    @cython.locals(g=cython.int, i=cython.Py_ssize_t, mult=cython.double,
+                   rule_t=cython.double, rule=cython.int, t=cython.double, d=cython.double,
+                   wait=cython.double)
+    cpdef double next_wake(self, double now)
+
+    @cython.locals(rule=cython.int, g=cython.int, n=cython.Py_ssize_t, c=Citizen)
+    cpdef wake(self, double now)
+
+cpdef str _destination(regime, int g, double u)
+
+@cython.locals(best_t=cython.double, best=cython.int, t=cython.double)
+cpdef tuple stay_rule(Citizen c, int g, double entry, regime, bint extended)

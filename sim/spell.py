@@ -1,0 +1,291 @@
+"""The SimPy process of one citizen: spells, stays in groups, rule events and exits.
+
+The process sleeps until its next event (design principle 1): the moment its
+integrated hazard reaches its budget, or the next rule event, whichever is first.
+Rule events are the law's time limits (dagpenge week 104, sygedagpenge revurdering),
+age limits (uddannelseshjælp at 30, pension age), the rehabiliteringsteam's
+decision, and the dates at which parameters or the business cycle change.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Generator
+
+from sim.citizen import Citizen
+from sim.clock import WEEKS_PER_CALENDAR_YEAR
+from sim.groups import ADULT_OF_YOUTH, GROUP_INDEX, GROUPS, REHABILITATION
+from sim.hazards import cumulative, time_to_budget
+from sim.process import casework_for
+from sim.random import purpose_code
+
+P_BUDGET = purpose_code("budget")
+P_TYPE = purpose_code("frailty_type")
+P_DESTINATION = purpose_code("destination")
+P_REENTRY = purpose_code("reentry")
+P_GAP = purpose_code("reentry_gap")
+P_JOB_HOURS = purpose_code("job_hours")
+
+DAGPENGE = GROUP_INDEX["dagpenge"]
+SYGEDAGPENGE = GROUP_INDEX["sygedagpenge"]
+RESSOURCEFORLOEB = GROUP_INDEX["ressourceforloeb"]
+INF = math.inf
+
+# Rule events, in the order they win ties; PROCESS is the casework's next event.
+PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, PROCESS = range(7)
+BUDGET = 7  # not a rule: the hazard reached its budget (the stay ends or moves on)
+
+
+def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: bool
+         ) -> Generator:
+    """A spell of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed, and
+    the citizen's return after it (sim.model.Model.await_reentry starts the next one)."""
+    env = model.env
+    ledger = model.ledger
+    draws = c.draws
+    now = env.now
+    # The law of a spell is the one in force when it started: a policy for new
+    # spells only leaves spells begun before its effective date on the old law.
+    c.cohort = model.cohort_of(now - d0)
+    law = model.laws[c.cohort]
+    regime = law.regime_at(now)
+    if not from_stock:
+        entered = regime.rules.visitation(c, g, now, regime, c.n)
+        if entered.__class__ is str:
+            return  # the law gives this citizen no benefit in any group
+        g = entered
+    if now - c.last_exit >= regime.support_reset_weeks:
+        c.support_weeks = 0.0
+    c.spell_start = now - d0
+    c.first_group = g
+    support_base = c.support_weeks + (d0 if from_stock else 0.0)
+    if not from_stock:
+        ledger.flow(now, GROUPS[g], "inflow", GROUPS[g])
+    model.active[c.id] = c
+    c.group, c.seg_start, c.seg_support = g, now, support_base
+    extended = g == SYGEDAGPENGE and d0 >= regime.sygedagpenge_revurdering_week
+    while True:  # stays in one group
+        n = c.n
+        c.n += 1
+        if short is None:
+            short = draws.uniform(P_TYPE, n) < regime.short_share[g]
+        stay = Stay(model, c, g, now - d0, now, n, short, extended, law, regime,
+                    not from_stock and now == c.spell_start)
+        outcome = None
+        while outcome is None:
+            wait = stay.next_wake(now)
+            if wait >= 0.0:
+                # The timeout's value is the clock at the wake-up: SimPy schedules it at
+                # now + wait (reading env.now instead costs a Python call per event).
+                now = yield env.timeout(wait, now + wait)
+            outcome = stay.wake(now)
+        regime = stay.regime
+        # The stay ends: close its casework and its segment.
+        stay.casework.close(model, c, now, regime)
+        ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
+                       c.cohort, c.birth_week)
+        moved, target = outcome
+        support_now = c.seg_support + (now - c.seg_start)
+        if moved:
+            ledger.flow(now, GROUPS[g], "transition_out", GROUPS[target])
+            ledger.flow(now, GROUPS[target], "transition_in", GROUPS[target])
+            g, d0, short, extended = target, 0.0, None, False
+            c.group, c.seg_start, c.seg_support = g, now, support_now
+            continue
+        ledger.flow(now, GROUPS[g], "exit", target)
+        ledger.spell(c.id, c.spell_start, now, c.first_group, g, target)
+        c.support_weeks = support_now
+        c.last_exit = now
+        del model.active[c.id]
+        break
+    # Re-entry: a new spell after a gap, in the group the law and the past give.
+    share_gap = regime.reentry.get(target)
+    back = model.reentry_group[g]
+    returns = share_gap is not None and back is not None and \
+        draws.uniform(P_REENTRY, n) < share_gap[0]
+    gap = share_gap[1] * draws.exponential(P_GAP, n) if returns else INF
+    if target == "job":
+        # Ordinary work until the next spell (the jobpræmie counts its hours).
+        full, part, part_share = regime.job_hours
+        hours = part if draws.uniform(P_JOB_HOURS, n) < part_share else full
+        ledger.employment(c.id, now, now + gap, hours, c.municipality)
+    if not returns:
+        return
+    model.await_reentry(c, g, target, back, gap)
+
+
+class Stay:
+    """A stay in one group: the integrated-hazard clock against its budget, the rule
+    events that may end or change it, and its casework (sim.process).
+
+    The citizen's process asks :meth:`next_wake` how long to sleep and hands the
+    wake-up to :meth:`wake`; the stay keeps everything in between.
+    """
+
+    __slots__ = ("model", "c", "g", "entry", "n", "short", "extended", "law", "regime",
+                 "casework", "budget", "k_budget", "used", "rehab_at", "regime_end",
+                 "cycle_end", "cycle_mult", "static_t", "static_rule", "rule", "breaks",
+                 "rates", "long_multiplier")
+
+    def __init__(self, model, c: Citizen, g: int, entry: float, now: float, n: int,
+                 short: bool, extended: bool, law, regime, new_spell: bool) -> None:
+        self.model, self.c, self.g, self.entry, self.n = model, c, g, entry, n
+        self.short, self.extended, self.law, self.regime = short, extended, law, regime
+        self.budget = c.draws.exponential(P_BUDGET, n)
+        self.k_budget = 0
+        self.used = 0.0
+        self.rehab_at = INF
+        self.casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
+                                                  new_spell)
+        # Cached until they change: the regime (with its rates), the business-cycle
+        # multiplier and the stay's next rule event (pension, age limit, time limit).
+        self.regime_end = -INF
+        self.cycle_end = -INF
+        self.cycle_mult = 1.0
+        self.static_t, self.static_rule = INF, PENSION
+        self.rule = PENSION  # the event the next wake-up is for
+        self.breaks = self.rates = ()
+        self.long_multiplier = 1.0
+
+    def next_wake(self, now: float) -> float:
+        """Weeks from ``now`` to the stay's next event, or -1.0 when a rule event is due
+        at ``now`` (the process handles it without sleeping)."""
+        g, law, casework = self.g, self.law, self.casework
+        if now >= self.regime_end:
+            i = law.regime_index(now)
+            regime = self.regime = law.regimes[i]
+            self.regime_end = law.starts[i + 1] if i + 1 < len(law.starts) else INF
+            casework.rules = regime.process
+            self.static_t, self.static_rule = stay_rule(self.c, g, self.entry, regime,
+                                                        self.extended)
+            self.breaks, self.rates = regime.breaks, regime.rates[g]
+            self.long_multiplier = regime.long_multiplier[g]
+        if now >= self.cycle_end:
+            self.cycle_mult = law.exit_multiplier(g, now)
+            self.cycle_end = law.next_cycle_change(g, now)
+        mult = self.cycle_mult * casework.multiplier(now)
+        if not self.short:
+            mult *= self.long_multiplier
+        rule_t, rule = self.static_t, self.static_rule
+        if self.rehab_at < rule_t:
+            rule_t, rule = self.rehab_at, REHAB_DECISION
+        if self.regime_end < rule_t:
+            rule_t, rule = self.regime_end, REGIME
+        if self.cycle_end < rule_t:
+            rule_t, rule = self.cycle_end, CYCLE
+        t = casework.next_event(now)
+        if t < rule_t:
+            rule_t, rule = t, PROCESS
+        if rule_t < now:
+            rule_t = now
+        d = now - self.entry
+        wait = time_to_budget(self.breaks, self.rates, d, self.budget - self.used, mult)
+        if now + wait < rule_t:
+            self.rule = BUDGET
+            return wait
+        self.rule = rule
+        if rule_t > now:
+            self.used += cumulative(self.breaks, self.rates, d, rule_t - self.entry, mult)
+            return rule_t - now
+        return -1.0
+
+    def wake(self, now: float) -> tuple[bool, object] | None:
+        """Handle the event :meth:`next_wake` slept for; returns the stay's outcome
+        (moved, group or exit), or None while the stay goes on."""
+        rule, c, g, regime, n = self.rule, self.c, self.g, self.regime, self.n
+        if rule == BUDGET:
+            dest = _destination(regime, g,
+                                c.draws.uniform(P_DESTINATION, n * 64 + self.k_budget))
+            if dest == REHABILITATION:
+                if self.rehab_at == INF:
+                    self.rehab_at = now + regime.rehabilitation_decision_weeks
+                # A new budget for the rest of the stay (memoryless).
+                self.k_budget += 1
+                self.budget = c.draws.exponential(P_BUDGET, n * 64 + self.k_budget)
+                self.used = 0.0
+                return None
+            if dest in GROUP_INDEX:
+                return enter(c, g, GROUP_INDEX[dest], now, regime, n)
+            return (False, dest)
+        if rule == PROCESS:
+            self.casework.advance(self.model, c, now, regime)
+        elif rule == REGIME:
+            # Only rates change; make sure the cache is refreshed at the boundary.
+            self.regime_end = min(self.regime_end, now)
+        elif rule == CYCLE:
+            self.cycle_end = min(self.cycle_end, now)
+        else:
+            outcome, self.extended, self.rehab_at = apply_rule(
+                rule, c, g, now, regime, self.extended, self.rehab_at, n)
+            self.static_t, self.static_rule = stay_rule(c, g, self.entry, regime,
+                                                        self.extended)
+            return outcome
+        return None
+
+
+def _destination(regime, g: int, u: float) -> str:
+    cum = regime.destination_cum[g]
+    return regime.destinations[g][min(bisect_right(cum, u), len(cum) - 1)]
+
+
+def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple[float, int]:
+    """The next rule event of a stay that depends only on the law and the citizen:
+    the pension age, the uddannelseshjælp age limit and the group's time limit
+    (none once the time limit has been extended)."""
+    best_t, best = c.birth_week + regime.pension_age * WEEKS_PER_CALENDAR_YEAR, PENSION
+    if g in ADULT_OF_YOUTH:
+        t = c.birth_week + regime.youth_max_age * WEEKS_PER_CALENDAR_YEAR
+        if t < best_t:
+            best_t, best = t, YOUTH_LIMIT
+    if extended:
+        t = INF
+    elif g == DAGPENGE:
+        t = entry + regime.dagpenge_max_weeks
+    elif g == SYGEDAGPENGE:
+        t = entry + regime.sygedagpenge_revurdering_week
+    elif g == RESSOURCEFORLOEB:
+        t = entry + regime.ressourceforloeb_max_weeks
+    else:
+        t = INF
+    if t < best_t:
+        best_t, best = t, TIME_LIMIT
+    return best_t, best
+
+
+def enter(c: Citizen, g: int, target: int | str, now: float, regime, n: int
+          ) -> tuple[bool, object] | None:
+    """The outcome of a move from ``g`` towards ``target`` (a group, or an exit) after
+    visitation: a move (a new stay, also in the same group when the law says so), an
+    exit (the law gives no benefit), or None when visitation sends the citizen back to
+    where they are (stay)."""
+    if target.__class__ is str:
+        return (False, target)
+    entered = regime.rules.visitation(c, target, now, regime, n)
+    if entered.__class__ is str:
+        return (False, entered)
+    if entered == g and target != g:
+        return None
+    return (True, entered)
+
+
+def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,
+               rehab_at: float, n: int) -> tuple[tuple[bool, object] | None, bool, float]:
+    """Apply a rule event; returns (outcome or None to go on, extended, rehab_at)."""
+    if rule == PENSION:
+        return (False, "pension"), extended, rehab_at
+    if rule == YOUTH_LIMIT:
+        return enter(c, g, ADULT_OF_YOUTH[g], now, regime, n), extended, rehab_at
+    if rule == REHAB_DECISION:
+        return enter(c, g, regime.rules.rehabilitation_route(c, now, regime, n), now,
+                        regime, n), extended, INF
+    if rule == TIME_LIMIT:
+        decided = regime.rules.time_limit(c, g, now, regime, n)
+        if decided is None:
+            return None, True, rehab_at  # extended: the stay goes on without a limit
+        moved, target = decided
+        if not moved:
+            return (False, target), extended, rehab_at
+        outcome = enter(c, g, target, now, regime, n)
+        return outcome, outcome is None or extended, INF if g == RESSOURCEFORLOEB else rehab_at
+    return None, extended, rehab_at  # regime or cycle change: only rates change
