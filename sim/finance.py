@@ -56,6 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.brackets import Brackets
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
@@ -124,22 +125,18 @@ def periods(clock: Clock, params: ParameterTree) -> Periods:
     return Periods(weeks, year_index, tuple(dates))
 
 
-def _staircase(params: ParameterTree, date: dt.date) -> tuple[list[float], list[float]]:
-    """Upper counter weeks and state shares of the refusionstrappe in force on ``date``.
-
-    Before the staircase's first date, the first staircase (assumption, finance.yaml).
-    """
+def _staircase(params: ParameterTree, date: dt.date) -> Brackets:
+    """The refusionstrappe in force on ``date``: upper counter weeks and state shares of
+    its steps. Before the table's first date, its first entry."""
     leaf = params.leaves["refusion.staircase"]
-    steps = (leaf.entry_at(date) or leaf.values[0]).value
-    pairs = sorted((math.inf if str(k) == "inf" else float(k), float(v)) for k, v in steps.items())
-    return [u for u, _ in pairs], [s for _, s in pairs]
+    return Brackets.parse((leaf.entry_at(date) or leaf.values[0]).value)
 
 
 def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     """Read the finance parameters at the first date of every period."""
     n_p, n_g = len(per.dates), len(GROUPS)
     stairs = [_staircase(params, d) for d in per.dates]
-    n_k = max(len(u) for u, _ in stairs)
+    n_k = max(len(s.thresholds) for s in stairs)
     lower = np.full((n_p, n_k), np.inf)
     upper = np.full((n_p, n_k), np.inf)
     share = np.zeros((n_p, n_k))
@@ -150,10 +147,11 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
                                           "pool_ref")}
     activation, subsidy, pools = [], [], []
     for p, d in enumerate(per.dates):
-        ups, shares = stairs[p]
-        upper[p, :len(ups)] = ups
-        lower[p, :len(ups)] = [0.0, *ups[:-1]]
-        share[p, :len(ups)] = shares
+        # A step's share applies from its lower counter week up to, not at, its upper.
+        n = len(stairs[p].thresholds)
+        upper[p, :n] = stairs[p].thresholds
+        lower[p, :n] = stairs[p].lower_bounds()
+        share[p, :n] = stairs[p].values
         schemes = params.at("finance.refusion_scheme", d)
         pre_share = params.at("finance.pre_2014_share", d)
         fixed_muni = params.at("finance.fixed_municipal_share", d)
