@@ -31,6 +31,7 @@ from pydantic import Field, model_validator
 
 from policies.registry import Member, Options, ParameterChange, Policy, register
 from sim import lawbook
+from sim.brackets import Brackets
 from sim.groups import EFFORT_CLOSE_TO_MARKET, EFFORT_JOBHJAELP, EFFORT_SICK_LISTED
 from sim.rules import on_top
 
@@ -383,9 +384,7 @@ def _fee_changes(o: NoShowFeeOptions) -> list[ParameterChange]:
     kh_weekly = law("benefit_rates.weekly_rate.kontanthjaelp_jobparat")
     kh_amount = o.amount_dagpenge * kh_weekly / law("benefit_rates.weekly_rate.dagpenge")
     monthly = kh_weekly * 52 / 12
-    bounds = sorted((float("inf") if k == "inf" else float(k), v)
-                    for k, v in law("sanctions.daily_rate").items())
-    kh_rate = next(v for b, v in bounds if monthly <= b)
+    kh_rate = Brackets.parse(law("sanctions.daily_rate")).at(monthly)
     return [
         ParameterChange("process.sanction_days.saa_laenge_days", round(o.amount_dagpenge / dp_day, 3)),
         ParameterChange("process.sanction_days.daily_days", round(kh_amount / kh_rate, 3)),

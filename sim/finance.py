@@ -20,9 +20,10 @@ Førtidspension and fleksjob are on the staircase only when granted from 1 July 
 grant dates are not tracked, so a share ``finance.pre_2014_share`` of the stock is
 financed with the fixed municipal share ``finance.fixed_municipal_share`` instead.
 
-Before the staircase's first date (2016) the first staircase is applied (assumption,
-see finance.yaml). All functions are vectorised over segment arrays: a full-scale
-ten-year run has millions of segments.
+The staircase in force on a date comes from refusion.yaml: the 2016 refusionstrappe
+from 1 January 2016 and, before it, a flat share at every step (35 %, an assumption,
+see there); before the table's first date its first entry. All functions are
+vectorised over segment arrays: a full-scale ten-year run has millions of segments.
 
 The output is tidy: ``year, group, item, payer, mio_kr`` with ``payer`` in
 ``gross, state, municipality`` (plus ``municipality_id`` before ``item`` when asked
@@ -57,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from sim import lawbook
+from sim.brackets import Brackets
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
@@ -125,36 +127,34 @@ def periods(clock: Clock, params: ParameterTree) -> Periods:
     return Periods(weeks, year_index, tuple(dates))
 
 
-def _staircase(params: ParameterTree, date: dt.date) -> tuple[list[float], list[float]]:
-    """Upper counter weeks and state shares of the refusionstrappe in force on ``date``.
-
-    Before the staircase's first date, the first staircase (assumption, finance.yaml).
-    """
+def _staircase(params: ParameterTree, date: dt.date) -> Brackets:
+    """The refusionstrappe in force on ``date``: upper counter weeks and state shares of
+    its steps. Before the table's first date, its first entry."""
     leaf = params.leaves["refusion.staircase"]
-    steps = (leaf.entry_at(date) or leaf.values[0]).value
-    pairs = sorted((math.inf if str(k) == "inf" else float(k), float(v)) for k, v in steps.items())
-    return [u for u, _ in pairs], [s for _, s in pairs]
+    return Brackets.parse((leaf.entry_at(date) or leaf.values[0]).value)
 
 
 def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     """Read the finance parameters at the first date of every period."""
     n_p, n_g = len(per.dates), len(GROUPS)
     stairs = [_staircase(params, d) for d in per.dates]
-    n_k = max(len(u) for u, _ in stairs)
+    n_k = max(len(s.thresholds) for s in stairs)
     lower = np.full((n_p, n_k), np.inf)
     upper = np.full((n_p, n_k), np.inf)
     share = np.zeros((n_p, n_k))
     rate, scheme = np.zeros((n_p, n_g)), np.zeros((n_p, n_g), dtype=np.int64)
     pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
     casework = np.zeros((n_p, n_g))
-    scalars = {k: np.zeros(n_p) for k in ("price", "act_ref", "conv", "sanc", "compl",
-                                          "pool_ref")}
+    # Named as PeriodLaw's fields.
+    scalars = {k: np.zeros(n_p) for k in ("price", "activation_refusion", "conversation_cost",
+                                          "sanction_cost", "complaint_cost", "pool_refusion")}
     activation, subsidy, pools = [], [], []
     for p, d in enumerate(per.dates):
-        ups, shares = stairs[p]
-        upper[p, :len(ups)] = ups
-        lower[p, :len(ups)] = [0.0, *ups[:-1]]
-        share[p, :len(ups)] = shares
+        # A step's share applies from its lower counter week up to, not at, its upper.
+        n = len(stairs[p].thresholds)
+        upper[p, :n] = stairs[p].thresholds
+        lower[p, :n] = stairs[p].lower_bounds()
+        share[p, :n] = stairs[p].values
         schemes = params.at("finance.refusion_scheme", d)
         pre_share = params.at("finance.pre_2014_share", d)
         fixed_muni = params.at("finance.fixed_municipal_share", d)
@@ -170,21 +170,21 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
             casework[p, g] = float(municipal.get(name, 1.0))
         hour = float(params.at("finance.unit_cost.casework_hour", d))
         scalars["price"][p] = float(params.at("finance.price_index", d))
-        scalars["act_ref"][p] = float(params.at("finance.activation_refusion", d))
-        scalars["conv"][p] = float(params.at("finance.unit_cost.conversation_hours", d)) * hour
-        scalars["sanc"][p] = float(params.at("finance.unit_cost.sanction_hours", d)) * hour
-        scalars["compl"][p] = float(params.at("finance.unit_cost.complaint_hours", d)) * hour
+        scalars["activation_refusion"][p] = float(params.at("finance.activation_refusion", d))
+        for task in ("conversation", "sanction", "complaint"):  # kr per task, from hours
+            hours = float(params.at(f"finance.unit_cost.{task}_hours", d))
+            scalars[f"{task}_cost"][p] = hours * hour
         activation.append({k: float(v) / WEEKS_PER_YEAR
                            for k, v in params.at("finance.unit_cost.activation", d).items()})
         pools.append({k: float(v) / WEEKS_PER_YEAR
                       for k, v in params.at("finance.unit_cost.education_pools", d).items()})
-        scalars["pool_ref"][p] = float(params.at("finance.pool_refusion", d))
+        scalars["pool_refusion"][p] = float(params.at("finance.pool_refusion", d))
         subsidy.append({k: float(v) for k, v in params.at("finance.unit_cost.loentilskud",
                                                           d).items()})
-    return PeriodLaw(rate, scheme, lower, upper, share, pre, fixed_state, scalars["price"],
-                     jobcentre, scalars["act_ref"], scalars["conv"], tuple(subsidy),
-                     scalars["sanc"], tuple(activation), scalars["compl"], casework,
-                     tuple(pools), scalars["pool_ref"])
+    return PeriodLaw(rate=rate, scheme=scheme, lower=lower, upper=upper, share=share,
+                     pre_2014=pre, fixed_state=fixed_state, jobcentre=jobcentre,
+                     loentilskud=tuple(subsidy), activation_cost=tuple(activation),
+                     casework_weight=casework, pool_cost=tuple(pools), **scalars)
 
 
 # -- cutting segments into pieces -------------------------------------------------------

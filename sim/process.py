@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.brackets import Brackets
 from sim.clock import HALF_YEAR_WEEKS
 from sim.groups import GROUP_INDEX, GROUPS, JOB_READY, UDDANNELSESHJAELP
 from sim.random import cumulative_shares, purpose_code
@@ -71,8 +72,7 @@ class ProcessRules:
     kind: tuple[str, ...]
     karantaene_share: float
     karantaene_weeks: float
-    daily_bounds: tuple[float, ...]
-    daily_amounts: tuple[float, ...]
+    daily_rate: Brackets  # kr per day by monthly benefit
     refusal_rates: float
     skaerpet_groups: frozenset
     skaerpet_lookback: float
@@ -102,7 +102,6 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         p["process"]
     eff = beh["effects"]
     types = offers["types"]
-    daily = sorted(((float(k), float(v)) for k, v in sanc["daily_rate"].items()))
     def per_group(table: dict, default: float) -> tuple[float, ...]:
         return tuple(float(table.get(g, default)) for g in GROUPS)
 
@@ -138,8 +137,7 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         kind=tuple(sanc["kind_on_no_show"].get(g, "daily") for g in GROUPS),
         karantaene_share=float(beh["karantaene_share"]),
         karantaene_weeks=float(sanc["karantaene_weeks"]),
-        daily_bounds=tuple(b for b, _ in daily),
-        daily_amounts=tuple(a for _, a in daily),
+        daily_rate=Brackets.parse(sanc["daily_rate"]),
         refusal_rates=float(sanc["refusal_reduction_rates"]),
         skaerpet_groups=frozenset(GROUP_INDEX[g] for g in skaerpet["groups"]),
         skaerpet_lookback=float(skaerpet["lookback_weeks"]),
@@ -218,10 +216,10 @@ def _held(t: float, until: float, inclusive: bool) -> bool:
 
 
 def daily_sanction(rules: ProcessRules, weekly_benefit: float) -> float:
-    """Kontanthjælp sanction per day by the monthly benefit (200/400/650/750 kr in 2023)."""
-    monthly = weekly_benefit * 52.0 / 12.0
-    i = bisect_right(rules.daily_bounds, monthly - 1e-9)
-    return rules.daily_amounts[min(i, len(rules.daily_amounts) - 1)]
+    """Kontanthjælp sanction per day by the monthly benefit (200/400/650/750 kr in 2023).
+    A benefit at a bound gets that bound's rate, also when the monthly amount computed
+    from the weekly one lands a rounding error above it."""
+    return rules.daily_rate.at(weekly_benefit * 52.0 / 12.0, tol=1e-9)
 
 
 class Casework:
