@@ -30,7 +30,7 @@ cdef class Casework:
     cpdef double _voluntary(self, Citizen c, double now)
     cpdef Py_ssize_t _held_by(self, double until, bint inclusive)
     @cython.locals(p_no=cython.double, p_dec=cython.double, limit=cython.double,
-                   key=cython.longlong, u=cython.double, k=cython.Py_ssize_t, t=cython.double)
+                   u=cython.double, k=cython.Py_ssize_t, t=cython.double)
     cpdef _scan(self, Citizen c, double now, Py_ssize_t held)
     @cython.locals(t=cython.double, x=cython.double, due=cython.double)
     cpdef double next_event(self, double now)
@@ -43,13 +43,13 @@ cdef class Casework:
     cpdef close(self, model, Citizen c, double now, regime)
     @cython.locals(k=cython.Py_ssize_t, t=cython.double)
     cpdef _pass(self, model, Citizen c, Py_ssize_t held, double now, regime)
-    @cython.locals(g=cython.int, key=cython.longlong, kind=cython.int, length=cython.double,
+    @cython.locals(g=cython.int, kind=cython.int, length=cython.double,
                    cap=cython.double, held=cython.Py_ssize_t)
     cpdef _start_offer(self, model, Citizen c, double now, regime, bint mandatory)
     cpdef int _offer_type(self, double u, bint mandatory)
     @cython.locals(g=cython.int, kind=cython.int)
     cpdef _end_offer(self, model, Citizen c, double now)
-    @cython.locals(g=cython.int, weekly=cython.double, key=cython.longlong, amount=cython.double)
+    @cython.locals(g=cython.int, weekly=cython.double, amount=cython.double)
     cpdef _sanction(self, model, Citizen c, double now, regime, str kind, Py_ssize_t k,
                     bint behavioural=*)
 

@@ -40,6 +40,7 @@ OEVRIG = OFFER_INDEX["oevrig_vejledning"]
 
 P_NOSHOW = purpose_code("conversation_no_show")
 P_DECIDE = purpose_code("sanction_decision")
+P_OFFER_DECIDE = purpose_code("offer_sanction_decision")
 P_OFFER_TYPE = purpose_code("offer_type")
 P_OFFER_LENGTH = purpose_code("offer_length")
 P_OFFER_NOSHOW = purpose_code("offer_no_show")
@@ -255,7 +256,7 @@ class Casework:
         self.rp_due = regime.rules.offer_timing(c, g, entry, regime)
         if self.rp_due < now:
             repeat = rules.rp_repeat[g]
-            self.rp_due = now + repeat * c.draws.uniform(P_TAKEUP, n * 1024 + 1023) \
+            self.rp_due = now + repeat * c.draws.uniform(P_TAKEUP, n) \
                 if repeat < INF else INF
         self.voluntary_at = self._voluntary(c, now)
         self.phase_at = origin + HALF_YEAR_WEEKS \
@@ -278,7 +279,7 @@ class Casework:
         if rate <= 0.0 or self.rules.mix[self.g] is None:
             return INF
         self.k_offer += 1
-        return now - math.log(c.draws.uniform(P_TAKEUP, self.n * 1024 + self.k_offer)) / rate
+        return now - math.log(c.draws.uniform(P_TAKEUP, self.n, self.k_offer)) / rate
 
     def _held_by(self, until: float, inclusive: bool) -> int:
         """The first conversation of the stay not yet held at ``until``."""
@@ -298,10 +299,10 @@ class Casework:
             return
         p_dec = self.rules.decide[self.g]
         limit = now + SCAN_WEEKS
-        draws, key = c.draws, self.n << 20
+        draws = c.draws
         while True:
             if self.pending_no_show < 0:
-                u = draws.uniform(P_NOSHOW, key | self.no_show_draws)
+                u = draws.uniform(P_NOSHOW, self.n, self.no_show_draws)
                 self.no_show_draws += 1
                 skip = 0 if p_no >= 1.0 else int(math.log(u) / math.log1p(-p_no))
                 self.pending_no_show = max(self.scan_k, held) + skip
@@ -314,7 +315,7 @@ class Casework:
                 self.conv_at, self.conv_k = limit, -1
                 return
             self.pending_no_show, self.scan_k = -1, k + 1
-            if self.rules.sanction_decision(self, c, k, draws.uniform(P_DECIDE, key | k),
+            if self.rules.sanction_decision(self, c, k, draws.uniform(P_DECIDE, self.n, k),
                                             p_dec):
                 self.conv_at, self.conv_k = t, k
                 return
@@ -425,20 +426,20 @@ class Casework:
 
     def _start_offer(self, model, c, now: float, regime, mandatory: bool) -> None:
         rules, g, draws = self.rules, self.g, c.draws
-        key = self.n * 1024 + self.k_offer
+        n, k = self.n, self.k_offer  # this offer's draws: (stay, offer)
         ledger, group = model.ledger, GROUPS[g]
         if mandatory and rules.exemption_share > 0 and \
-                draws.uniform(P_EXEMPTION, key) < rules.exemption_share:
+                draws.uniform(P_EXEMPTION, n, k) < rules.exemption_share:
             ledger.activity(now, group, "exemption")
             if ledger.keep_events:
                 ledger.event(c.id, now, group, "exemption", "")
             self.rp_due = now + rules.exemption_weeks
             self.k_offer += 1
             return
-        kind = self._offer_type(draws.uniform(P_OFFER_TYPE, key), mandatory)
+        kind = self._offer_type(draws.uniform(P_OFFER_TYPE, n, k), mandatory)
         if now - c.spell_start < rules.needs_weeks[kind]:
             kind = PRAKTIK  # public løntilskud needs 26 weeks of unemployment first
-        length = rules.offer_weeks[kind] * (0.5 + draws.uniform(P_OFFER_LENGTH, key))
+        length = rules.offer_weeks[kind] * (0.5 + draws.uniform(P_OFFER_LENGTH, n, k))
         cap = rules.praktik_close_weeks if kind == PRAKTIK and g in JOB_READY_INDEX else \
             rules.max_weeks[kind]
         self.offer, self.offer_start, self.offer_end = kind, now, now + min(length, cap)
@@ -447,11 +448,11 @@ class Casework:
         ledger.activity(now, group, "offer_start:" + name)
         if ledger.keep_events:
             ledger.event(c.id, now, group, "offer_start", name)
-        if rules.no_show[g] > 0 and draws.uniform(P_OFFER_NOSHOW, key) < rules.no_show[g]:
+        if rules.no_show[g] > 0 and draws.uniform(P_OFFER_NOSHOW, n, k) < rules.no_show[g]:
             ledger.activity(now, group, "no_show")
             if ledger.keep_events:
                 ledger.event(c.id, now, group, "no_show", "offer")
-            if draws.uniform(P_DECIDE, key + 512) < rules.decide[g]:
+            if draws.uniform(P_OFFER_DECIDE, n, k) < rules.decide[g]:
                 sanction = "nedsaettelse" if rules.kind[g] == "daily" else rules.kind[g]
                 held = self.k if self.sched is None else self._held_by(now + EPS, True)
                 self._sanction(model, c, now, regime, sanction, held)
@@ -500,10 +501,9 @@ class Casework:
         ``k``: the conversation it follows, or the first not yet held (keys its draws)."""
         rules, g = self.rules, self.g
         weekly = regime.weekly_rate[g]
-        key = (self.n << 24) | (self.k_offer << 12) | (k & 0xFFF)
         if kind == "daily" and g in rules.skaerpet_groups and \
                 now - c.last_sanction <= rules.skaerpet_lookback and \
-                c.draws.uniform(P_LACKING_WILL, key) < rules.lacking_will:
+                c.draws.uniform(P_LACKING_WILL, self.n, self.k_offer, k) < rules.lacking_will:
             kind = "skaerpet"
         if kind == "saa_laenge":
             amount = rules.saa_laenge_days * weekly / 5.0
@@ -523,7 +523,7 @@ class Casework:
             ledger.event(c.id, now, group, "sanction", kind)
         ledger.reduction(c.id, now, g, kind, amount)
         ledger.sanctioned(now, g, c.id, kind)
-        if c.draws.uniform(P_COMPLAINT, key) < rules.complaint_share:
+        if c.draws.uniform(P_COMPLAINT, self.n, self.k_offer, k) < rules.complaint_share:
             ledger.activity(now, group, "complaint")
         if behavioural:
             c.last_sanction = now

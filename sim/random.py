@@ -36,8 +36,26 @@ def stream_key(seed: int, replication: int, citizen: int) -> int:
     return _mix(_mix(_mix(seed & _MASK) ^ replication) ^ citizen)
 
 
+# A draw's indices (n, k, j) packed into one counter: n in the low 24 bits, k in the
+# next 20, j in the top 20. Each index is masked to its width, so indices below
+# these bounds never share a counter (n: a citizen's stays; k, j: counts within one).
+N_BITS, K_BITS = 24, 20
+N_MASK, K_MASK, J_MASK = (1 << 24) - 1, (1 << 20) - 1, (1 << 20) - 1
+
+
+def draw_index(n: int, k: int = 0, j: int = 0) -> int:
+    """The counter of the draw with indices (n, k, j) (see :class:`Draws`)."""
+    return (n & N_MASK) | ((k & K_MASK) << N_BITS) | ((j & J_MASK) << (N_BITS + K_BITS))
+
+
 class Draws:
-    """The random numbers of one citizen in one replication."""
+    """The random numbers of one citizen in one replication.
+
+    A draw is named by its purpose (:func:`purpose_code`) and up to three indices:
+    ``n``, usually the citizen's stay, and ``k`` and ``j``, counters within it (the
+    k-th budget of a stay, the k-th offer and its j-th conversation, ...). Every
+    caller passes its indices here; none packs them by hand (:func:`draw_index`).
+    """
 
     __slots__ = ("key",)
 
@@ -46,19 +64,22 @@ class Draws:
 
     # The constants are bound as defaults: local names are faster than globals, and
     # these two are the hottest functions of the model.
-    def uniform(self, purpose: int, n: int = 0, _m: int = _MASK, _g: int = _GOLDEN,
-                _a: int = _MUL1, _b: int = _MUL2, _s: float = _INV_2_53) -> float:
-        """A uniform number in (0, 1) for the n-th draw of ``purpose``."""
-        x = ((self.key ^ ((purpose + n * _g) & _m)) + _g) & _m  # _mix, inlined
+    def uniform(self, purpose: int, n: int = 0, k: int = 0, j: int = 0, _m: int = _MASK,
+                _g: int = _GOLDEN, _a: int = _MUL1, _b: int = _MUL2,
+                _s: float = _INV_2_53) -> float:
+        """A uniform number in (0, 1): the draw (n, k, j) of ``purpose``."""
+        i = (n & 0xFFFFFF) | ((k & 0xFFFFF) << 24) | ((j & 0xFFFFF) << 44)  # draw_index
+        x = ((self.key ^ ((purpose + i * _g) & _m)) + _g) & _m  # _mix, inlined
         x = ((x ^ (x >> 30)) * _a) & _m
         x = ((x ^ (x >> 27)) * _b) & _m
         return (((x ^ (x >> 31)) >> 11) + 0.5) * _s
 
-    def exponential(self, purpose: int, n: int = 0, _m: int = _MASK, _g: int = _GOLDEN,
-                    _a: int = _MUL1, _b: int = _MUL2, _s: float = _INV_2_53,
-                    _log=math.log) -> float:
-        """A unit exponential number for the n-th draw of ``purpose``."""
-        x = ((self.key ^ ((purpose + n * _g) & _m)) + _g) & _m
+    def exponential(self, purpose: int, n: int = 0, k: int = 0, j: int = 0,
+                    _m: int = _MASK, _g: int = _GOLDEN, _a: int = _MUL1, _b: int = _MUL2,
+                    _s: float = _INV_2_53, _log=math.log) -> float:
+        """A unit exponential number: the draw (n, k, j) of ``purpose``."""
+        i = (n & 0xFFFFFF) | ((k & 0xFFFFF) << 24) | ((j & 0xFFFFF) << 44)  # draw_index
+        x = ((self.key ^ ((purpose + i * _g) & _m)) + _g) & _m
         x = ((x ^ (x >> 30)) * _a) & _m
         x = ((x ^ (x >> 27)) * _b) & _m
         return -_log((((x ^ (x >> 31)) >> 11) + 0.5) * _s)

@@ -196,13 +196,13 @@ class Stay:
         rule, c, g, regime, n = self.rule, self.c, self.g, self.regime, self.n
         if rule == BUDGET:
             dest = _destination(regime, g,
-                                c.draws.uniform(P_DESTINATION, n * 64 + self.k_budget))
+                                c.draws.uniform(P_DESTINATION, n, self.k_budget))
             if dest == REHABILITATION:
                 if self.rehab_at == INF:
                     self.rehab_at = now + regime.rehabilitation_decision_weeks
                 # A new budget for the rest of the stay (memoryless).
                 self.k_budget += 1
-                self.budget = c.draws.exponential(P_BUDGET, n * 64 + self.k_budget)
+                self.budget = c.draws.exponential(P_BUDGET, n, self.k_budget)
                 self.used = 0.0
                 return None
             if dest in GROUP_INDEX:
