@@ -97,7 +97,7 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
     ``cluster.scheduler``, which is always used when given).
     """
     exp, source, sha = _experiment(experiment)
-    full, specs, elements = scenarios(exp, source)
+    full, specs, purposes = scenarios(exp, source)
     users = list(exp.scenarios)
     store = None
     fingerprint = {"experiment": task_sha256(exp), "code": code_sha256()}
@@ -147,7 +147,8 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
         "user_scenarios": users,
         "scenarios": {s.name: {"policies": s.policies, "changes": s.changes,
                                "unemployment": s.unemployment} for s in specs},
-        "elements": elements,
+        "elements": purposes["elements"],
+        "channels": purposes["channels"],
         "precision": precision,
         "initial_stock": {
             "persons": baseline.parameters.at("population.start_stock", exp.start),

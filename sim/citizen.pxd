@@ -6,8 +6,10 @@ cdef class Citizen:
     cdef public Draws draws
     cdef public int municipality, group, first_group, cohort
     cdef public double birth_week, support_weeks, last_exit, seg_start, seg_support
-    cdef public double spell_start, last_sanction
-    cdef public Py_ssize_t n
+    cdef public double spell_start, last_sanction, compliance
+    cdef public bint close
+    cdef public int profile
+    cdef public Py_ssize_t n, episode
     cdef public object casework
 
     cpdef double age(self, double week)

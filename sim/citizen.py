@@ -12,20 +12,43 @@ from sim.random import Draws
 
 
 class Citizen:
-    """One person: identity, characteristics and the state of the current spell."""
+    """One person: identity, persistent characteristics and the state of the current spell.
 
-    __slots__ = ("id", "draws", "municipality", "birth_week", "support_weeks", "last_exit",
-                 "n", "group", "seg_start", "seg_support", "spell_start", "first_group",
-                 "last_sanction", "casework", "cohort")
+    Who the person is stays with them from creation to death, through every group, stay
+    and spell (design principle 9):
 
-    def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float) -> None:
+    * ``close``: the latent distance to the labour market, close (the short-stay type of
+      the hazard mixture) or far (its long-stay type: the hazard times the profile's
+      ``long_multiplier``); drawn once, for the start stock jointly with the time already
+      spent on support, so long stayers are mostly far from the market;
+    * ``compliance``: the persistent propensity to miss meetings (a factor with mean 1
+      on the profile's no-show chance), so sanctions repeat on the same persons.
+
+    The *profile* is the group the current law assesses the person to (the bottom rule
+    of the visitation stack): it sets the baseline hazard, the destinations and the
+    effects. A reform that abolishes or merges groups changes the group that pays, not
+    the profile. ``episode`` counts the profiles assigned: each starts the hazard clock
+    anew and keys its draws.
+    """
+
+    __slots__ = ("id", "draws", "municipality", "birth_week", "close", "compliance",
+                 "support_weeks", "last_exit", "n", "episode", "profile", "group",
+                 "seg_start", "seg_support", "spell_start", "first_group", "last_sanction",
+                 "casework", "cohort")
+
+    def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float,
+                 close: bool = True, compliance: float = 1.0) -> None:
         self.id = cid
         self.draws = draws
         self.municipality = municipality
         self.birth_week = birth_week
+        self.close = close
+        self.compliance = compliance
         self.support_weeks = 0.0
         self.last_exit = -math.inf
         self.n = 0  # index of the citizen's next stay, keys its draws
+        self.episode = 0  # index of the citizen's next profile episode, keys its hazard
+        self.profile = -1
         self.last_sanction = -math.inf
         self.casework = None  # the process state of the current stay (sim.process)
         self.cohort = 0  # which law the current spell follows (Model.laws)

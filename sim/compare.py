@@ -139,10 +139,11 @@ def measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[[*idx, "measure", "value"]]
 
 
-def measure_differences(m: pd.DataFrame, baseline: str, scenario: str) -> pd.DataFrame:
-    """Paired differences by year of the headline measures, with ``employment`` and
-    ``revenue_mio_kr`` (= -gross_mio_kr) derived per replication."""
-    rows = []
+def paired_measures(m: pd.DataFrame, baseline: str, scenario: str
+                    ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each headline measure of ``baseline`` and ``scenario`` as (year x replication)
+    frames over their common replications, with ``employment`` and ``revenue_mio_kr``
+    (= -gross_mio_kr) derived per replication as levels relative to the baseline."""
     wide = {}
     for name in m["measure"].unique():
         if name == "job_share":
@@ -163,7 +164,13 @@ def measure_differences(m: pd.DataFrame, baseline: str, scenario: str) -> pd.Dat
     if "gross_mio_kr" in wide:
         b, r = wide["gross_mio_kr"]
         wide["revenue_mio_kr"] = (b * 0.0, -(r - b))
-    for name, (b, r) in wide.items():
+    return wide
+
+
+def measure_differences(m: pd.DataFrame, baseline: str, scenario: str) -> pd.DataFrame:
+    """Paired differences by year of the headline measures (:func:`paired_measures`)."""
+    rows = []
+    for name, (b, r) in paired_measures(m, baseline, scenario).items():
         if name == "fulltime_persons_fleksjob":
             continue
         out = _frame(b.index, scenario, b.to_numpy(), r.to_numpy())
@@ -203,6 +210,47 @@ def element_table(m: pd.DataFrame, baseline: str, reform: str,
     if not rows:
         return pd.DataFrame()
     return pd.concat(rows, ignore_index=True)
+
+
+CHANNEL_MEASURES = ("employment", "fulltime_persons", "revenue_mio_kr")
+
+
+def channel_table(m: pd.DataFrame, baseline: str, reform: str,
+                  runs: list[dict[str, Any]]) -> pd.DataFrame:
+    """The part of a reform's effect each behaviour channel carries: the paired effect
+    (reform - baseline) less the same effect with the channel switched off in both
+    (common random numbers, replication by replication). What no single channel carries
+    (the law's routing and money, and the channels' interactions) is ``other``."""
+    on = paired_measures(m, baseline, reform)
+    rows, carried = [], {}
+    for run in runs:
+        off = paired_measures(m, run["baseline"], run["reform"])
+        for name in CHANNEL_MEASURES:
+            if name not in on or name not in off:
+                continue
+            b, r = on[name]
+            bo, ro = off[name]
+            reps = sorted(set(b.columns) & set(bo.columns))
+            years = b.index.intersection(bo.index)
+            part = (r - b).loc[years, reps] - (ro - bo).loc[years, reps]
+            carried[name] = carried.get(name, 0.0) + part
+            rows.append(_channel_rows(reform, run["channel"], name, part))
+    for name, total in carried.items():
+        b, r = on[name]
+        rows.append(_channel_rows(reform, "other", name,
+                                  (r - b).loc[total.index, total.columns] - total))
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)
+
+
+def _channel_rows(reform: str, channel: str, measure: str, part: pd.DataFrame
+                  ) -> pd.DataFrame:
+    mean, half = mean_ci(part.to_numpy())
+    return pd.DataFrame({"scenario": reform, "channel": channel, "measure": measure,
+                         "year": part.index, "effect": mean, "ci_low": mean - half,
+                         "ci_high": mean + half, "half_width": half,
+                         "replications": part.shape[1]})
 
 
 # --- the comparison as a whole -----------------------------------------------------------
@@ -255,7 +303,8 @@ def compare(results: Any, baseline: str | None = None,
 
     ``results``: a ``sim.Results`` or a run folder. Returns a Comparison whose tables are
     ``headline`` (last year), ``measures`` (headline measures by year), ``revenue``,
-    ``elements`` (when ``compare.elements`` was set), ``stocks``, ``flows``, ``activity``
+    ``elements`` (when ``compare.elements`` was set), ``channels`` (when
+    ``compare.channels`` was set), ``stocks``, ``flows``, ``activity``
     and ``finance`` (paired differences by year and group, ``group == 'total'`` summed),
     and ``paths`` (each scenario's levels with intervals, also for a single scenario).
     """
@@ -294,6 +343,12 @@ def compare(results: Any, baseline: str | None = None,
     parts = [p for p in parts if len(p)]
     if parts:
         out["elements"] = pd.concat(parts, ignore_index=True)
+    channels = manifest.get("channels") or {}
+    parts = [channel_table(m, baseline, r, runs) for r, runs in channels.items()
+             if r in reforms]
+    parts = [p for p in parts if len(p)]
+    if parts:
+        out["channels"] = pd.concat(parts, ignore_index=True)
     specs = {"stocks": (["year", "group"], "fulltime_persons", None),
              "flows": (["year", "group", "kind", "destination"], "count", None),
              "activity": (["year", "group", "kind"], "count", activity_with_aggregates),

@@ -99,6 +99,12 @@ class Compare(BaseModel):
                     "policies after the baseline's, then parameter and unemployment "
                     "overrides) are added one at a time in the listed order, each run as an "
                     "extra scenario, and each element's marginal effect is reported")
+    channels: Annotated[list[ScenarioName], BeforeValidator(_as_list)] = Field(
+        default_factory=list,
+        description="Scenarios whose effect is attributed to the behaviour channels "
+                    "(benefit level, conversations, offers, sanctions): the baseline and "
+                    "the reform run again with one channel switched off at a time, and "
+                    "the channel's part is the effect less the effect without it")
 
 
 class Precision(BaseModel):

@@ -37,6 +37,9 @@ class Regime:
     destinations: tuple[tuple[str, ...], ...]
     destination_cum: tuple[tuple[float, ...], ...]
     weekly_rate: tuple[float, ...]
+    # [paying group][profile]: the benefit-level channel, (benefit paid / benefit of
+    # the profile's group) ^ -effects.benefit_level; 1 where the two are the same group.
+    benefit_multiplier: tuple[tuple[float, ...], ...]
     new_spells_per_year: tuple[float, ...]
     dagpenge_max_weeks: float
     dagpenge_to_kontanthjaelp_share: float
@@ -54,6 +57,7 @@ class Regime:
     process: ProcessRules
     rules: RuleSet
     job_hours: tuple[float, float, float]  # full-time hours, part-time hours, part-time share
+    compliance_sd: float  # log-sd of the persons' no-show factor (drawn at creation)
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -69,6 +73,16 @@ def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[f
 
 
 
+def benefit_multipliers(weekly: tuple[float, ...], elasticity: float
+                        ) -> tuple[tuple[float, ...], ...]:
+    """The benefit-level channel for each (paying group, profile): the profile's
+    baseline hazard holds its own group's benefit, so only a different benefit paid
+    changes the hazard, by (paid / profile's) ^ -elasticity (1 where either is 0)."""
+    return tuple(tuple(1.0 if paid == own or paid <= 0.0 or own <= 0.0
+                       else (paid / own) ** -elasticity for own in weekly)
+                 for paid in weekly)
+
+
 def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     hz = p["hazards"]
     pop = p["population"]
@@ -76,6 +90,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
     rules = RuleSet.from_stacks(p["rules"])
+    weekly = tuple(float(p["benefit_rates"]["weekly_rate"][g]) for g in GROUPS)
     return Regime(
         start_week=start_week,
         date=date,
@@ -86,7 +101,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         long_multiplier=tuple(float(hz[g]["long_multiplier"]) for g in GROUPS),
         destinations=tuple(d[0] for d in dests),
         destination_cum=tuple(d[1] for d in dests),
-        weekly_rate=tuple(float(p["benefit_rates"]["weekly_rate"][g]) for g in GROUPS),
+        weekly_rate=weekly,
+        benefit_multiplier=benefit_multipliers(weekly,
+                                               float(p["effects"]["benefit_level"])),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
         dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
@@ -107,6 +124,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         job_hours=(float(p["employment"]["full_time_hours"]),
                    float(p["employment"]["part_time_hours"]),
                    float(p["employment"]["part_time_share"])),
+        compliance_sd=float(p["process"]["compliance_sd"]),
     )
 
 

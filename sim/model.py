@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 from bisect import bisect_right
 from collections import Counter
+from statistics import NormalDist
 
 import simpy
 
@@ -31,6 +33,14 @@ from sim.random import Draws, purpose_code
 from sim.spell import life
 
 P_POOL_GAP = purpose_code("reentry_pool_gap")
+P_TYPE = purpose_code("frailty_type")
+P_COMPLIANCE = purpose_code("compliance")
+_NORMAL = NormalDist()
+
+
+def compliance_factor(u: float, sd: float) -> float:
+    """A person's no-show factor from a uniform draw: log-normal with mean 1."""
+    return math.exp(sd * _NORMAL.inv_cdf(u) - sd * sd / 2.0) if sd > 0.0 else 1.0
 
 # Parameters the model reads once, at the run's start (the stock, its placement, the
 # arrivals' ages, the former recipients between spells and the business cycle's base):
@@ -100,15 +110,21 @@ class Model:
         return bisect_right(self.cohort_weeks, spell_start) if self.cohort_weeks else 0
 
     def new_citizen(self, cid: int, group: int, week: float) -> Citizen:
-        """A citizen entering ``group`` at ``week`` with an entrant's age."""
+        """A citizen entering ``group`` at ``week`` with an entrant's age and the
+        characteristics of the group's entrants (sim/citizen.py), drawn once."""
         draws = Draws(self.seed, self.replication, cid)
         age = self.arrival_ages.draw(group, draws.uniform(P_AGE_BAND), draws.uniform(P_AGE_WITHIN))
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
-        return Citizen(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR)
+        regime = self.law.regime_at(week)
+        return Citizen(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR,
+                       draws.uniform(P_TYPE) < regime.short_share[group],
+                       compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd))
 
     def stock_citizen(self, cid: int, group: int, sampler, regime
-                      ) -> tuple[Citizen, bool, float]:
-        """A citizen of the start stock, its frailty type and the weeks its stay has lasted.
+                      ) -> tuple[Citizen, float]:
+        """A citizen of the start stock and the weeks its stay has lasted. Its distance to
+        the labour market (the hazard type) is drawn jointly with the elapsed stay, so
+        long stayers are mostly far from the market.
 
         The stock is older than the entrants: its age is an entrant's age plus the
         elapsed stay. A pair (entry age, elapsed stay) that puts the citizen past the
@@ -130,8 +146,9 @@ class Model:
         else:
             age = entry_age
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
-        return (Citizen(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR),
-                short, elapsed)
+        compliance = compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd)
+        return (Citizen(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR,
+                        short, compliance), elapsed)
 
     def populate(self) -> None:
         regime = self.laws[self.cohort_of(self.env.now)].regimes[0]
@@ -142,8 +159,8 @@ class Model:
                 if not self.mine(cid):
                     cid += 1
                     continue
-                c, short, elapsed = self.stock_citizen(cid, g, samplers[g], regime)
-                self.env.process(life(self, c, g, elapsed, short, True))
+                c, elapsed = self.stock_citizen(cid, g, samplers[g], regime)
+                self.env.process(life(self, c, g, elapsed, True))
                 cid += 1
         self._seed_reentry_pool(cid)
         arrivals = arrival_times(self.law, self.seed, self.replication, self.scale,
@@ -183,7 +200,7 @@ class Model:
                     wake = env.timeout(t - start)
                     wake.callbacks.append(
                         lambda _ev, c=c, group=group: env.process(
-                            life(self, c, group, 0.0, None, False)))
+                            life(self, c, group, 0.0, False)))
 
     def await_reentry(self, c: Citizen, left: int, destination: str, back: int,
                       gap: float) -> None:
@@ -199,7 +216,7 @@ class Model:
         self.waiting[key] -= 1
         now = self.env.now
         if c.age(now) < self.law.regime_at(now).pension_age:
-            self.env.process(life(self, c, back, 0.0, None, False))
+            self.env.process(life(self, c, back, 0.0, False))
 
     def _arrivals(self, arrivals):
         env = self.env
@@ -207,7 +224,7 @@ class Model:
             if t > env.now:
                 yield env.timeout(t - env.now)
             c = self.new_citizen(cid, g, t)
-            env.process(life(self, c, g, 0.0, None, False))
+            env.process(life(self, c, g, 0.0, False))
 
     def run(self, populate: bool = True) -> Ledger:
         """Simulate to the horizon. ``populate=False`` runs only processes added by hand."""

@@ -18,7 +18,7 @@ cpdef Py_ssize_t conversations_before(tuple schedule, double origin, double unti
 cdef inline bint _held(double t, double until, bint inclusive)
 
 cdef class Casework:
-    cdef public int g, offer
+    cdef public int g, offer, profile
     cdef public double origin
     cdef public long long n
     cdef public object rules, sched
@@ -34,7 +34,8 @@ cdef class Casework:
     cpdef _scan(self, Citizen c, double now, Py_ssize_t held)
     @cython.locals(t=cython.double, x=cython.double, due=cython.double)
     cpdef double next_event(self, double now)
-    @cython.locals(m=cython.double, g=cython.int, beta=cython.double, per_month=cython.double,
+    cpdef set_profile(self, int profile)
+    @cython.locals(m=cython.double, p=cython.int, beta=cython.double, per_month=cython.double,
                    n6=cython.Py_ssize_t, interval=cython.double)
     cpdef double multiplier(self, double now)
     @cython.locals(due=cython.double, held=cython.Py_ssize_t)

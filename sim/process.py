@@ -101,7 +101,7 @@ def _inf(x) -> float:
 def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     sched, offers, sanc, beh = p["contact"]["schedule"], p["offers"], p["sanctions"], \
         p["process"]
-    eff = beh["effects"]
+    eff = p["effects"]
     types = offers["types"]
     def per_group(table: dict, default: float) -> tuple[float, ...]:
         return tuple(float(table.get(g, default)) for g in GROUPS)
@@ -232,8 +232,8 @@ class Casework:
     no-shows found by the scan are kept singly, until the clock passes them.
     """
 
-    __slots__ = ("g", "origin", "n", "rules", "sched", "k", "last_due", "conv_at", "conv_k",
-                 "scan_k", "pending_no_show", "no_show_draws", "no_shows",
+    __slots__ = ("g", "profile", "origin", "n", "rules", "sched", "k", "last_due", "conv_at",
+                 "conv_k", "scan_k", "pending_no_show", "no_show_draws", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
                  "voluntary_at", "sanction_until", "k_offer", "phase_at")
 
@@ -244,6 +244,9 @@ class Casework:
         # may count it from elsewhere (e.g. the spell's start: no restart on a move).
         origin = regime.rules.contact_clock(c, entry, regime)
         self.g, self.origin, self.n, self.rules = g, origin, n, rules
+        # The person's profile: who they are, for the effects and the no-shows; the
+        # paying group g gives the law (conversations, offers, sanctions).
+        self.profile = c.profile
         self.sched = rules.schedule[g]
         self.offer = -1
         self.offer_start = self.offer_end = INF
@@ -260,7 +263,7 @@ class Casework:
                 if repeat < INF else INF
         self.voluntary_at = self._voluntary(c, now)
         self.phase_at = origin + HALF_YEAR_WEEKS \
-            if rules.conversation[g] and d < HALF_YEAR_WEEKS else INF
+            if rules.conversation[self.profile] and d < HALF_YEAR_WEEKS else INF
         self.no_shows: list[int] = []
         self.pending_no_show, self.no_show_draws = -1, 0
         if self.sched is not None:
@@ -293,7 +296,7 @@ class Casework:
         held; no-shows without a sanction are remembered until the clock passes them.
         The scan looks ``SCAN_WEEKS`` ahead and resumes where it stopped.
         """
-        p_no = self.rules.no_show[self.g]
+        p_no = min(1.0, self.rules.no_show[self.profile] * c.compliance)
         if self.sched is None or p_no <= 0.0:
             self.conv_at, self.conv_k = INF, -1
             return
@@ -332,7 +335,7 @@ class Casework:
             if due < t:
                 t = due
             threat_start = self.rp_due - self.rules.threat_weeks
-            if self.rules.threat[self.g] != 1.0 and now < threat_start < t:
+            if self.rules.threat[self.profile] != 1.0 and now < threat_start < t:
                 t = threat_start
         x = self.post_until
         if now < x < t:
@@ -345,16 +348,22 @@ class Casework:
             t = x
         return t
 
+    def set_profile(self, profile: int) -> None:
+        """The person was assessed anew within the stay (sim.spell.Stay.reprofile)."""
+        self.profile = profile
+
     def multiplier(self, now: float) -> float:
-        rules, g = self.rules, self.g
+        """The channels of the process: offers (lock-in, post effect, threat),
+        conversations and sanctions, by the person's profile."""
+        rules, p = self.rules, self.profile
         m = 1.0
         if self.offer >= 0:
             m *= rules.lock_in[self.offer]
         elif now < self.post_until:
             m *= self.post_mult
-        elif rules.threat[g] != 1.0 and self.rp_due - rules.threat_weeks <= now < self.rp_due:
-            m *= rules.threat[g]
-        beta = rules.conversation[g]
+        elif rules.threat[p] != 1.0 and self.rp_due - rules.threat_weeks <= now < self.rp_due:
+            m *= rules.threat[p]
+        beta = rules.conversation[p]
         if beta and self.sched is not None:
             # Effect of conversations: beta per conversation a month in the current phase.
             _, n6, interval, _, _ = self.sched
@@ -362,7 +371,7 @@ class Casework:
                 52.0 / 12.0 / interval if interval < INF else 0.0)
             m *= 1.0 + beta * per_month
         if now < self.sanction_until:
-            m *= rules.sanction_mult[g]
+            m *= rules.sanction_mult[p]
         return m
 
     # -- events -------------------------------------------------------------------------
@@ -448,7 +457,8 @@ class Casework:
         ledger.activity(now, group, "offer_start:" + name)
         if ledger.keep_events:
             ledger.event(c.id, now, group, "offer_start", name)
-        if rules.no_show[g] > 0 and draws.uniform(P_OFFER_NOSHOW, n, k) < rules.no_show[g]:
+        p_no = min(1.0, rules.no_show[self.profile] * c.compliance)
+        if p_no > 0 and draws.uniform(P_OFFER_NOSHOW, n, k) < p_no:
             ledger.activity(now, group, "no_show")
             if ledger.keep_events:
                 ledger.event(c.id, now, group, "no_show", "offer")
@@ -527,7 +537,7 @@ class Casework:
             ledger.activity(now, group, "complaint")
         if behavioural:
             c.last_sanction = now
-            if rules.sanction_mult[g] != 1.0:
+            if rules.sanction_mult[self.profile] != 1.0:
                 self.sanction_until = now + rules.sanction_weeks
 
 
@@ -583,6 +593,9 @@ class NoCasework(Casework):
 
     def __init__(self) -> None:
         self.rules = None
+
+    def set_profile(self, profile: int) -> None:
+        return None
 
     def multiplier(self, now: float) -> float:
         return 1.0

@@ -13,9 +13,11 @@ rules decide there is an ordinary dated parameter, ``rules.<hook>``
   question to the rule below it, which it receives as the keyword ``below``.
 
 So two recommendations that change one hook for different people stack in either
-order, without a hand-written combined rule. A policy puts a rule on top with
-:func:`on_top`; the stack is a parameter, so it has an effective date, a scope and a
-place in the policy tables like any other value.
+order, without a hand-written combined rule. The bottom rule of the visitation stack
+also stands alone as the *assessment*: the group the current law puts a person in,
+which is their behavioural profile (sim/citizen.py) when a reform pays them elsewhere.
+A policy puts a rule on top with :func:`on_top`; the stack is a parameter, so it has an
+effective date, a scope and a place in the policy tables like any other value.
 
 This module is the registry only. The rules themselves live with the law
 (policies/current_law.py, policies/rules.py) and register on import.
@@ -146,6 +148,9 @@ class RuleSet:
     contact_clock: Callable = field(compare=False)
     offer_timing: Callable = field(compare=False)
     sanction_decision: Callable = field(compare=False)
+    # The bottom of the visitation stack alone: the group the current law assesses a
+    # person to (their profile), whatever the layers above it change about who pays.
+    assessment: Callable = field(compare=False)
 
     @classmethod
     def from_stacks(cls, stacks: dict[str, list[str]]) -> RuleSet:
@@ -154,4 +159,5 @@ class RuleSet:
             raise KeyError(f"rules.{sorted(missing)[0]} is not set")
         checked = {hook: check_stack(hook, stacks[hook]) for hook in HOOKS}
         return cls(names=tuple(sorted(checked.items())),
+                   assessment=compose("visitation", checked["visitation"][-1:]),
                    **{hook: compose(hook, names) for hook, names in checked.items()})

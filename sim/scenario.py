@@ -135,11 +135,64 @@ def _check_start_only(source: str, field_name: str, path: str, start: dt.date | 
 
 
 def scenarios(experiment: Experiment, source: str
-              ) -> tuple[Experiment, list[ScenarioSpec], dict[str, list[dict[str, Any]]]]:
-    """The experiment with its element steps added as scenarios, the law of every
-    scenario, and each reform's element list: everything a run needs, checked."""
+              ) -> tuple[Experiment, list[ScenarioSpec], dict[str, Any]]:
+    """The experiment with its element steps and channel runs added as scenarios, the
+    law of every scenario, and what they are for (``elements``, ``channels`` by
+    reform): everything a run needs, checked."""
     full, elements = with_element_steps(experiment, source)
-    return full, prepare(full, source), elements
+    extra, channels = channel_runs(experiment, source)
+    if extra:
+        full = full.model_copy(update={"scenarios": {**full.scenarios, **extra}})
+    return full, prepare(full, source), {"elements": elements, "channels": channels}
+
+
+# -- channel runs: each behaviour channel switched off (compare.channels) -----------------
+# The channels (calibration/params/effects.yaml) and the value that switches each of
+# their parameters off: no effect of the benefit level or of conversations, multipliers
+# of 1 for offers (lock-in, post effect, threat) and sanctions.
+CHANNELS: dict[str, dict[str, float]] = {
+    "benefit_level": {"effects.benefit_level": 0.0},
+    "conversations": {"effects.conversation": 0.0},
+    "offers": {"effects.lock_in": 1.0, "effects.post": 1.0, "effects.threat": 1.0},
+    "sanctions": {"effects.sanction": 1.0},
+}
+
+
+def channel_off(channel: str) -> dict[str, Any]:
+    """Parameter overrides that switch ``channel`` off (a table keeps its keys)."""
+    out = {}
+    for path, neutral in CHANNELS[channel].items():
+        value = lawbook.value(path)
+        out[path] = {k: neutral for k in value} if isinstance(value, dict) else neutral
+    return out
+
+
+def channel_runs(experiment: Experiment, source: str
+                 ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
+    """Extra scenarios for ``compare.channels``: the baseline and each listed reform with
+    one channel switched off, and which pair belongs to which channel."""
+    extra: dict[str, Scenario] = {}
+    info: dict[str, list[dict[str, Any]]] = {}
+    base_name = experiment.baseline
+    names = list(experiment.scenarios)
+    for i, name in enumerate(experiment.compare.channels):
+        if name not in experiment.scenarios or name == base_name:
+            raise InputError(source, f"compare.channels[{i}]", name,
+                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
+                             else "a reform scenario (the experiment has only the baseline)")
+        runs = []
+        for channel in CHANNELS:
+            pair = {}
+            for role, scenario_name in (("baseline", base_name), ("reform", name)):
+                scenario = experiment.scenarios[scenario_name]
+                off = f"{scenario_name}-no_{channel}"
+                extra[off] = scenario.model_copy(update={
+                    "description": f"{scenario_name} without the {channel} channel",
+                    "parameters": {**scenario.parameters, **channel_off(channel)}})
+                pair[role] = off
+            runs.append({"channel": channel, **pair})
+        info[name] = runs
+    return extra, info
 
 
 def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:

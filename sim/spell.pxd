@@ -8,19 +8,19 @@ cdef class Stay:
     cdef public object model, law, regime
     cdef public Casework casework
     cdef public Citizen c
-    cdef public int g, static_rule, rule
-    cdef public double entry, budget, used, rehab_at, regime_end, cycle_end, cycle_mult
-    cdef public double static_t, long_multiplier
-    cdef public Py_ssize_t n, k_budget
-    cdef public bint short, extended
+    cdef public int g, profile, static_rule, rule
+    cdef public double entry, hazard_start, budget, used, rehab_at, regime_end, cycle_end
+    cdef public double cycle_mult, static_t, long_multiplier, benefit_mult
+    cdef public Py_ssize_t n, episode, k_budget
+    cdef public bint extended
     cdef public tuple breaks, rates
 
-    @cython.locals(g=cython.int, i=cython.Py_ssize_t, mult=cython.double,
+    @cython.locals(g=cython.int, p=cython.int, i=cython.Py_ssize_t, mult=cython.double,
                    rule_t=cython.double, rule=cython.int, t=cython.double, d=cython.double,
                    wait=cython.double)
     cpdef double next_wake(self, double now)
 
-    @cython.locals(rule=cython.int, g=cython.int, n=cython.Py_ssize_t, c=Citizen)
+    @cython.locals(rule=cython.int, g=cython.int, e=cython.Py_ssize_t, c=Citizen)
     cpdef wake(self, double now)
 
 cpdef str _destination(regime, int g, double u)

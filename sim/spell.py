@@ -21,7 +21,6 @@ from sim.process import casework_for
 from sim.random import purpose_code
 
 P_BUDGET = purpose_code("budget")
-P_TYPE = purpose_code("frailty_type")
 P_DESTINATION = purpose_code("destination")
 P_REENTRY = purpose_code("reentry")
 P_GAP = purpose_code("reentry_gap")
@@ -37,10 +36,13 @@ PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, PROCESS = range
 BUDGET = 7  # not a rule: the hazard reached its budget (the stay ends or moves on)
 
 
-def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: bool
-         ) -> Generator:
+def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
     """A spell of citizen ``c``, starting in group ``g`` with ``d0`` weeks elapsed, and
-    the citizen's return after it (sim.model.Model.await_reentry starts the next one)."""
+    the citizen's return after it (sim.model.Model.await_reentry starts the next one).
+
+    Each stay is paid by a group (its law: time limits, casework, money); the person's
+    hazard follows their profile (the group the current law assesses them to), which a
+    reform that abolishes or merges groups does not change (sim/citizen.py)."""
     env = model.env
     ledger = model.ledger
     draws = c.draws
@@ -50,10 +52,14 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
     c.cohort = model.cohort_of(now - d0)
     law = model.laws[c.cohort]
     regime = law.regime_at(now)
+    profile = g
     if not from_stock:
-        entered = regime.rules.visitation(c, g, now, regime, c.n)
+        # Decisions about the person are keyed by their episode count, not by the stay:
+        # where a reform pays someone must not change the draws of their life.
+        entered = regime.rules.visitation(c, g, now, regime, c.episode)
         if entered.__class__ is str:
             return  # the law gives this citizen no benefit in any group
+        profile = assessed(c, g, entered, now, regime, c.episode)
         g = entered
     if now - c.last_exit >= regime.support_reset_weeks:
         c.support_weeks = 0.0
@@ -68,9 +74,7 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
     while True:  # stays in one group
         n = c.n
         c.n += 1
-        if short is None:
-            short = draws.uniform(P_TYPE, n) < regime.short_share[g]
-        stay = Stay(model, c, g, now - d0, now, n, short, extended, law, regime,
+        stay = Stay(model, c, g, profile, now - d0, now, n, extended, law, regime,
                     not from_stock and now == c.spell_start)
         outcome = None
         while outcome is None:
@@ -80,17 +84,17 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
                 # now + wait (reading env.now instead costs a Python call per event).
                 now = yield env.timeout(wait, now + wait)
             outcome = stay.wake(now)
-        regime = stay.regime
+        regime, last, profile = stay.regime, stay.episode, stay.profile
         # The stay ends: close its casework and its segment.
         stay.casework.close(model, c, now, regime)
         ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
                        c.cohort, c.birth_week)
-        moved, target = outcome
+        moved, target, profile = outcome
         support_now = c.seg_support + (now - c.seg_start)
         if moved:
             ledger.flow(now, GROUPS[g], "transition_out", GROUPS[target])
             ledger.flow(now, GROUPS[target], "transition_in", GROUPS[target])
-            g, d0, short, extended = target, 0.0, None, False
+            g, d0, extended = target, 0.0, False
             c.group, c.seg_start, c.seg_support = g, now, support_now
             continue
         ledger.flow(now, GROUPS[g], "exit", target)
@@ -99,16 +103,16 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
         c.last_exit = now
         del model.active[c.id]
         break
-    # Re-entry: a new spell after a gap, in the group the law and the past give.
+    # Re-entry: a new spell after a gap, in the group the law and the person's past give.
     share_gap = regime.reentry.get(target)
-    back = model.reentry_group[g]
+    back = model.reentry_group[profile]
     returns = share_gap is not None and back is not None and \
-        draws.uniform(P_REENTRY, n) < share_gap[0]
-    gap = share_gap[1] * draws.exponential(P_GAP, n) if returns else INF
+        draws.uniform(P_REENTRY, last) < share_gap[0]
+    gap = share_gap[1] * draws.exponential(P_GAP, last) if returns else INF
     if target == "job":
         # Ordinary work until the next spell (the jobpræmie counts its hours).
         full, part, part_share = regime.job_hours
-        hours = part if draws.uniform(P_JOB_HOURS, n) < part_share else full
+        hours = part if draws.uniform(P_JOB_HOURS, last) < part_share else full
         ledger.employment(c.id, now, now + gap, hours, c.municipality)
     if not returns:
         return
@@ -116,26 +120,28 @@ def life(model, c: Citizen, g: int, d0: float, short: bool | None, from_stock: b
 
 
 class Stay:
-    """A stay in one group: the integrated-hazard clock against its budget, the rule
-    events that may end or change it, and its casework (sim.process).
+    """A stay in one paying group: the integrated-hazard clock of the person's profile
+    against its budget, the rule events that may end or change the stay, and its
+    casework (sim.process).
 
     The citizen's process asks :meth:`next_wake` how long to sleep and hands the
-    wake-up to :meth:`wake`; the stay keeps everything in between.
+    wake-up to :meth:`wake`; the stay keeps everything in between. A new assessment
+    that leaves the person in the paying group starts a new profile episode in the
+    same stay (:meth:`reprofile`).
     """
 
-    __slots__ = ("model", "c", "g", "entry", "n", "short", "extended", "law", "regime",
-                 "casework", "budget", "k_budget", "used", "rehab_at", "regime_end",
-                 "cycle_end", "cycle_mult", "static_t", "static_rule", "rule", "breaks",
-                 "rates", "long_multiplier")
+    __slots__ = ("model", "c", "g", "profile", "entry", "hazard_start", "episode", "n",
+                 "extended", "law", "regime", "casework", "budget", "k_budget", "used",
+                 "rehab_at", "regime_end", "cycle_end", "cycle_mult", "static_t",
+                 "static_rule", "rule", "breaks", "rates", "long_multiplier",
+                 "benefit_mult")
 
-    def __init__(self, model, c: Citizen, g: int, entry: float, now: float, n: int,
-                 short: bool, extended: bool, law, regime, new_spell: bool) -> None:
+    def __init__(self, model, c: Citizen, g: int, profile: int, entry: float, now: float,
+                 n: int, extended: bool, law, regime, new_spell: bool) -> None:
         self.model, self.c, self.g, self.entry, self.n = model, c, g, entry, n
-        self.short, self.extended, self.law, self.regime = short, extended, law, regime
-        self.budget = c.draws.exponential(P_BUDGET, n)
-        self.k_budget = 0
-        self.used = 0.0
+        self.extended, self.law, self.regime = extended, law, regime
         self.rehab_at = INF
+        self.start_episode(profile, entry)
         self.casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
                                                   new_spell)
         # Cached until they change: the regime (with its rates), the business-cycle
@@ -146,12 +152,33 @@ class Stay:
         self.static_t, self.static_rule = INF, PENSION
         self.rule = PENSION  # the event the next wake-up is for
         self.breaks = self.rates = ()
-        self.long_multiplier = 1.0
+        self.long_multiplier = self.benefit_mult = 1.0
+
+    def start_episode(self, profile: int, start: float) -> None:
+        """A profile assigned at ``start``: the hazard clock starts anew, with a budget
+        keyed by the citizen's episode count (not the stay's, so where a reform pays
+        the person changes none of their behavioural draws)."""
+        c = self.c
+        c.profile = self.profile = profile
+        self.episode = c.episode
+        c.episode += 1
+        self.hazard_start = start
+        self.budget = c.draws.exponential(P_BUDGET, self.episode)
+        self.k_budget = 0
+        self.used = 0.0
+
+    def reprofile(self, now: float, profile: int) -> None:
+        """The person is assessed anew but stays in the group that pays them: as at a
+        move, the hazard clock starts again and a pending referral lapses."""
+        self.start_episode(profile, now)
+        self.rehab_at = INF
+        self.casework.set_profile(profile)
+        self.regime_end = self.cycle_end = -INF  # the rates and cycle of the new profile
 
     def next_wake(self, now: float) -> float:
         """Weeks from ``now`` to the stay's next event, or -1.0 when a rule event is due
         at ``now`` (the process handles it without sleeping)."""
-        g, law, casework = self.g, self.law, self.casework
+        g, p, law, casework = self.g, self.profile, self.law, self.casework
         if now >= self.regime_end:
             i = law.regime_index(now)
             regime = self.regime = law.regimes[i]
@@ -159,13 +186,14 @@ class Stay:
             casework.rules = regime.process
             self.static_t, self.static_rule = stay_rule(self.c, g, self.entry, regime,
                                                         self.extended)
-            self.breaks, self.rates = regime.breaks, regime.rates[g]
-            self.long_multiplier = regime.long_multiplier[g]
+            self.breaks, self.rates = regime.breaks, regime.rates[p]
+            self.long_multiplier = regime.long_multiplier[p]
+            self.benefit_mult = regime.benefit_multiplier[g][p]
         if now >= self.cycle_end:
-            self.cycle_mult = law.exit_multiplier(g, now)
-            self.cycle_end = law.next_cycle_change(g, now)
-        mult = self.cycle_mult * casework.multiplier(now)
-        if not self.short:
+            self.cycle_mult = law.exit_multiplier(p, now)
+            self.cycle_end = law.next_cycle_change(p, now)
+        mult = self.cycle_mult * self.benefit_mult * casework.multiplier(now)
+        if not self.c.close:
             mult *= self.long_multiplier
         rule_t, rule = self.static_t, self.static_rule
         if self.rehab_at < rule_t:
@@ -179,35 +207,36 @@ class Stay:
             rule_t, rule = t, PROCESS
         if rule_t < now:
             rule_t = now
-        d = now - self.entry
+        d = now - self.hazard_start
         wait = time_to_budget(self.breaks, self.rates, d, self.budget - self.used, mult)
         if now + wait < rule_t:
             self.rule = BUDGET
             return wait
         self.rule = rule
         if rule_t > now:
-            self.used += cumulative(self.breaks, self.rates, d, rule_t - self.entry, mult)
+            self.used += cumulative(self.breaks, self.rates, d, rule_t - self.hazard_start,
+                                    mult)
             return rule_t - now
         return -1.0
 
-    def wake(self, now: float) -> tuple[bool, object] | None:
+    def wake(self, now: float) -> tuple | None:
         """Handle the event :meth:`next_wake` slept for; returns the stay's outcome
-        (moved, group or exit), or None while the stay goes on."""
-        rule, c, g, regime, n = self.rule, self.c, self.g, self.regime, self.n
+        (moved, group or exit, profile), or None while the stay goes on."""
+        rule, c, g, regime, e = self.rule, self.c, self.g, self.regime, self.episode
         if rule == BUDGET:
-            dest = _destination(regime, g,
-                                c.draws.uniform(P_DESTINATION, n, self.k_budget))
+            dest = _destination(regime, self.profile,
+                                c.draws.uniform(P_DESTINATION, self.episode, self.k_budget))
             if dest == REHABILITATION:
                 if self.rehab_at == INF:
                     self.rehab_at = now + regime.rehabilitation_decision_weeks
-                # A new budget for the rest of the stay (memoryless).
+                # A new budget for the rest of the episode (memoryless).
                 self.k_budget += 1
-                self.budget = c.draws.exponential(P_BUDGET, n, self.k_budget)
+                self.budget = c.draws.exponential(P_BUDGET, self.episode, self.k_budget)
                 self.used = 0.0
                 return None
             if dest in GROUP_INDEX:
-                return enter(c, g, GROUP_INDEX[dest], now, regime, n)
-            return (False, dest)
+                return self.settle(enter(c, g, GROUP_INDEX[dest], now, regime, e), now)
+            return (False, dest, self.profile)
         if rule == PROCESS:
             self.casework.advance(self.model, c, now, regime)
         elif rule == REGIME:
@@ -217,11 +246,19 @@ class Stay:
             self.cycle_end = min(self.cycle_end, now)
         else:
             outcome, self.extended, self.rehab_at = apply_rule(
-                rule, c, g, now, regime, self.extended, self.rehab_at, n)
+                rule, c, g, now, regime, self.extended, self.rehab_at, e)
             self.static_t, self.static_rule = stay_rule(c, g, self.entry, regime,
                                                         self.extended)
-            return outcome
+            return self.settle(outcome, now)
         return None
+
+    def settle(self, outcome: tuple | None, now: float) -> tuple | None:
+        """An outcome that keeps the person in the paying group (a reform pays them
+        here) but assesses them anew starts a new profile episode in this stay."""
+        if outcome is not None and outcome[0] is None:
+            self.reprofile(now, outcome[2])
+            return None
+        return outcome
 
 
 def _destination(regime, g: int, u: float) -> str:
@@ -253,39 +290,51 @@ def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple
     return best_t, best
 
 
-def enter(c: Citizen, g: int, target: int | str, now: float, regime, n: int
-          ) -> tuple[bool, object] | None:
+def assessed(c: Citizen, target: int, entered: int, now: float, regime, n: int) -> int:
+    """The person's profile after a move towards ``target``: the group the current law
+    alone (the bottom of the visitation stack) puts them in, whichever group a reform
+    above it makes pay; the paying group where the law's own rule gives no group."""
+    profile = regime.rules.assessment(c, target, now, regime, n)
+    return entered if profile.__class__ is str else profile
+
+
+def enter(c: Citizen, g: int, target: int | str, now: float, regime, n: int) -> tuple:
     """The outcome of a move from ``g`` towards ``target`` (a group, or an exit) after
-    visitation: a move (a new stay, also in the same group when the law says so), an
-    exit (the law gives no benefit), or None when visitation sends the citizen back to
-    where they are (stay)."""
+    visitation, as (moved, group or exit, profile): True, a new stay in the group that
+    pays (also the same group when the law says so); False, an exit (also when the law
+    gives no benefit); None, the person stays in ``g`` (a reform pays them here),
+    assessed anew."""
     if target.__class__ is str:
-        return (False, target)
+        return (False, target, c.profile)
     entered = regime.rules.visitation(c, target, now, regime, n)
     if entered.__class__ is str:
-        return (False, entered)
+        return (False, entered, c.profile)
+    profile = assessed(c, target, entered, now, regime, n)
     if entered == g and target != g:
-        return None
-    return (True, entered)
+        return (None, g, profile)
+    return (True, entered, profile)
 
 
 def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,
-               rehab_at: float, n: int) -> tuple[tuple[bool, object] | None, bool, float]:
-    """Apply a rule event; returns (outcome or None to go on, extended, rehab_at)."""
+               rehab_at: float, n: int) -> tuple[tuple | None, bool, float]:
+    """Apply a rule event; returns (outcome or None to go on, extended, rehab_at).
+    ``n``: the person's episode, which keys the rules' draws."""
     if rule == PENSION:
-        return (False, "pension"), extended, rehab_at
+        return (False, "pension", c.profile), extended, rehab_at
     if rule == YOUTH_LIMIT:
         return enter(c, g, ADULT_OF_YOUTH[g], now, regime, n), extended, rehab_at
     if rule == REHAB_DECISION:
         return enter(c, g, regime.rules.rehabilitation_route(c, now, regime, n), now,
-                        regime, n), extended, INF
+                     regime, n), extended, INF
     if rule == TIME_LIMIT:
         decided = regime.rules.time_limit(c, g, now, regime, n)
         if decided is None:
             return None, True, rehab_at  # extended: the stay goes on without a limit
         moved, target = decided
         if not moved:
-            return (False, target), extended, rehab_at
+            return (False, target, c.profile), extended, rehab_at
         outcome = enter(c, g, target, now, regime, n)
-        return outcome, outcome is None or extended, INF if g == RESSOURCEFORLOEB else rehab_at
+        # Kept in the group (a reform pays them here): the stay goes on without a limit.
+        stays = outcome[0] is None
+        return outcome, stays or extended, INF if g == RESSOURCEFORLOEB else rehab_at
     return None, extended, rehab_at  # regime or cycle change: only rates change

@@ -50,7 +50,7 @@ def add_citizen(model: Model, cid: int, group: str, age: float, week: float = 0.
                 elapsed: float = 0.0, municipality: int = 0) -> Citizen:
     c = Citizen(cid, Draws(model.seed, 0, cid), municipality,
                 week - age * WEEKS_PER_CALENDAR_YEAR)
-    model.env.process(life(model, c, GROUP_INDEX[group], elapsed, True, elapsed > 0))
+    model.env.process(life(model, c, GROUP_INDEX[group], elapsed, elapsed > 0))
     return c
 
 

@@ -161,7 +161,7 @@ def start_spell(model: Model, cid: int, group: str, age: float, week: float) -> 
 
     def begin():
         yield model.env.timeout(week)
-        yield model.env.process(life(model, c, GROUP_INDEX[group], 0.0, None, False))
+        yield model.env.process(life(model, c, GROUP_INDEX[group], 0.0, False))
 
     model.env.process(begin())
 

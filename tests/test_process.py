@@ -147,7 +147,7 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
         casework = c.casework
         if casework is not None and casework.g == 0:
             seen.append((env.now, casework.offer, casework.multiplier(env.now)))
-    eff = lawbook.base().at("process.effects", dt.date(2024, 1, 1))
+    eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
     step = lawbook.base().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
         "interval_after"]
     conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / step)  # after month 6

@@ -191,7 +191,7 @@ def test_the_start_stock_is_an_entrant_aged_by_its_elapsed_stay(group, low, limi
     now = m.env.now
     ages, entry_ages = [], []
     for cid in range(4000):
-        c, _, elapsed = m.stock_citizen(cid, g, sampler, regime)
+        c, elapsed = m.stock_citizen(cid, g, sampler, regime)
         ages.append(c.age(now))
         entry_ages.append(c.age(now) - elapsed / WEEKS_PER_CALENDAR_YEAR)
     ages, entry_ages = np.array(ages), np.array(entry_ages)

@@ -1,0 +1,227 @@
+"""Behaviour belongs to persons, not to benefit labels (design principle 9).
+
+A person's characteristics persist through groups and spells; their hazard follows
+their profile (the group the current law assesses them to), so a reform that only
+changes which group pays them changes their exits only through the named channels.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import lawbook
+from sim.clock import Clock
+from sim.experiment import PolicyRef
+from sim.finance import finance_table
+from sim.groups import GROUP_INDEX
+from sim.model import Model
+from sim.parameters import ParameterTree
+from sim.rules import on_top
+from sim.scenario import applied_policies, law_of
+
+START = dt.date(2024, 1, 1)
+SCALE = 0.01
+# Every channel through which the law acts on the hazard, switched off.
+NO_CHANNELS = {
+    "effects.lock_in": {k: 1.0 for k in lawbook.value("effects.lock_in")},
+    "effects.post": {k: 1.0 for k in lawbook.value("effects.post")},
+    "effects.threat": {k: 1.0 for k in lawbook.value("effects.threat")},
+    "effects.conversation": {k: 0.0 for k in lawbook.value("effects.conversation")},
+    "effects.sanction": {k: 1.0 for k in lawbook.value("effects.sanction")},
+    "effects.benefit_level": 0.0,
+}
+
+
+def run(params: ParameterTree, years: int = 4, seed: int = 3,
+        cohorts: list | None = None) -> Model:
+    clock = Clock(START, years)
+    base = float(params.at("cycle.base_rate", START))
+    m = Model(params, clock, {y: base for y in clock.calendar_years}, seed, 0, SCALE,
+              keep_spells=True, keep_events=True, cohorts=cohorts)
+    m.run()
+    return m
+
+
+def exits(m: Model) -> pd.DataFrame:
+    """Exits from support by year and destination, whatever group they left."""
+    rows = [(y, d, n) for (y, _g, kind, d), n in m.ledger.flows.items() if kind == "exit"]
+    df = pd.DataFrame(rows, columns=["year", "destination", "count"])
+    return df.groupby(["year", "destination"])["count"].sum().reset_index()
+
+
+def person_weeks(m: Model) -> pd.Series:
+    """Weeks on support by citizen, whatever group paid."""
+    seg = m.ledger.segments()
+    return (seg["end"].clip(upper=m.clock.horizon) - seg["start"].clip(lower=0.0)) \
+        .clip(lower=0.0).groupby(seg["citizen"]).sum().sort_index()
+
+
+def law(overrides: dict, refs: tuple = ()) -> ParameterTree:
+    return law_of(applied_policies([PolicyRef(name=r) for r in refs], "test", "test"),
+                  overrides, "test", "test")
+
+
+# -- a placebo: a clone group changes nothing about the people ---------------------------
+def clone(params: ParameterTree, source: str, target: str) -> ParameterTree:
+    """``params`` with every per-group value of ``target`` set to ``source``'s: the same
+    law, money and process (its people keep their own behaviour, by profile)."""
+    out = params.copy()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if source in node:
+                node[target] = copy.deepcopy(node[source])
+            elif target in node:
+                del node[target]
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list) and source in node and target not in node:
+            node.append(target)
+
+    for path, leaf in out.leaves.items():
+        if path.startswith(("hazards.", "population.", "visitation.")):
+            continue  # who the people are, and who enters where, stay as they are
+        if path.endswith("." + target):  # a leaf per group (e.g. its benefit rate)
+            leaf.values = copy.deepcopy(out.leaves[path[:-len(target)] + source].values)
+            continue
+        for dated in leaf.values:
+            walk(dated.value)
+    return out
+
+
+def test_a_placebo_group_changes_no_exit_and_no_week_on_support():
+    """Would-be entrants of revalidering sent to ledighedsydelse, made a clone of
+    revalidering (same law, process and money): the same persons leave at the same
+    moments for the same destinations, byte for byte."""
+    base = clone(law({"population.warmup_years": 0}), "revalidering", "ledighedsydelse")
+    placebo = base.copy()
+    placebo.set("visitation.reroute.revalidering.ledighedsydelse", 1.0, "test")
+    path, value = on_top("visitation", "reroute_abolished")
+    placebo.set(path, value.onto(placebo.value(path, START)), "test")
+    a, b = run(base), run(placebo)
+    moved = b.ledger.segments()
+    assert (moved["group"] == GROUP_INDEX["revalidering"]).sum() < \
+        (a.ledger.segments()["group"] == GROUP_INDEX["revalidering"]).sum()  # rerouted
+    pd.testing.assert_frame_equal(exits(a), exits(b))
+    pd.testing.assert_series_equal(person_weeks(a), person_weeks(b))
+    pd.testing.assert_frame_equal(a.ledger.employment_records(),
+                                  b.ledger.employment_records())
+
+
+# -- abolishing a group with the channels off changes only money -------------------------
+def test_abolishing_jobafklaring_without_channels_changes_only_money():
+    """eg_abolish_jobafklaring keeps people on sygedagpenge instead of jobafklaring.
+    With every behaviour channel switched off, nobody leaves at another moment or for
+    another destination; only the benefit paid changes."""
+    before = law(NO_CHANNELS)
+    reform = law(NO_CHANNELS, ("eg_abolish_jobafklaring",))
+    effective = dt.date(2026, 1, 1)
+    a, b = run(before, cohorts=[(effective, before)]), run(reform, cohorts=[(effective, before)])
+    ja, week = GROUP_INDEX["jobafklaring"], a.clock.week_of(effective) + 30
+    late = [m.ledger.segments() for m in (a, b)]
+    late = [seg[(seg["start"] > week) & (seg["group"] == ja)] for seg in late]
+    assert len(late[0]) > 0 and len(late[1]) == 0  # nobody enters jobafklaring any more
+    pd.testing.assert_frame_equal(exits(a), exits(b))
+    pd.testing.assert_series_equal(person_weeks(a), person_weeks(b))
+    money = [finance_table(m.ledger.segments(), p, m.clock, SCALE)
+             .query("item == 'benefit' and payer == 'gross'")["mio_kr"].sum()
+             for m, p in ((a, before), (b, reform))]
+    assert money[0] != pytest.approx(money[1], rel=1e-4)
+
+
+def test_with_the_benefit_channel_on_the_lower_benefit_moves_exits():
+    """The same abolition with only the benefit-level channel on: people kept on the
+    lower or higher benefit leave at other moments (the channel carries the effect)."""
+    channel = {**NO_CHANNELS, "effects.benefit_level": 0.5}
+    before, reform = law(channel), law(channel, ("eg_abolish_jobafklaring",))
+    effective = dt.date(2026, 1, 1)
+    a, b = run(before, cohorts=[(effective, before)]), run(reform, cohorts=[(effective, before)])
+    rates = [lawbook.value(f"benefit_rates.weekly_rate.{g}", effective)
+             for g in ("sygedagpenge", "jobafklaring")]
+    assert rates[0] != rates[1]
+    assert not person_weeks(a).equals(person_weeks(b))
+
+
+# -- characteristics persist ---------------------------------------------------------------
+def test_distance_to_the_market_persists_after_dagpenge_runs_out():
+    """Those who exhaust dagpenge are mostly far from the labour market, and stay so in
+    kontanthjælp: they stay longer there than the direct entrants of jobparat
+    kontanthjælp (with a type drawn anew at each stay, both would leave alike)."""
+    m = run(law({"population.warmup_years": 0}), years=6)
+    seg = m.ledger.segments().sort_values(["citizen", "start"])
+    dp, jp = GROUP_INDEX["dagpenge"], GROUP_INDEX["kontanthjaelp_jobparat"]
+    nxt = seg.groupby("citizen").shift(-1)
+    exhausted = seg[(seg["group"] == dp) & (nxt["group"] == jp) & (nxt["start"] == seg["end"])]
+    after = nxt.loc[exhausted.index]
+    first = seg.groupby("citizen").head(1)
+    direct = first[(first["group"] == jp) & (first["start"] > 0)]
+    horizon = m.clock.horizon - 26
+    stayed = [float(((s["end"] - s["start"] >= 26))[s["start"] < horizon].mean())
+              for s in (after, direct)]
+    assert len(after) > 100 and len(direct) > 100
+    # a stated margin: 10 percentage points more still there after half a year
+    assert stayed[0] > stayed[1] + 0.10, stayed
+
+
+def test_sanctions_concentrate_on_persons_when_compliance_varies():
+    """With a persistent no-show propensity, sanctions repeat on the same persons:
+    more sanctions per sanctioned person than when everyone is alike."""
+    per_person = []
+    for sd in (0.0, 1.0):
+        m = run(law({"process.compliance_sd": sd}), years=3)
+        ev = pd.DataFrame(m.ledger.events, columns=["citizen", "week", "group", "kind",
+                                                    "detail"])
+        counts = ev[(ev["kind"] == "sanction") & (ev["detail"] != "karantaene")] \
+            .groupby("citizen").size()
+        per_person.append((float(counts.mean()), float(counts.var() / counts.mean())))
+    (mean_alike, disp_alike), (mean_varied, disp_varied) = per_person
+    assert mean_varied > mean_alike * 1.15, per_person
+    assert disp_varied > disp_alike, per_person
+
+
+def test_a_stock_citizen_far_from_the_market_has_been_there_longer():
+    m = Model(law({}), Clock(START, 1), {START.year: 2.9}, 5, 0, SCALE)
+    from sim.population import stock_samplers
+
+    regime = m.law.regimes[0]
+    g = GROUP_INDEX["kontanthjaelp_aktivitetsparat"]
+    sampler = stock_samplers(regime, m.clock)[g]
+    drawn = [m.stock_citizen(cid, g, sampler, regime) for cid in range(3000)]
+    far = np.array([e for c, e in drawn if not c.close])
+    close = np.array([e for c, e in drawn if c.close])
+    assert len(far) > 100 and len(close) > 100
+    assert np.median(far) > 1.5 * np.median(close)
+
+
+# -- attribution: which channel carries a reform's effect -----------------------------------
+def test_channels_and_the_rest_add_up_to_the_effect():
+    """compare.channels runs baseline and reform again with one channel off at a time;
+    the channels' parts and ``other`` (the law's routing and the interactions) sum to the
+    reform's effect in every year, and a reform that only pays people a lower benefit
+    moves employment through the benefit-level channel."""
+    import sim
+
+    exp = dict(name="channels", start="2024-01-01", years=3, scale=0.005, seed=11,
+               replications=2, outputs=["stocks", "flows", "finance"],
+               scenarios={"baseline": {"policies": ["current_law_2024"]},
+                          "reform": {"policies": ["current_law_2024", {
+                              "name": "eg_abolish_jobafklaring", "effective": "2024-06-01",
+                              "scope": "everyone"}]}},
+               compare={"channels": "reform"})
+    res = sim.run(exp, workers=1)
+    assert set(res.manifest["channels"]["reform"][0]) == {"channel", "baseline", "reform"}
+    cmp = sim.compare(res)
+    ch = cmp.channels
+    assert set(ch["channel"]) == {"benefit_level", "conversations", "offers", "sanctions",
+                                  "other"}
+    total = cmp.measures.set_index(["measure", "year"])["difference"]
+    summed = ch.groupby(["measure", "year"])["effect"].sum()
+    for key, value in summed.items():
+        assert value == pytest.approx(total[key], abs=1e-6)
+    benefit = ch[(ch["channel"] == "benefit_level") & (ch["measure"] == "fulltime_persons")]
+    assert benefit["effect"].abs().max() > 0
