@@ -10,30 +10,48 @@ import sys
 from sim.errors import InputError, out_folder
 
 
+def summary(results) -> str:
+    """Full-time persons by group and year in the baseline (the first scenario), mean
+    over its replications, a few years wide, with the total last."""
+    from sim.groups import GROUPS
+    from sim.html import number
+
+    stocks = results.tables.get("stocks")
+    if stocks is None or not len(stocks):
+        return ""
+    users = results.manifest.get("user_scenarios") or list(dict.fromkeys(stocks["scenario"]))
+    base = stocks[stocks["scenario"] == users[0]]
+    n = base["replication"].nunique()
+    table = base.pivot_table(index="group", columns="year", values="fulltime_persons",
+                             aggfunc="sum", fill_value=0.0) / n
+    table = table.reindex([g for g in GROUPS if g in table.index]
+                          + sorted(set(table.index) - set(GROUPS)))
+    table.loc["total"] = table.sum()
+    years = list(table.columns)
+    shown = years[:: max(1, len(years) // 5)]
+    if years[-1] not in shown:
+        shown.append(years[-1])
+    table = table[shown].map(lambda v: number(v).replace("\u2212", "-"))
+    head = (f"full-time persons in {users[0]} (the baseline), mean of {n} "
+            f"replication{'s' if n != 1 else ''}:")
+    return head + "\n" + table.to_string()
+
+
 def _run(args: argparse.Namespace) -> int:
-    from sim.api import run
+    from sim.api import run, write_run
+    from sim.report import headline_text
 
     out = out_folder(args.out)
     results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
-                  dask=args.dask_local)
-    try:
-        from sim.report import write_report
-
-        written = results.write(out)
-        written += write_report(results, out)
-    except OSError as exc:
-        raise InputError(str(out), "--out", str(out),
-                         f"a writable directory ({exc.strerror or type(exc).__name__})") from None
+                  dask=args.dask_local, write=False)
+    written = write_run(results, out)
     if not args.quiet:
         print(f"wrote {len(written)} files to {out} (report: {out / 'report.html'})")
-        if "stocks" in results.tables:
-            s = results.tables["stocks"]
-            first = s[s["replication"] == 0]
-            table = first.pivot_table(index="group", columns="year", values="fulltime_persons",
-                                      aggfunc="sum")
-            print("full-time persons, first scenario and replication:")
-            print(table.loc[:, table.columns[:: max(1, len(table.columns) // 5)]].round(0)
-                  .to_string())
+        text = summary(results)
+        if text:
+            print(text)
+        for line in headline_text(results.compare(), results.manifest):
+            print(line)
     return 0
 
 

@@ -99,6 +99,10 @@ class Compare(BaseModel):
                     "policies after the baseline's, then parameter and unemployment "
                     "overrides) are added one at a time in the listed order, each run as an "
                     "extra scenario, and each element's marginal effect is reported")
+    years: list[int] = Field(
+        default_factory=list,
+        description="Calendar years whose effects the report's headline states, in words "
+                    "and numbers (default: the last simulated year, the permanent effect)")
 
 
 class Precision(BaseModel):

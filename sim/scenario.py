@@ -138,6 +138,11 @@ def scenarios(experiment: Experiment, source: str
               ) -> tuple[Experiment, list[ScenarioSpec], dict[str, list[dict[str, Any]]]]:
     """The experiment with its element steps added as scenarios, the law of every
     scenario, and each reform's element list: everything a run needs, checked."""
+    years = Clock(experiment.start, experiment.years).calendar_years
+    for i, year in enumerate(experiment.compare.years):
+        if year not in years:
+            raise InputError(source, f"compare.years[{i}]", year,
+                             f"a year of the run, {years[0]}-{years[-1]}")
     full, elements = with_element_steps(experiment, source)
     return full, prepare(full, source), elements
 
