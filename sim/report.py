@@ -121,7 +121,7 @@ def path_figure(comp: Comparison, measure: str, title: str, unit: str,
     p = paths[paths["measure"] == measure]
     for i, (scenario, s) in enumerate(p.groupby("scenario", sort=False)):
         _line(ax, s["year"], s["mean"], s["ci_low"], s["ci_high"], scenario,
-              scenario == comp.baseline, COLORS[i % len(COLORS)])
+              scenario == comp.baseline and bool(comp.reforms), COLORS[i % len(COLORS)])
     ax.set_title(title)
     ax.set_ylabel(unit)
     ax.legend(fontsize=8)
@@ -224,7 +224,7 @@ def group_figure(comp: Comparison, measure: str, title: str, unit: str,
         for i, scenario in enumerate(scenarios):
             s = g[g["scenario"] == scenario].sort_values("year")
             _line(ax, s["year"], s["mean"], s["ci_low"], s["ci_high"], scenario,
-                  scenario == comp.baseline, COLORS[i % len(COLORS)])
+                  scenario == comp.baseline and bool(comp.reforms), COLORS[i % len(COLORS)])
         ax.set_title(group, fontsize=8.5)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
@@ -425,13 +425,39 @@ def headline_text(comp: Comparison, manifest: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _levels(comp: Comparison) -> str:
+    """The baseline's levels in its last year, as cards (a run without a reform)."""
+    paths = comp.tables.get("paths")
+    if paths is None or not len(paths):
+        return ""
+    last = int(paths["year"].max())
+    cards = []
+    for measure, label, unit in (("fulltime_persons", "Full-time persons on public support",
+                                  "persons"),
+                                 ("gross_mio_kr", "Public expenditure", "mio. kr"),
+                                 ("state_mio_kr", "State (refusion)", "mio. kr"),
+                                 ("municipality_mio_kr", "Municipalities (net)", "mio. kr")):
+        row = paths[(paths["measure"] == measure) & (paths["year"] == last)]
+        if not len(row):
+            continue
+        r = row.iloc[0]
+        ci = ("95 % CI: n/a (one replication)" if pd.isna(r["ci_low"]) else
+              f"95 % CI: {number(r['ci_low'])} to {number(r['ci_high'])}")
+        cards.append(f'<div class="card" data-measure="{measure}"><div class="label">'
+                     f"{html.escape(label)}, {last}</div><div class=\"value\">"
+                     f"{number(r['mean'])} <span style=\"font-size:0.55em\">{unit}</span>"
+                     f'</div><div class="ci">{ci}</div></div>')
+    return '<div class="cards">' + "".join(cards) + "</div>"
+
+
 def _headline(comp: Comparison, manifest: dict[str, Any],
               figures: Path | None) -> list[str]:
     h = comp.tables.get("headline")
     if h is None or not len(h):
-        return ['<section id="headline"><h2>Headline</h2><p class="headline">One scenario: '
-                "no comparison. The figures below show its levels, in all and by group, "
-                "with 95 % intervals over replications.</p></section>"]
+        return ['<section id="headline"><h2>Headline</h2><div class="headline"><p>One '
+                "scenario: no comparison. The figures below show its levels, in all and by "
+                "group, with 95 % intervals over replications.</p>"
+                + _levels(comp) + "</div></section>"]
     out = ['<section id="headline"><h2>Headline</h2>']
     years = headline_years(comp, manifest)
     last = int(comp.tables["measures"]["year"].max())
