@@ -29,10 +29,10 @@ TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", 
 
 
 def package_version() -> str:
-    try:
-        return version("caseload-sim")
-    except PackageNotFoundError:
-        return "0+unknown"
+    """The package's version (``sim.__version__``, the one place it is written)."""
+    from sim import __version__
+
+    return __version__
 
 
 @dataclass(repr=False)

@@ -1,4 +1,5 @@
-"""Command line: ``python -m sim run|schema|policies`` (also the ``caseload-sim`` script)."""
+"""Command line: ``python -m sim run|schema|policies|experiments|calibrate|backtest`` (also
+the ``caseload-sim`` script). ``python -m sim VERB --help`` explains each verb."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import sys
 import warnings
+from pathlib import Path
 
 from sim.errors import InputError, out_folder
 
@@ -173,8 +175,61 @@ def _policies(args: argparse.Namespace) -> int:
     return 0
 
 
+def experiments_folder() -> Path:
+    """The bundled experiment files: ``experiments/`` beside the packages, in a checkout
+    and in an installed package alike (pyproject.toml ships it as package data)."""
+    from sim.lawbook import ROOT
+
+    return ROOT / "experiments"
+
+
+def _experiments(args: argparse.Namespace) -> int:
+    import shutil
+
+    import yaml
+
+    folder = experiments_folder()
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise InputError(str(folder), "experiments", "no files",
+                         "the bundled experiments/*.yaml (reinstall the package)")
+    known = {f.stem: f for f in files}
+    chosen = [known.get(n.removesuffix(".yaml")) for n in args.names] if args.names else files
+    for name, f in zip(args.names, chosen, strict=False):
+        if f is None:
+            raise InputError("experiments", "NAME", name, "one of " + ", ".join(known))
+    if args.copy is None:
+        width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+        for f in chosen:
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            scenarios = ", ".join(data.get("scenarios") or {})
+            print(f"{f.name}")
+            what = data.get("description") or "no description"
+            print(_wrap(f"{what} ({data.get('years')} years from {data.get('start')}, "
+                        f"scale {data.get('scale')}; scenarios: "
+                        f"{scenarios})", "    ", width))
+        print(f"\nin {folder}; `python -m sim experiments --copy DIR` copies them to edit")
+        return 0
+    target = Path(args.copy)
+    if target.exists() and not target.is_dir():
+        raise InputError(str(target), "--copy", str(target), "a directory")
+    target.mkdir(parents=True, exist_ok=True)
+    for f in chosen:
+        dest = target / f.name
+        if dest.exists() and not args.force:
+            raise InputError(str(dest), "--copy", str(dest),
+                             "a file that does not exist yet (or --force to overwrite)")
+    for f in chosen:
+        shutil.copyfile(f, target / f.name)
+        print(target / f.name)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from sim import __version__
+
     parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"caseload-sim {__version__}")
     sub = parser.add_subparsers(dest="verb", required=True)
     p_run = sub.add_parser("run", help="run an experiment file and write its tables")
     p_run.add_argument("file", help="experiment file (YAML)")
@@ -192,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     p_pol.add_argument("--width", type=int, default=60,
                        help="longest value shown (characters)")
     p_pol.set_defaults(func=_policies)
+    p_exp = sub.add_parser("experiments", help="list the bundled experiment files, or copy "
+                           "them (--copy DIR) to start your own")
+    p_exp.add_argument("names", nargs="*", metavar="NAME", help="only these (default: all)")
+    p_exp.add_argument("--copy", metavar="DIR", default=None, help="copy them into DIR")
+    p_exp.add_argument("--force", action="store_true", help="overwrite files in DIR")
+    p_exp.set_defaults(func=_experiments)
     p_cal = sub.add_parser("calibrate", help="fit the behavioural parameters to the targets "
                            "and write calibration/params/fitted.yaml and a report")
     p_cal.add_argument("--targets", default=None,

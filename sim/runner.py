@@ -31,7 +31,7 @@ from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.ledger import Ledger
 from sim.model import Model
-from sim.output import atomic_text
+from sim.output import atomic_text, umask_mode
 from sim.results import tables
 from sim.scenario import ScenarioSpec
 
@@ -207,6 +207,7 @@ class PartStore:
             return
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".tmp-{final.name}-"))
+        os.chmod(tmp, umask_mode(directory=True))  # mkdtemp's is 0700
         try:
             for name, df in result.tables.items():
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
