@@ -32,9 +32,10 @@ tr.total td { font-weight: bold; border-top: 2px solid #888; }
 figure { margin: 1em 0; } img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #555; }
 .headline { background: #f4f7fb; padding: 0.6em 1em; margin: 1em 0; }
-.cards { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 0.8em 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(185px, 1fr));
+         gap: 0.8em; margin: 0.8em 0; }
 .card { background: #fff; border: 1px solid #c9d3e0; border-radius: 4px; padding: 0.5em 0.8em;
-        flex: 1 1 180px; min-width: 0; }
+        min-width: 0; }
 .card .label { font-size: 0.85em; color: #444; }
 .card .value { font-size: 1.6em; font-weight: bold; white-space: nowrap; }
 .card .ci { font-size: 0.85em; color: #333; white-space: nowrap; }

@@ -72,6 +72,10 @@ def _thousands(ax, axis: str = "y") -> None:
         return number(v, digits)
 
     target.set_major_formatter(FuncFormatter(fmt))
+    if axis == "x":  # long numbers side by side: fewer ticks
+        from matplotlib.ticker import MaxNLocator
+
+        target.set_major_locator(MaxNLocator(nbins=5))
 
 
 def _zero_axis(ax, values, axis: str = "y") -> None:
