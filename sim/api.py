@@ -30,9 +30,7 @@ TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", 
 
 def package_version() -> str:
     """The package's version (``sim.__version__``, the one place it is written)."""
-    from sim import __version__
-
-    return __version__
+    return sys.modules["sim"].__version__  # not an import: sim imports this module
 
 
 @dataclass(repr=False)

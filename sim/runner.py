@@ -299,7 +299,9 @@ class Progress:
             old = self.seen.get(key, 0.0)
             if weeks > old:
                 self.seen[key] = weeks
-                self.bar.update((weeks - old) / self.shards)
+                # (never past the total: the sums of fractions of weeks round)
+                self.bar.update(max(0.0, min((weeks - old) / self.shards,
+                                             self.bar.total - self.bar.n)))
 
     def finish(self, scenario: str, replication: int) -> None:
         total = self.weeks[(scenario, replication)]

@@ -55,6 +55,7 @@ def test_workers_report_simulated_weeks_as_they_go(recorded):
         assert weeks == sorted(weeks) and weeks[-1] == total
     [meter] = meters
     assert meter.bar.n == pytest.approx(2 * total) and meter.runs_done == 2
+    assert meter.bar.n <= meter.bar.total  # fractions of weeks summed never overshoot
 
 
 def test_shards_of_one_replication_each_count_their_share(recorded):
