@@ -153,7 +153,7 @@ def simulate(values: dict, scale: float, seed: int, years: int = 1) -> dict[str,
                outputs=["stocks", "flows", "headcounts", "activity", "finance", "spells"],
                scenarios={"fit": {"policies": ["current_law_2024"],
                                   "parameters": copy.deepcopy(values)}})
-    return run(exp, workers=1).tables
+    return run(exp, workers=1, progress=False).tables
 
 
 def _members(table: pd.DataFrame, groups) -> pd.DataFrame:

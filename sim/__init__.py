@@ -1,6 +1,16 @@
-"""Discrete-event caseload simulator for Danish employment policy."""
+"""Discrete-event caseload simulator for Danish employment policy.
+
+``sim.run(experiment)`` runs an experiment (a YAML file, a dict or an Experiment) and
+returns its tables; ``sim.compare(results)`` compares each reform with the baseline.
+scipy and matplotlib are imported where they are first needed, so that
+``python -m sim --help`` answers quickly.
+"""
+
+from __future__ import annotations
 
 from sim import kernel as _kernel
+
+__version__ = "0.2.0"  # the one place of the version (pyproject.toml reads it from here)
 
 # The compiled kernel, when it was built from the sources as they are now, comes first
 # on the package's path, so its modules are imported in place of the plain ones
@@ -15,4 +25,5 @@ from sim.api import Results, run  # noqa: E402
 from sim.compare import Comparison, compare  # noqa: E402
 from sim.experiment import Experiment, load  # noqa: E402
 
-__all__ = ["KERNEL", "Comparison", "Experiment", "Results", "compare", "load", "run"]
+__all__ = ["KERNEL", "Comparison", "Experiment", "Results", "__version__", "compare", "load",
+           "run"]

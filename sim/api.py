@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from sim import lawbook
-from sim.compare import precision_reached
+from sim.compare import Comparison, compare, precision_reached
 from sim.errors import InputError
-from sim.experiment import Experiment, file_sha256, load, validate
+from sim.experiment import OUTPUTS, Experiment, file_sha256, load, validate
 from sim.output import TableSet, atomic_text
 from sim.runner import PartStore, TaskResult, run_all
 from sim.scenario import scenarios
@@ -29,17 +29,36 @@ TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", 
 
 
 def package_version() -> str:
-    try:
-        return version("caseload-sim")
-    except PackageNotFoundError:
-        return "0+unknown"
+    """The package's version (``sim.__version__``, the one place it is written)."""
+    return sys.modules["sim"].__version__  # not an import: sim imports this module
 
 
-@dataclass
+@dataclass(repr=False)
 class Results(TableSet):
-    """Tables of all scenarios and replications, and the run's manifest."""
+    """Tables of all scenarios and replications, and the run's manifest.
+
+    Each table is an attribute (``res.stocks``) and in ``res.tables``; ``res.compare()``
+    compares the reforms with the baseline; ``res.write(folder)`` writes the tables and
+    ``res.write_report(folder)`` the comparison and ``report.html``."""
 
     manifest: dict[str, Any] = field(default_factory=dict)
+    _comparison: Any = field(default=None, compare=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name.startswith("_") or name not in OUTPUTS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        raise AttributeError(
+            f"no table {name!r}: these results hold {', '.join(tables) or 'no tables'}; add "
+            f"{name} to `outputs:` in the experiment and run it again")
+
+    def compare(self) -> Comparison:
+        """The comparison of each reform with the baseline (``sim.compare``), made once."""
+        if self._comparison is None:
+            self._comparison = compare(self)
+        return self._comparison
 
     def write(self, out: str | Path) -> list[Path]:
         """Write CSV (and Parquet when pyarrow is present) and manifest.json atomically."""
@@ -47,6 +66,51 @@ class Results(TableSet):
         written.append(atomic_text(Path(out) / "manifest.json",
                                    json.dumps(self.manifest, indent=2, default=str) + "\n"))
         return written
+
+    def write_report(self, out: str | Path) -> list[Path]:
+        """Write the comparison tables, the figures and ``report.html`` into ``out``."""
+        from sim.report import write_report
+
+        return write_report(self, out, self.compare())
+
+    def _summary(self) -> tuple[str, list[str], int, list[str]]:
+        exp = self.manifest.get("experiment") or {}
+        scenarios = self.manifest.get("user_scenarios") or sorted(
+            {s for t in self.tables.values() if "scenario" in t for s in t["scenario"]})
+        reps = len((self.manifest.get("seeds") or {}).get("replications", [])) or max(
+            (int(t["replication"].nunique()) for t in self.tables.values()
+             if "replication" in t), default=0)
+        tables = [f"{k} ({len(v):,} rows)" for k, v in self.tables.items()]
+        return str(exp.get("name", "?")), list(scenarios), reps, tables
+
+    def __repr__(self) -> str:
+        name, scenarios, reps, tables = self._summary()
+        return (f"<Results {name!r}: scenarios {', '.join(scenarios)} (baseline first), "
+                f"{reps} replication{'s' if reps != 1 else ''}; tables: "
+                f"{', '.join(tables)}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        name, scenarios, reps, tables = self._summary()
+        items = "".join(f"<li><code>res.{html.escape(t.split(' ')[0])}</code> "
+                        f"{html.escape(t[t.index(' ') + 1:])}</li>" for t in tables)
+        return (f"<div><b>Results {html.escape(name)}</b>: scenarios "
+                f"{html.escape(', '.join(scenarios))} (baseline first), {reps} "
+                f"replication{'s' if reps != 1 else ''}.<br>Tables (DataFrames):<ul>{items}"
+                "</ul><code>res.compare()</code> for the comparison, "
+                "<code>res.write_report(folder)</code> for report.html.</div>")
+
+
+def write_run(results: Results, out: str | Path) -> list[Path]:
+    """Write everything a run folder holds: the tables and manifest, the comparison
+    tables, the figures and ``report.html``."""
+    out = Path(out)
+    try:
+        return results.write(out) + results.write_report(out)
+    except OSError as exc:
+        raise InputError(str(out), "--out", str(out),
+                         f"a writable directory ({exc.strerror or type(exc).__name__})") from None
 
 
 def _versions() -> dict[str, str]:
@@ -73,9 +137,10 @@ def code_sha256() -> str:
 
 def task_sha256(exp: Experiment) -> str:
     """Hash of what each (scenario, replication) task depends on: the experiment less its
-    replication count, precision target, cluster and description."""
-    data = exp.model_dump(mode="json", exclude={"replications", "precision", "cluster",
-                                                "description"})
+    replication count, precision target, cluster, description and headline years."""
+    data = exp.model_dump(mode="json", exclude={"replications": True, "precision": True,
+                                                "cluster": True, "description": True,
+                                                "compare": {"years"}})
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -88,13 +153,17 @@ def _experiment(experiment: str | Path | Experiment | dict) -> tuple[Experiment,
 
 
 def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
-        progress: bool = False, out: str | Path | None = None, dask: bool = False) -> Results:
+        progress: bool = True, out: str | Path | None = None, dask: bool = False,
+        write: bool = True) -> Results:
     """Run an experiment (a file path, a dict or an Experiment) and return its tables.
 
+    ``progress``: a bar of the weeks simulated across all workers (on stderr).
     ``out``: a run folder where each finished (scenario, replication) is saved at once, so
-    that a rerun into the same folder resumes (the tables themselves are written by
-    ``Results.write``). ``dask``: run on a local Dask cluster (or on the experiment's
-    ``cluster.scheduler``, which is always used when given).
+    that a rerun into the same folder resumes; when the run is done, the tables,
+    ``manifest.json``, the comparison and ``report.html`` are written there too (as
+    ``python -m sim run`` does; ``write=False``: only the finished parts). ``dask``: run on
+    a local Dask cluster (or on the experiment's ``cluster.scheduler``, which is always
+    used when given).
     """
     exp, source, sha = _experiment(experiment)
     full, specs, purposes = scenarios(exp, source)
@@ -161,7 +230,10 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
                   "seconds": round(r.seconds, 3)} for r in results],
         "wall_seconds": round(seconds, 3),
     }
-    return Results(_tables(results), manifest)
+    res = Results(_tables(results), manifest)
+    if out is not None and write:
+        write_run(res, out)
+    return res
 
 
 def _tables(results: list[TaskResult]) -> dict[str, pd.DataFrame]:

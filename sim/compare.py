@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.errors import InputError
 from sim.experiment import Experiment
@@ -40,6 +39,8 @@ def mean_ci(diffs: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.nda
     mean = diffs.mean(axis=-1)
     if n < 2:
         return mean, np.full_like(mean, np.nan)
+    from scipy import stats  # here, not at the top: scipy takes seconds to import
+
     t = stats.t.ppf(0.5 + level / 2, n - 1)
     return mean, t * diffs.std(axis=-1, ddof=1) / math.sqrt(n)
 
@@ -192,6 +193,40 @@ def level_paths(m: pd.DataFrame) -> pd.DataFrame:
                                        "ci_high", "replications"])
 
 
+GROUP_MEASURES = {"fulltime_persons": ("stocks", "fulltime_persons", None),
+                  "gross_mio_kr": ("finance", "mio_kr", "gross"),
+                  "state_mio_kr": ("finance", "mio_kr", "state"),
+                  "municipality_mio_kr": ("finance", "mio_kr", "municipality")}
+
+
+def group_paths(tables: dict[str, pd.DataFrame], scenarios: list[str]) -> pd.DataFrame:
+    """Mean and 95 % interval over replications of each scenario's full-time persons and
+    money (gross, state, municipality) by year and group; a group missing in a
+    replication counts as zero there."""
+    rows = []
+    for name, (table, value, payer) in GROUP_MEASURES.items():
+        if table not in tables:
+            continue
+        df = tables[table]
+        if payer is not None:
+            df = df[df["payer"] == payer]
+        for scenario in scenarios:
+            wide = _wide(df, scenario, ["year", "group"], value)
+            if not len(wide):
+                continue
+            mean, half = mean_ci(wide.fillna(0.0).to_numpy())
+            out = wide.index.to_frame(index=False)
+            out.insert(0, "scenario", scenario)
+            out.insert(1, "measure", name)
+            out["mean"], out["ci_low"], out["ci_high"] = mean, mean - half, mean + half
+            out["replications"] = wide.shape[1]
+            rows.append(out)
+    if not rows:
+        return pd.DataFrame(columns=["scenario", "measure", "year", "group", "mean", "ci_low",
+                                     "ci_high", "replications"])
+    return pd.concat(rows, ignore_index=True)
+
+
 def element_table(m: pd.DataFrame, baseline: str, reform: str,
                   steps: list[dict[str, Any]]) -> pd.DataFrame:
     """Marginal effect of each element: step k - step k-1 (step 0 = baseline), paired."""
@@ -274,12 +309,41 @@ def revenue_table(diffs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@dataclass
+@dataclass(repr=False)
 class Comparison(TableSet):
-    """Comparison tables by name (DataFrames), as written to the run folder."""
+    """Comparison tables by name (DataFrames), as written to the run folder; each is also
+    an attribute (``cmp.headline``)."""
 
     baseline: str = ""
     reforms: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        why = {"elements": " (it needs `compare: {elements: [reform]}` in the experiment)",
+               "headline": " (it needs a reform: a second scenario)"}.get(
+            name, " (it needs a reform and the table it compares among the outputs)")
+        raise AttributeError(f"no comparison table {name!r}{why}; this comparison has "
+                             f"{', '.join(tables) or 'none'}")
+
+    def __repr__(self) -> str:
+        tables = ", ".join(f"{k} ({len(v):,} rows)" for k, v in self.tables.items())
+        return (f"<Comparison of {', '.join(self.reforms) or 'no reform'} against "
+                f"{self.baseline!r}; tables: {tables}>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = self.tables.get("headline")
+        body = (head.to_html(index=False, float_format=lambda v: f"{v:,.1f}", border=0)
+                if head is not None and len(head) else "<p>One scenario: no comparison.</p>")
+        return (f"<div><b>Comparison</b> of {html.escape(', '.join(self.reforms) or 'no reform')}"
+                f" against {html.escape(self.baseline)}: the last year's effects "
+                f"(<code>.headline</code>); tables: {html.escape(', '.join(self.tables))}"
+                f"{body}</div>")
 
 
 def _load_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -306,7 +370,8 @@ def compare(results: Any, baseline: str | None = None,
     ``elements`` (when ``compare.elements`` was set), ``channels`` (when
     ``compare.channels`` was set), ``stocks``, ``flows``, ``activity``
     and ``finance`` (paired differences by year and group, ``group == 'total'`` summed),
-    and ``paths`` (each scenario's levels with intervals, also for a single scenario).
+    ``paths`` (each scenario's levels with intervals, also for a single scenario) and
+    ``group_paths`` (the same by group, of full-time persons and money).
     """
     if isinstance(results, str | Path):
         tables, manifest = _load_folder(Path(results))
@@ -329,6 +394,7 @@ def compare(results: Any, baseline: str | None = None,
     out: dict[str, pd.DataFrame] = {}
     out["paths"] = level_paths(m[m["scenario"].isin([baseline, *reforms])
                                  & (m["measure"] != "fulltime_persons_fleksjob")])
+    out["group_paths"] = group_paths(tables, [baseline, *reforms])
     if not reforms:
         return Comparison(out, baseline, reforms)
     diffs = pd.concat([measure_differences(m, baseline, s) for s in reforms],

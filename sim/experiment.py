@@ -105,6 +105,10 @@ class Compare(BaseModel):
                     "(benefit level, conversations, offers, sanctions): the baseline and "
                     "the reform run again with one channel switched off at a time, and "
                     "the channel's part is the effect less the effect without it")
+    years: list[int] = Field(
+        default_factory=list,
+        description="Calendar years whose effects the report's headline states, in words "
+                    "and numbers (default: the last simulated year, the permanent effect)")
 
 
 class Precision(BaseModel):
@@ -373,4 +377,37 @@ def file_sha256(path: str | Path) -> str:
 
 
 def json_schema() -> dict:
-    return Experiment.model_json_schema()
+    """The experiment file's JSON Schema, for editors: with the registered policy names
+    (for ``policies: [name]``) and, for ``{name: ..., options: ...}``, each policy's own
+    options with their types, bounds and defaults."""
+    import json
+
+    import policies
+
+    schema = Experiment.model_json_schema()
+    defs = schema.setdefault("$defs", {})
+    ref = defs["PolicyRef"]
+    registry = policies.registered()
+    variants = []
+    for name, policy in registry.items():
+        options = policy.options.model_json_schema()
+        prefix = f"{name}.options."
+        for key, sub in options.pop("$defs", {}).items():
+            defs[prefix + key] = sub
+        options = json.loads(json.dumps(options).replace('"#/$defs/', f'"#/$defs/{prefix}'))
+        options.pop("title", None)
+        options["description"] = f"Options of {name}"
+        variants.append({
+            "type": "object", "title": name, "description": policy.description,
+            "properties": {"name": {"const": name, "description": ref["properties"]["name"][
+                "description"]}, "options": options,
+                **{k: ref["properties"][k] for k in ("effective", "scope", "phase_in")}},
+            "required": ["name"], "additionalProperties": False})
+    names = list(registry)
+    defs["PolicyName"] = {"type": "string", "enum": names,
+                          "description": "A registered policy (python -m sim policies NAME)"}
+    defs["PolicyRef"] = {"oneOf": variants, "description": ref.get("description", "")}
+    items = defs["Scenario"]["properties"]["policies"]["items"]
+    items["anyOf"] = [{"$ref": "#/$defs/PolicyName"} if branch == {"type": "string"}
+                      else branch for branch in items["anyOf"]]
+    return schema

@@ -11,12 +11,21 @@ from pathlib import Path
 import pandas as pd
 
 
+def umask_mode(directory: bool = False) -> int:
+    """The mode a new file (or directory) gets under the process's umask: mkstemp and
+    mkdtemp make theirs private (0600, 0700), which would hide results from the group."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
 def atomic(path: Path, write: Callable[[str], object]) -> Path:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -1,6 +1,9 @@
 """The run report: one self-contained HTML file with embedded figures, plus PNG and tables.
 
-Headline numbers first, then stock and cost paths with 95 % bands, revenue and element
+The answer first: each reform's revenue (provenu) by payer, employment and full-time
+persons on public support in the chosen years, in words and numbers with 95 % confidence
+intervals, and the revenue path by payer. Then stock and cost paths with 95 % bands, the
+revenue table, figures by benefit group (for a single scenario too), element and group
 tables, the policy changes of each scenario and a method appendix in the spirit of the
 STRESS-DES checklist (Monks et al. 2019).
 """
@@ -9,28 +12,39 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.compare import EMPLOYMENT_DOC, Comparison, compare
-from sim.html import figure_png, img, page, table
+from sim.groups import GROUPS
+from sim.html import clean, figure_png, img, number, page, table
 from sim.output import atomic_text, write_tables
 
 MEASURES = {
     "revenue_mio_kr": ("Revenue (provenu), mio. kr", "positive = lower public expenditure"),
     "gross_mio_kr": ("Public expenditure, mio. kr", "gross: state refusion + municipal net"),
-    "state_mio_kr": ("State (refusion), mio. kr", ""),
-    "municipality_mio_kr": ("Municipalities (net), mio. kr", ""),
+    "state_mio_kr": ("State (refusion), mio. kr", "expenditure"),
+    "municipality_mio_kr": ("Municipalities (net), mio. kr", "expenditure"),
     "fulltime_persons": ("Full-time persons on public support", "all groups"),
     "employment": ("Employment, full-time persons", "see method"),
     "conversations": ("Conversations", "jobcentre and a-kasse"),
     "offers": ("Activation offers started", ""),
     "sanctions": ("Sanctions", ""),
 }
-PATHS = (("fulltime_persons", "Full-time persons on public support"),
-         ("gross_mio_kr", "Public expenditure, mio. kr"))
+# Measures that exist only as a difference: no level in either scenario.
+DERIVED = ("revenue_mio_kr", "employment")
+MONEY = "mio. kr a year (2024 prices)"
+PATHS = (("fulltime_persons", "Full-time persons on public support", "full-time persons"),
+         ("gross_mio_kr", "Public expenditure", MONEY))
+PAYER_LABELS = {"public_total": "public finances, total", "state": "state",
+                "municipalities": "municipalities"}
+PAYER_COLORS = {"public_total": "#222222", "state": "#1f4e79", "municipalities": "#d68910"}
+BASELINE_STYLE = {"color": "#9aa5b1", "lw": 5, "alpha": 0.8, "zorder": 1}
 COLORS = ["#1f4e79", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#17a589", "#7f8c8d"]
 
 
@@ -43,17 +57,61 @@ def _plt():
     return plt
 
 
-def _fmt(v: float, digits: int = 0) -> str:
-    return f"{v:+,.{digits}f}" if pd.notna(v) else "n/a"
+def _thousands(ax, axis: str = "y") -> None:
+    """Tick labels with thousands separators and a minus sign, like the tables, with as
+    many decimals as the tick spacing needs."""
+    from matplotlib.ticker import FuncFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+
+    def fmt(v: float, _pos: int) -> str:
+        locs = target.get_majorticklocs()
+        step = min((abs(b - a) for a, b in zip(locs, locs[1:], strict=False) if b != a),
+                   default=1.0)
+        digits = 0 if step >= 1 else min(3, math.ceil(-math.log10(step) - 1e-9))
+        return number(v, digits)
+
+    target.set_major_formatter(FuncFormatter(fmt))
+    if axis == "x":  # long numbers side by side: fewer ticks
+        from matplotlib.ticker import MaxNLocator
+
+        target.set_major_locator(MaxNLocator(nbins=5))
+
+
+def _zero_axis(ax, values, axis: str = "y") -> None:
+    """An axis of differences that are all zero shows -1 to 1, not a scale of 0.01s."""
+    v = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
+    if len(v) and np.nanmax(np.abs(np.nan_to_num(v))) < 0.5:
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(-1, 1)
+
+
+def _years_axis(ax) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+
+
+def _line(ax, years, mean, low, high, label: str, baseline: bool, color: str) -> None:
+    """A path with its 95 % band; the baseline broad and grey under the reforms' lines, so a
+    reform equal to the baseline still shows both."""
+    if baseline:
+        ax.plot(years, mean, label=label, solid_capstyle="round", **BASELINE_STYLE)
+        ax.fill_between(years, low, high, color=BASELINE_STYLE["color"], alpha=0.25, lw=0,
+                        zorder=0)
+    else:
+        ax.plot(years, mean, marker="o", ms=3.5, lw=1.6, color=color, label=label, zorder=3)
+        ax.fill_between(years, low, high, color=color, alpha=0.15, lw=0, zorder=2)
 
 
 def _ci(row: pd.Series, digits: int = 0) -> str:
     if pd.isna(row["half_width"]):
         return "n/a (one replication)"
-    return f"{row['ci_low']:,.{digits}f} to {row['ci_high']:,.{digits}f}"
+    return f"{number(row['ci_low'], digits)} to {number(row['ci_high'], digits)}"
 
 
-def path_figure(comp: Comparison, measure: str, title: str, path: Path | None) -> bytes | None:
+def path_figure(comp: Comparison, measure: str, title: str, unit: str,
+                path: Path | None) -> bytes | None:
     """Levels by scenario (left) and differences to the baseline (right), with 95 % bands."""
     paths = comp.tables.get("paths")
     if paths is None or not (paths["measure"] == measure).any():
@@ -66,27 +124,176 @@ def path_figure(comp: Comparison, measure: str, title: str, path: Path | None) -
     ax = axes[0][0]
     p = paths[paths["measure"] == measure]
     for i, (scenario, s) in enumerate(p.groupby("scenario", sort=False)):
-        c = COLORS[i % len(COLORS)]
-        ax.plot(s["year"], s["mean"], marker="o", color=c, label=scenario)
-        ax.fill_between(s["year"], s["ci_low"], s["ci_high"], color=c, alpha=0.2, lw=0)
+        _line(ax, s["year"], s["mean"], s["ci_low"], s["ci_high"], scenario,
+              scenario == comp.baseline and bool(comp.reforms), COLORS[i % len(COLORS)])
     ax.set_title(title)
-    ax.set_xlabel("year")
+    ax.set_ylabel(unit)
     ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
     if two:
         ax = axes[0][1]
         d = diffs[diffs["measure"] == measure]
         for i, (scenario, s) in enumerate(d.groupby("scenario", sort=False)):
-            c = COLORS[(i + 1) % len(COLORS)]
-            ax.plot(s["year"], s["difference"], marker="o", color=c, label=scenario)
-            ax.fill_between(s["year"], s["ci_low"], s["ci_high"], color=c, alpha=0.2, lw=0)
+            _line(ax, s["year"], s["difference"], s["ci_low"], s["ci_high"], scenario, False,
+                  COLORS[(i + 1) % len(COLORS)])
         ax.axhline(0, color="#444", lw=0.8)
+        _zero_axis(ax, [*d["ci_low"], *d["ci_high"], *d["difference"]])
         ax.set_title(f"Difference to {comp.baseline} (95 % CI)")
-        ax.set_xlabel("year")
+        ax.set_ylabel(f"difference, {unit}")
         ax.legend(fontsize=8)
-        ax.grid(alpha=0.3)
     for a in axes[0]:
-        a.xaxis.get_major_locator().set_params(integer=True)
+        _years_axis(a)
+        _thousands(a)
+        a.grid(alpha=0.3)
+    fig.tight_layout()
+    return figure_png(fig, path)
+
+
+def _payer_paths(comp: Comparison, scenario: str) -> dict[str, pd.DataFrame]:
+    """Revenue by payer and year (difference, ci_low, ci_high) of one reform."""
+    d = comp.tables["measures"]
+    d = d[d["scenario"] == scenario].sort_values("year")
+    out = {}
+    for payer, measure, sign in (("public_total", "revenue_mio_kr", 1),
+                                 ("state", "state_mio_kr", -1),
+                                 ("municipalities", "municipality_mio_kr", -1)):
+        m = d[d["measure"] == measure]
+        if not len(m):
+            continue
+        lo, hi = m["ci_low"] * sign, m["ci_high"] * sign
+        out[payer] = pd.DataFrame({"year": m["year"].to_numpy(),
+                                   "difference": (m["difference"] * sign).to_numpy(),
+                                   "ci_low": np.minimum(lo, hi).to_numpy(),
+                                   "ci_high": np.maximum(lo, hi).to_numpy(),
+                                   "half_width": m["half_width"].to_numpy()})
+    return out
+
+
+def revenue_figure(comp: Comparison, path: Path | None) -> bytes | None:
+    """Each reform's revenue (provenu) by year and payer with 95 % bands."""
+    diffs = comp.tables.get("measures")
+    if diffs is None or not (diffs["measure"] == "revenue_mio_kr").any():
+        return None
+    plt = _plt()
+    n = len(comp.reforms)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 + 3.4 * cols if cols > 1 else 8,
+                                                  3.6 * rows), squeeze=False)
+    for k, scenario in enumerate(comp.reforms):
+        ax = axes[k // cols][k % cols]
+        for payer, d in _payer_paths(comp, scenario).items():
+            c = PAYER_COLORS[payer]
+            ax.plot(d["year"], d["difference"], marker="o", ms=3.5,
+                    lw=2.2 if payer == "public_total" else 1.5, color=c,
+                    label=PAYER_LABELS[payer], zorder=3 if payer == "public_total" else 2)
+            ax.fill_between(d["year"], d["ci_low"], d["ci_high"], color=c, alpha=0.18, lw=0)
+        ax.axhline(0, color="#444", lw=0.8)
+        ax.set_title(f"{scenario} against {comp.baseline}")
+        ax.set_ylabel(f"revenue, {MONEY}")
+        _years_axis(ax)
+        _thousands(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].set_visible(False)
+    fig.tight_layout()
+    return figure_png(fig, path)
+
+
+def _group_order(groups) -> list[str]:
+    present = set(groups)
+    return [g for g in GROUPS if g in present] + sorted(present - set(GROUPS) - {"total"})
+
+
+def group_figure(comp: Comparison, measure: str, title: str, unit: str,
+                 path: Path | None) -> bytes | None:
+    """Small multiples: each group's path by scenario with 95 % bands."""
+    gp = comp.tables.get("group_paths")
+    if gp is None or not (gp["measure"] == measure).any():
+        return None
+    gp = gp[gp["measure"] == measure]
+    active = gp.groupby("group")["mean"].apply(lambda v: bool((v.abs() > 0).any()))
+    groups = _group_order(active[active].index)
+    if not groups:
+        return None
+    plt = _plt()
+    cols = 4
+    rows = -(-len(groups) // cols)
+    fig = plt.figure(figsize=(11, 2.3 * rows + 0.8), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    scenarios = list(dict.fromkeys(gp["scenario"]))
+    for k, group in enumerate(groups):
+        ax = axes[k // cols][k % cols]
+        g = gp[gp["group"] == group]
+        for i, scenario in enumerate(scenarios):
+            s = g[g["scenario"] == scenario].sort_values("year")
+            _line(ax, s["year"], s["mean"], s["ci_low"], s["ci_high"], scenario,
+                  scenario == comp.baseline and bool(comp.reforms), COLORS[i % len(COLORS)])
+        ax.set_title(group, fontsize=8.5)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        _years_axis(ax)
+        ax.set_xlabel("")
+        _thousands(ax)
+        if k % cols == 0:
+            ax.set_ylabel(unit, fontsize=8)
+    for k in range(len(groups), rows * cols):
+        axes[k // cols][k % cols].set_visible(False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.suptitle(title, fontsize=11)
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4),
+               fontsize=8, frameon=False)
+    return figure_png(fig, path)
+
+
+def group_difference_figure(comp: Comparison, path: Path | None) -> bytes | None:
+    """Each reform's effect by group in the last year: full-time persons, and revenue by
+    payer, with 95 % intervals."""
+    st, fin = comp.tables.get("stocks"), comp.tables.get("finance")
+    if st is None or not len(st) or not comp.reforms:
+        return None
+    last = int(st["year"].max())
+    plt = _plt()
+    money = fin is not None and len(fin)
+    groups = _group_order(st["group"])
+    n = len(comp.reforms)
+    fig, axes = plt.subplots(n, 2 if money else 1, figsize=(11, 0.6 + 0.32 * len(groups) * n),
+                             squeeze=False)
+    ypos = np.arange(len(groups))
+    for r, scenario in enumerate(comp.reforms):
+        s = st[(st["scenario"] == scenario) & (st["year"] == last)].set_index("group")
+        s = s.reindex(groups)
+        ax = axes[r][0]
+        ax.barh(ypos, s["difference"].fillna(0), xerr=s["half_width"].fillna(0),
+                color=COLORS[1], capsize=2)
+        ax.set_yticks(ypos, groups, fontsize=7.5)
+        ax.invert_yaxis()
+        ax.axvline(0, color="#444", lw=0.8)
+        _zero_axis(ax, [*(s["difference"].fillna(0) - s["half_width"].fillna(0)),
+                        *(s["difference"].fillna(0) + s["half_width"].fillna(0))], "x")
+        ax.set_xlabel(f"difference in full-time persons, {last}")
+        ax.set_title(f"{scenario}: full-time persons by group", fontsize=9.5)
+        _thousands(ax, "x")
+        ax.grid(alpha=0.3, axis="x")
+        if money:
+            ax = axes[r][1]
+            f = fin[(fin["scenario"] == scenario) & (fin["year"] == last)
+                    & (fin["item"] == "total")]
+            for j, (payer, label) in enumerate((("state", "state"),
+                                                 ("municipality", "municipalities"))):
+                p = f[f["payer"] == payer].set_index("group").reindex(groups)
+                ax.barh(ypos + (j - 0.5) * 0.38, -p["difference"].fillna(0), height=0.38,
+                        xerr=p["half_width"].fillna(0), capsize=2,
+                        color=PAYER_COLORS["state" if payer == "state" else "municipalities"],
+                        label=label)
+            ax.set_yticks(ypos, groups, fontsize=7.5)
+            ax.invert_yaxis()
+            ax.axvline(0, color="#444", lw=0.8)
+            ax.set_xlabel(f"revenue, mio. kr ({last}, 2024 prices)")
+            ax.set_title(f"{scenario}: revenue by group and payer", fontsize=9.5)
+            ax.legend(fontsize=8)
+            _thousands(ax, "x")
+            ax.grid(alpha=0.3, axis="x")
     fig.tight_layout()
     return figure_png(fig, path)
 
@@ -100,45 +307,204 @@ def element_figure(comp: Comparison, path: Path | None) -> bytes | None:
     if not len(el):
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(el)))
-    labels = [f"{r.scenario}: {r.order}. {r.element}"[:70] for r in el.itertuples()]
+    labels = ["\n".join(textwrap.wrap(f"{r.scenario}: {r.order}. {r.element}", 48))
+              for r in el.itertuples()]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(9, 0.8 + 0.28 * lines + 0.2 * len(el)))
     ax.barh(range(len(el)), el["marginal"], xerr=el["half_width"].fillna(0), color=COLORS[0],
             capsize=3)
     ax.set_yticks(range(len(el)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="#444", lw=0.8)
-    ax.set_xlabel(f"permanent revenue ({int(el['year'].max())}), mio. kr; bars: 95 % CI")
+    ax.set_xlabel(f"permanent revenue ({int(el['year'].max())}), {MONEY}; bars: 95 % CI")
+    _thousands(ax, "x")
     ax.grid(alpha=0.3, axis="x")
     fig.tight_layout()
     return figure_png(fig, path)
 
 
-def _headline(comp: Comparison) -> list[str]:
+# -- the headline: the reform's effect in words and numbers -------------------------------
+
+# measure: (card label, subject of the sentence, word up, word down, unit)
+EFFECTS = {
+    "public_total": ("Public finances (provenu)", "public finances", "improve", "worsen",
+                     "mio. kr"),
+    "state": ("State", "the state's finances", "improve", "worsen", "mio. kr"),
+    "municipalities": ("Municipalities", "the municipalities' finances", "improve", "worsen",
+                       "mio. kr"),
+    "employment": ("Employment", "employment", "rises", "falls", "full-time persons"),
+    "fulltime_persons": ("Full-time persons on public support",
+                         "full-time persons on public support", "rise", "fall", "persons"),
+}
+
+
+NO_EMPLOYMENT = ("not measured: employment needs the flows table (add flows to the "
+                 "experiment's outputs)")
+
+
+def effect_words(key: str, diff: float, low: float, high: float, half: float,
+                 year: int) -> str:
+    """One sentence: the effect and its 95 % confidence interval in words."""
+    _label, subject, up, down, unit = EFFECTS[key]
+    size = number(abs(diff))
+    if pd.isna(half):
+        ci = "one replication, so no confidence interval"
+    elif number(diff) == "0" and number(half) == "0":
+        return f"In {year}, {subject} do not change (0 {unit} in every replication)." \
+            if key != "employment" else f"In {year}, employment does not change (0 {unit} " \
+                                        "in every replication)."
+    elif low > 0 or high < 0:
+        a, b = sorted((abs(low), abs(high)))
+        ci = (f"with 95 % confidence the change is {'an increase' if low > 0 else 'a decrease'}"
+              f" of between {number(a)} and {number(b)} {unit}")
+    else:
+        ci = (f"the 95 % confidence interval, {number(low)} to {number(high)} {unit}, "
+              "includes zero: no clear effect")
+    if number(diff) == "0":
+        return f"In {year}, {subject}: 0 {unit}; {ci}."
+    verb = up if diff > 0 else down
+    return f"In {year}, {subject} {verb} by {size} {unit}; {ci}."
+
+
+def _card(key: str, d: pd.Series, year: int) -> str:
+    label, *_ = EFFECTS[key]
+    unit = EFFECTS[key][4]
+    diff = float(d["difference"])
+    cls = "" if number(diff) == "0" else (" pos" if diff > 0 else " neg")
+    if key == "fulltime_persons" and cls:  # more people on support is the bad direction
+        cls = " neg" if diff > 0 else " pos"
+    ci = ("95 % CI: n/a (one replication)" if pd.isna(d["half_width"]) else
+          f"95 % CI: {number(d['ci_low'])} to {number(d['ci_high'])}")
+    words = effect_words(key, diff, d["ci_low"], d["ci_high"], d["half_width"], year)
+    return (f'<div class="card" data-measure="{key}"><div class="label">'
+            f"{html.escape(label)}</div>"
+            f'<div class="value{cls}">{number(diff, 0, sign=True)} '
+            f'<span style="font-size:0.55em">{html.escape(unit)}</span></div>'
+            f'<div class="ci">{ci}</div><div class="words">{html.escape(words)}</div></div>')
+
+
+def headline_years(comp: Comparison, manifest: dict[str, Any]) -> list[int]:
+    """The years the headline states: ``compare.years`` of the experiment, else the last."""
+    d = comp.tables.get("measures")
+    if d is None or not len(d):
+        return []
+    present = sorted(int(y) for y in d["year"].unique())
+    chosen = ((manifest.get("experiment") or {}).get("compare") or {}).get("years") or []
+    years = [int(y) for y in chosen if int(y) in present]
+    return years or present[-1:]
+
+
+def headline_effects(comp: Comparison, scenario: str, year: int) -> dict[str, pd.Series]:
+    """The headline's effects of ``scenario`` in ``year``: revenue by payer (positive =
+    better public finances), employment and full-time persons on support."""
+    out = {}
+    for payer, d in _payer_paths(comp, scenario).items():
+        row = d[d["year"] == year]
+        if len(row):
+            out[payer] = row.iloc[0]
+    m = comp.tables["measures"]
+    for key in ("employment", "fulltime_persons"):
+        row = m[(m["scenario"] == scenario) & (m["measure"] == key) & (m["year"] == year)]
+        if len(row):
+            out[key] = row.iloc[0]
+    return out
+
+
+def headline_text(comp: Comparison, manifest: dict[str, Any]) -> list[str]:
+    """The headline as plain sentences (also printed by ``python -m sim run``)."""
+    lines = []
+    last = None
+    if comp.tables.get("measures") is not None and len(comp.tables["measures"]):
+        last = int(comp.tables["measures"]["year"].max())
+    for scenario in comp.reforms:
+        for year in headline_years(comp, manifest):
+            effects = headline_effects(comp, scenario, year)
+            tag = " (permanent effect)" if year == last else ""
+            lines.append(f"{scenario} against {comp.baseline}, {year}{tag}:")
+            for key, d in effects.items():
+                lines.append("  " + effect_words(key, float(d["difference"]), d["ci_low"],
+                                                 d["ci_high"], d["half_width"], year))
+            if "employment" not in effects:
+                lines.append(f"  Employment: {NO_EMPLOYMENT}")
+    return lines
+
+
+def _levels(comp: Comparison) -> str:
+    """The baseline's levels in its last year, as cards (a run without a reform)."""
+    paths = comp.tables.get("paths")
+    if paths is None or not len(paths):
+        return ""
+    last = int(paths["year"].max())
+    cards = []
+    for measure, label, unit in (("fulltime_persons", "Full-time persons on public support",
+                                  "persons"),
+                                 ("gross_mio_kr", "Public expenditure", "mio. kr"),
+                                 ("state_mio_kr", "State (refusion)", "mio. kr"),
+                                 ("municipality_mio_kr", "Municipalities (net)", "mio. kr")):
+        row = paths[(paths["measure"] == measure) & (paths["year"] == last)]
+        if not len(row):
+            continue
+        r = row.iloc[0]
+        ci = ("95 % CI: n/a (one replication)" if pd.isna(r["ci_low"]) else
+              f"95 % CI: {number(r['ci_low'])} to {number(r['ci_high'])}")
+        cards.append(f'<div class="card" data-measure="{measure}"><div class="label">'
+                     f"{html.escape(label)}, {last}</div><div class=\"value\">"
+                     f"{number(r['mean'])} <span style=\"font-size:0.55em\">{unit}</span>"
+                     f'</div><div class="ci">{ci}</div></div>')
+    return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _headline(comp: Comparison, manifest: dict[str, Any],
+              figures: Path | None) -> list[str]:
     h = comp.tables.get("headline")
     if h is None or not len(h):
-        return ['<section id="headline"><h2>Headline</h2><p class="headline">One scenario: '
-                "no comparison. The paths below show its levels with 95 % intervals over "
-                "replications.</p></section>"]
+        return ['<section id="headline"><h2>Headline</h2><div class="headline"><p>One '
+                "scenario: no comparison. The figures below show its levels, in all and by "
+                "group, with 95 % intervals over replications.</p>"
+                + _levels(comp) + "</div></section>"]
     out = ['<section id="headline"><h2>Headline</h2>']
+    years = headline_years(comp, manifest)
+    last = int(comp.tables["measures"]["year"].max())
+    for scenario, d in h.groupby("scenario", sort=False):
+        reps = int(d["replications"].iloc[0])
+        out.append(f'<div class="headline" data-scenario="{html.escape(scenario)}">'
+                   f"<p><b>{html.escape(scenario)}</b> against "
+                   f"<b>{html.escape(comp.baseline)}</b>, {reps} paired replications; "
+                   "revenue (provenu) is the change in public finances, positive when "
+                   "expenditure falls; 95 % confidence intervals.</p>")
+        for year in years:
+            tag = " (the last simulated year: permanent effect)" if year == last else ""
+            effects = headline_effects(comp, scenario, year)
+            cards = [_card(k, v, year) for k, v in effects.items()]
+            if "employment" not in effects:
+                cards.insert(3, f'<div class="card" data-measure="employment"><div '
+                                f'class="label">Employment</div><div class="value">n/a</div>'
+                                f'<div class="words">{NO_EMPLOYMENT}</div></div>')
+            out.append(f"<h3>{year}{tag}</h3><div class=\"cards\">" + "".join(cards)
+                       + "</div>")
+        out.append("</div>")
+    png = revenue_figure(comp, figures / "revenue.png" if figures else None)
+    if png is not None:
+        out.append(img(png, "Revenue (provenu) by year and payer, mio. kr at 2024 prices, "
+                            "with 95 % bands (positive = lower public expenditure)"))
     for scenario, d in h.groupby("scenario", sort=False):
         d = d.set_index("measure")
         year = int(d["year"].iloc[0])
-        reps = int(d["replications"].iloc[0])
-        items = []
-        for key in ("revenue_mio_kr", "fulltime_persons", "employment"):
-            if key in d.index:
-                r = d.loc[key]
-                items.append(f"<li><b>{html.escape(MEASURES[key][0])}: "
-                             f"{_fmt(r['difference'])}</b> (95 % CI {_ci(r)})</li>")
-        out.append(f'<div class="headline"><p><b>{html.escape(scenario)}</b> against '
-                   f"<b>{html.escape(comp.baseline)}</b>, permanent effect ({year}), "
-                   f"{reps} paired replications:</p><ul>{''.join(items)}</ul></div>")
-        rows = [(MEASURES[m][0], r["baseline"], r["reform"], r["difference"], _ci(r),
+        rows = [(MEASURES[m][0], np.nan if m in DERIVED else r["baseline"],
+                 np.nan if m in DERIVED else r["reform"], r["difference"], _ci(r),
                  MEASURES[m][1]) for m, r in d.iterrows() if m in MEASURES]
+        out.append(f"<h3>{html.escape(scenario)}: all measures in {year}</h3>")
         out.append(table(pd.DataFrame(rows, columns=[
             "measure", comp.baseline, scenario, "difference", "95 % CI", "note"]), 0))
-    out.append("</section>")
+    out.append("<p>Revenue and employment exist only as differences, so they have no "
+               "level in either scenario.</p></section>")
     return out
+
+
+def _pm(est: float, half: float, digits: int = 0) -> str:
+    if pd.isna(half):
+        return number(est, digits, sign=True)
+    return f"{number(est, digits, sign=True)} ± {number(half, digits)}"
 
 
 def _wide_revenue(rev: pd.DataFrame) -> pd.DataFrame:
@@ -147,8 +513,7 @@ def _wide_revenue(rev: pd.DataFrame) -> pd.DataFrame:
     half = rev[rev["statistic"] == "half_width"].set_index(["scenario", "payer"])[years]
     cells = est.copy().astype(object)
     for c in years:
-        cells[c] = [f"{e:,.0f} ± {h:,.0f}" if pd.notna(h) else f"{e:,.0f}"
-                    for e, h in zip(est[c], half[c], strict=True)]
+        cells[c] = [_pm(e, h) for e, h in zip(est[c], half[c], strict=True)]
     return cells.reset_index()
 
 
@@ -164,24 +529,35 @@ def _elements(comp: Comparison) -> list[str]:
                "replications, ± 95 % half-width). The rows add up to the scenario's total.</p>")
     last = el["year"].max()
     for scenario, d in el.groupby("scenario", sort=False):
-        rev = d[d["measure"] == "revenue_mio_kr"].pivot_table(
-            index=["order", "element"], columns="year", values="marginal", aggfunc="sum")
-        rev.columns = [str(c) for c in rev.columns]
-        rev["permanent"] = rev[str(last)]
+        rev = d[d["measure"] == "revenue_mio_kr"]
+        keys = ["order", "element"]
+        wide = rev.set_index([*keys, "year"])["marginal"].unstack("year")
+        halves = rev.set_index([*keys, "year"])["half_width"].unstack("year")
+        cells = wide.astype(object)
+        for c in wide.columns:
+            cells[c] = [_pm(e, h) for e, h in zip(wide[c], halves[c], strict=True)]
+        cells.columns = [str(c) for c in cells.columns]
         for key in ("fulltime_persons", "employment"):
-            k = d[(d["measure"] == key) & (d["year"] == last)].set_index(["order", "element"])
-            rev[f"{key} (permanent)"] = [
-                f"{m:+,.0f} ± {h:,.0f}" if pd.notna(h) else f"{m:+,.0f}"
-                for m, h in zip(k["marginal"], k["half_width"], strict=True)]
-        out.append(f"<h3>{html.escape(scenario)}: revenue (provenu) by element, mio. kr</h3>")
-        out.append(table(rev.reset_index(), 0))
+            k = d[(d["measure"] == key) & (d["year"] == last)].set_index(keys)
+            k = k.reindex(cells.index)
+            cells[f"{key} ({last})"] = [_pm(m, h) for m, h in
+                                        zip(k["marginal"], k["half_width"], strict=True)]
+        out.append(f"<h3>{html.escape(scenario)}: revenue (provenu) by element, mio. kr "
+                   f"(last column: {last}, the permanent effect)</h3>")
+        out.append(table(cells.reset_index(), 0))
     out.append("</section>")
     return out
 
 
 def _short(v: Any) -> str:
-    text = v if isinstance(v, str) else json.dumps(v, default=str)
+    v = clean(v)
+    text = v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False)
     return text if len(text) <= 90 else text[:87] + "..."
+
+
+POLICY_COLUMNS = {"by": "policy", "parameter": "parameter", "baseline_value": "was",
+                  "new_value": "becomes", "effective": "from", "until": "until",
+                  "scope": "scope", "phase_in_share": "phase-in share", "source": "source"}
 
 
 def _policies(manifest: dict[str, Any]) -> list[str]:
@@ -197,7 +573,8 @@ def _policies(manifest: dict[str, Any]) -> list[str]:
             for c in ("baseline_value", "new_value"):
                 if c in df:
                     df[c] = df[c].map(_short)
-            out.append(table(df))
+            df = df[[c for c in POLICY_COLUMNS if c in df]].rename(columns=POLICY_COLUMNS)
+            out.append(table(df, 2))
         else:
             out.append("<p>No parameter changes (the law as in the parameter files).</p>")
     out.append("</section>")
@@ -256,19 +633,66 @@ def _method(manifest: dict[str, Any]) -> list[str]:
 
 def _group_tables(comp: Comparison) -> list[str]:
     out = ['<section id="tables"><h2>Comparison by group (permanent year)</h2>'
-           "<p>All years and groups are in the compare_*.csv files of the run folder.</p>"]
+           "<p>All years and groups are in the compare_*.csv files of the run folder. "
+           "Differences are reform − baseline, ± the 95 % half-width.</p>"]
     st = comp.tables.get("stocks")
     if st is not None and len(st):
-        last = st[st["year"] == st["year"].max()]
-        out.append("<h3>Full-time persons</h3>")
-        out.append(table(last[["scenario", "group", "baseline", "reform", "difference",
-                               "ci_low", "ci_high"]], 0))
+        last = int(st["year"].max())
+        for scenario, d in st[st["year"] == last].groupby("scenario", sort=False):
+            d = d.set_index("group").reindex([*_group_order(d["group"]), "total"])
+            rows = pd.DataFrame({"group": d.index, comp.baseline: d["baseline"].to_numpy(),
+                                 scenario: d["reform"].to_numpy(),
+                                 "difference": [_pm(m, h) for m, h in
+                                                zip(d["difference"], d["half_width"],
+                                                    strict=True)]})
+            out.append(f"<h3>{html.escape(scenario)}: full-time persons by group, {last}</h3>")
+            out.append(table(rows, 0, total="group"))
     fin = comp.tables.get("finance")
     if fin is not None and len(fin):
-        last = fin[(fin["year"] == fin["year"].max()) & (fin["group"] == "total")]
-        out.append("<h3>Money by item and payer (all groups), mio. kr</h3>")
-        out.append(table(last[["scenario", "item", "payer", "baseline", "reform",
-                               "difference", "ci_low", "ci_high"]], 1))
+        last = int(fin["year"].max())
+        f = fin[(fin["year"] == last) & (fin["group"] == "total")]
+        for scenario, d in f.groupby("scenario", sort=False):
+            items = [i for i in dict.fromkeys(d["item"]) if i != "total"] + ["total"]
+            rows = []
+            for item in items:
+                by = d[d["item"] == item].set_index("payer")
+                if not {"gross", "state", "municipality"} <= set(by.index):
+                    continue
+                values = by.loc[["gross", "state", "municipality"],
+                                ["baseline", "reform", "difference"]].to_numpy(dtype=float)
+                if not np.abs(values).round(1).any():
+                    continue  # nothing in either scenario
+                g, s_, m_ = (by.loc[p] for p in ("gross", "state", "municipality"))
+                rows.append({"item": item, f"{comp.baseline}, gross": g["baseline"],
+                             f"{scenario}, gross": g["reform"],
+                             "difference, gross": _pm(g["difference"], g["half_width"], 1),
+                             "difference, state": _pm(s_["difference"], s_["half_width"], 1),
+                             "difference, municipalities": _pm(m_["difference"],
+                                                               m_["half_width"], 1)})
+            out.append(f"<h3>{html.escape(scenario)}: expenditure by item and payer, all "
+                       f"groups, {last}, mio. kr (2024 prices)</h3>")
+            out.append(table(pd.DataFrame(rows), 1, total="item"))
+    out.append("</section>")
+    return out
+
+
+def _group_figures(comp: Comparison, figures: Path | None) -> list[str]:
+    out = ['<section id="groups"><h2>By group</h2><p>Each benefit group\'s full-time persons '
+           "and public expenditure by year, means over replications with 95 % bands"
+           + (f"; the baseline ({html.escape(comp.baseline)}) as a broad grey line"
+              if comp.reforms else "") + ".</p>"]
+    for measure, title, unit in (("fulltime_persons", "Full-time persons by group",
+                                  "full-time persons"),
+                                 ("gross_mio_kr", "Public expenditure by group (gross)",
+                                  "mio. kr (2024 prices)")):
+        png = group_figure(comp, measure, title, unit,
+                           figures / f"groups_{measure}.png" if figures else None)
+        if png is not None:
+            out.append(img(png, f"{title}, by year"))
+    png = group_difference_figure(comp, figures / "groups_difference.png" if figures else None)
+    if png is not None:
+        out.append(img(png, "Effect by group in the last simulated year: full-time persons, "
+                            "and revenue by payer (positive = lower expenditure), 95 % CI"))
     out.append("</section>")
     return out
 
@@ -278,22 +702,25 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
     if figures is not None:
         figures.mkdir(parents=True, exist_ok=True)
     name = (manifest.get("experiment") or {}).get("name", "run")
-    body = _headline(comp)
+    body = _headline(comp, manifest, figures)
     body.append('<section id="paths"><h2>Paths</h2><p>Means over replications with 95 % '
-                "bands.</p>")
-    for measure, title in PATHS:
-        png = path_figure(comp, measure, title,
+                "bands" + (f"; the baseline ({html.escape(comp.baseline)}) as a broad grey "
+                           "line under the reforms'" if comp.reforms else "") + ".</p>")
+    for measure, title, unit in PATHS:
+        png = path_figure(comp, measure, title, unit,
                           figures / f"{measure}.png" if figures else None)
         if png is not None:
-            body.append(img(png, f"{title} by year"))
+            body.append(img(png, f"{title} by year ({unit})"))
     body.append("</section>")
     rev = comp.tables.get("revenue")
     if rev is not None and len(rev):
         body.append('<section id="revenue"><h2>Revenue (provenu) by year</h2><p>Change in '
-                    "public finances, mio. kr (positive = lower expenditure than the "
-                    "baseline), ± 95 % half-width; permanent = the last simulated year.</p>")
+                    "public finances, mio. kr at 2024 prices (positive = lower expenditure "
+                    "than the baseline), ± 95 % half-width; permanent = the last simulated "
+                    "year.</p>")
         body.append(table(_wide_revenue(rev)))
         body.append("</section>")
+    body += _group_figures(comp, figures)
     if comp.reforms:
         body += _elements(comp)
         png = element_figure(comp, figures / "elements.png" if figures else None)
@@ -305,11 +732,14 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
     return page(f"Caseload simulation: {name}", body)
 
 
-def write_report(results: Any, out: str | Path) -> list[Path]:
+def write_report(results: Any, out: str | Path, comparison: Comparison | None = None
+                 ) -> list[Path]:
     """Write the comparison tables (``compare_*``, ``revenue``, ``elements``, ``headline``,
-    ``paths``), the figures (``figures/*.png``) and ``report.html`` into ``out``."""
+    ``paths``, ``group_paths``), the figures (``figures/*.png``) and ``report.html`` into
+    ``out``. ``results``: a ``sim.Results`` (or anything with ``tables`` and
+    ``manifest``); ``comparison``: its ``sim.compare(results)`` when already made."""
     out = Path(out)
-    comp = compare(results)
+    comp = comparison if comparison is not None else compare(results)
     named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures")
               else k): v for k, v in comp.tables.items()}
     written = write_tables(named, out)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -29,7 +31,7 @@ from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.ledger import Ledger
 from sim.model import Model
-from sim.output import atomic_text
+from sim.output import atomic_text, umask_mode
 from sim.results import tables
 from sim.scenario import ScenarioSpec
 
@@ -55,6 +57,38 @@ class ShardResult:
     seconds: float
 
 
+# -- progress within a run: each shard reports its simulated weeks as it goes --------------
+
+PROGRESS_WEEKS = 4.0  # how often a shard reports (simulated weeks)
+# Where a shard's reports go: set in the parent for serial runs, and by the pool's
+# initializer in a worker process (a queue the parent reads); None: no reports.
+_progress_sink: Callable[[tuple[str, int, int, float]], None] | None = None
+
+
+def _set_progress_queue(queue) -> None:
+    """Initializer of a worker process: send progress reports to ``queue``."""
+    global _progress_sink
+    _progress_sink = queue.put
+
+
+def _ticker(env, start: float, end: float, key: tuple[str, int, int],
+            sink: Callable[[tuple[str, int, int, float]], None], fired: list[int]):
+    """A SimPy process that reports the weeks simulated every PROGRESS_WEEKS. It draws no
+    random numbers and wakes no one, so the other processes run exactly as without it."""
+    t = start
+    while t < end:
+        t = min(t + PROGRESS_WEEKS, end)
+        yield env.timeout(t - env.now)
+        fired[0] += 1
+        sink((*key, t - start))
+
+
+def task_weeks(experiment: Experiment, spec: ScenarioSpec) -> float:
+    """The weeks one task simulates: the warm-up before the start date and the horizon."""
+    warmup = float(spec.parameters.at("population.warmup_years", experiment.start)) * 52.0
+    return warmup + Clock(experiment.start, experiment.years).horizon
+
+
 def run_shard(experiment: Experiment, spec: ScenarioSpec, replication: int, shard: int = 0,
               shards: int = 1) -> ShardResult:
     """Simulate the citizens of one shard of a replication; its records."""
@@ -64,8 +98,13 @@ def run_shard(experiment: Experiment, spec: ScenarioSpec, replication: int, shar
                   experiment.scale, keep_spells="spells" in experiment.outputs,
                   keep_events="events" in experiment.outputs, cohorts=spec.cohorts,
                   shard=(shard, shards))
+    fired = [0]
+    if _progress_sink is not None:
+        model.env.process(_ticker(model.env, model.env.now, clock.horizon,
+                                  (spec.name, replication, shard), _progress_sink, fired))
     ledger = model.run()
-    events = model.events
+    # Not the model's events: the ticker's start and its timeouts.
+    events = model.events - (fired[0] + 1 if _progress_sink is not None else 0)
     # The citizens' processes are no longer needed: free them before anything else is
     # built (at full scale they hold more memory than the records).
     del model
@@ -168,6 +207,7 @@ class PartStore:
             return
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".tmp-{final.name}-"))
+        os.chmod(tmp, umask_mode(directory=True))  # mkdtemp's is 0700
         try:
             for name, df in result.tables.items():
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
@@ -187,23 +227,90 @@ class PartStore:
 
 
 def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None],
-           spill: str | None = None) -> None:
+           spill: str | None = None, tick: Callable[[tuple], None] | None = None) -> None:
     """Run ``tasks`` here or in a pool of ``workers`` processes. ``spill``: the tasks are
     shards, whose workers write their records there (see ``_work``) and end after one
-    shard, so their memory is back before the parent merges the shards."""
+    shard, so their memory is back before the parent merges the shards. ``tick``: called
+    with each progress report (scenario, replication, shard, weeks simulated)."""
+    global _progress_sink
     if workers <= 1 or len(tasks) == 1:
-        for i, t in enumerate(tasks):
-            done(i, _work(*t))
+        _progress_sink = tick
+        try:
+            for i, t in enumerate(tasks):
+                done(i, _work(*t))
+        finally:
+            _progress_sink = None
         return
     if spill is not None:
         tasks = [(*t, spill) for t in tasks]
-    with ProcessPoolExecutor(max_workers=workers,
-                             max_tasks_per_child=1 if spill is not None else None) as pool:
-        pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                done(pending.pop(f), f.result())
+    # A pool whose workers end after one task starts them by spawn (as Python's own
+    # default for max_tasks_per_child); the progress queue must come from the same context.
+    context = multiprocessing.get_context("spawn" if spill is not None else None)
+    queue = reader = None
+    if tick is not None:
+        queue = context.Queue()
+        reader = threading.Thread(target=_read_progress, args=(queue, tick), daemon=True)
+        reader.start()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 max_tasks_per_child=1 if spill is not None else None,
+                                 initializer=_set_progress_queue if queue else None,
+                                 initargs=(queue,) if queue else ()) as pool:
+            pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    done(pending.pop(f), f.result())
+    finally:
+        if queue is not None and reader is not None:
+            queue.put(None)
+            reader.join(timeout=10)
+            queue.close()
+
+
+def _read_progress(queue, tick: Callable[[tuple], None]) -> None:
+    """The parent's reader of the workers' progress reports, until a None."""
+    while (report := queue.get()) is not None:
+        tick(report)
+
+
+class Progress:
+    """The weeks simulated across all tasks and their shards, on a tqdm bar.
+
+    Shards of a replication simulate the same weeks for different citizens, so each
+    counts 1/shards of its task. Reports come from the worker processes (through a
+    queue read by a thread) and a task's finish completes its weeks."""
+
+    def __init__(self, bar: tqdm, weeks: dict[tuple[str, int], float], shards: int,
+                 runs: int, runs_done: int) -> None:
+        self.bar, self.weeks, self.shards = bar, weeks, shards
+        self.seen: dict[tuple[str, int, int], float] = {}
+        self.runs, self.runs_done = runs, runs_done
+        self.lock = threading.Lock()
+        self._postfix()
+
+    def _postfix(self) -> None:
+        self.bar.set_postfix_str(f"runs {self.runs_done}/{self.runs}", refresh=False)
+
+    def tick(self, report: tuple) -> None:
+        scenario, replication, shard, weeks = report
+        key = (scenario, replication, shard)
+        with self.lock:
+            old = self.seen.get(key, 0.0)
+            if weeks > old:
+                self.seen[key] = weeks
+                # (never past the total: the sums of fractions of weeks round)
+                self.bar.update(max(0.0, min((weeks - old) / self.shards,
+                                             self.bar.total - self.bar.n)))
+
+    def finish(self, scenario: str, replication: int) -> None:
+        total = self.weeks[(scenario, replication)]
+        for shard in range(self.shards):
+            self.tick((scenario, replication, shard, total))
+        with self.lock:
+            self.runs_done += 1
+            self._postfix()
+            self.bar.refresh()
 
 
 def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
@@ -264,8 +371,15 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
         workers = min(len(todo), os.cpu_count() or 1)
     if shards is None:
         shards = max(1, workers // len(todo)) if todo else 1
-    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=f"{experiment.name}",
-               unit="run", disable=not progress)
+    weeks = {(spec.name, rep): task_weeks(experiment, spec) for _, spec, rep in tasks}
+    todo_keys = {(tasks[i][1].name, tasks[i][2]) for i in todo}
+    bar = tqdm(total=sum(weeks.values()),
+               initial=sum(w for k, w in weeks.items() if k not in todo_keys),
+               desc=f"{experiment.name}", unit="week", disable=not progress,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:,.0f}/{total:,.0f} simulated "
+                          "weeks [{elapsed}<{remaining}{postfix}]")
+    meter = Progress(bar, weeks, shards, len(tasks), len(tasks) - len(todo))
+    tick = meter.tick if progress else None
     waiting: dict[int, list[ShardResult]] = {}
 
     def done(j: int, result: TaskResult | ShardResult) -> None:
@@ -280,7 +394,7 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
             store.save(result)
             result = store.load(result.scenario, result.replication)
         results[i] = result
-        bar.update()
+        meter.finish(result.scenario, result.replication)
 
     try:
         work = [(*tasks[i], k, shards) for i in todo for k in range(shards)]
@@ -289,9 +403,9 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
             _dask(work, max(1, workers), scheduler, done)
         elif work and shards > 1:
             with tempfile.TemporaryDirectory(prefix="shards-") as spill:
-                _local(work, workers, done, spill)
+                _local(work, workers, done, spill, tick)
         elif work:
-            _local(work, workers, done)
+            _local(work, workers, done, tick=tick)
     finally:
         bar.close()
     return [r for r in results if r is not None]

@@ -8,6 +8,7 @@ wrong type, an unemployment path the inflow sampler cannot follow.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,10 +56,59 @@ class Applied:
     field: str
 
 
-def applied_policies(refs: list[PolicyRef], source: str, where: str) -> list[Applied]:
-    """Validate policy references (names, options) and expand bundles into their members."""
+class SettingOverridden(UserWarning):
+    """A setting given where a policy is used that the policy's own dates override."""
+
+
+SETTINGS = ("effective", "scope", "phase_in")
+
+
+def overridden(ref: PolicyRef, given: set[str], policy: Any, changes: list[ParameterChange],
+               phase_in: dict[int, float] | None, field_name: str) -> list[str]:
+    """Why use-site settings ``given`` (effective, scope, phase_in) do not apply as
+    written: the policy dates some changes itself, or starts its own phase-in later."""
+    notes = []
+    own = sorted({c.start for c in changes if c.start is not None})
+    hint = ""
+    if "effective" in policy.options.model_fields and "effective" not in ref.options:
+        hint = f"; to move them, set options: {{effective: {ref.effective or '...'}}}"
+    if "effective" in given and ref.effective is not None:
+        other = [d for d in own if d != ref.effective]
+        if other:
+            notes.append(f"{field_name}: effective {ref.effective} does not move the changes "
+                         f"{ref.name} dates itself ({', '.join(map(str, other))}){hint}")
+        if "phase_in" not in given and phase_in:
+            first = dt.date(min(phase_in), 1, 1)
+            if first > ref.effective:
+                shares = ", ".join(f"{y}: {v:.2g}" for y, v in sorted(phase_in.items()))
+                notes.append(f"{field_name}: effective {ref.effective} is overridden by "
+                             f"{ref.name}'s own phase-in ({shares}): nothing changes before "
+                             f"{first}; give phase_in too, e.g. phase_in: "
+                             f"{{{ref.effective.year}: 1.0}}")
+    if "scope" in given and ref.scope == "new_spells" and own:
+        start = ref.effective or policy.effective
+        other = [d for d in own if d != start]
+        if other:
+            notes.append(f"{field_name}: scope new_spells counts spells from {start}, but "
+                         f"{ref.name} dates changes itself ({', '.join(map(str, other))})"
+                         f"{hint}")
+    if "phase_in" in given and ref.phase_in and own:
+        early = [y for y in sorted(ref.phase_in) if dt.date(y, 1, 1) < own[0]]
+        if early:
+            notes.append(f"{field_name}: phase_in years {', '.join(map(str, early))} come "
+                         f"before {ref.name}'s own date {own[0]} and collapse onto it{hint}")
+    return notes
+
+
+def applied_policies(refs: list[PolicyRef], source: str, where: str,
+                     notes: list[str] | None = None) -> list[Applied]:
+    """Validate policy references (names, options) and expand bundles into their members.
+
+    ``notes``: gets one line for each setting given where a policy is used that the
+    policy's own dates override (see ``overridden``)."""
     registry = policies.registered()
     out: list[Applied] = []
+    given_at: dict[str, set[str]] = {}
 
     def expand(ref: PolicyRef, field_name: str, inherited: PolicyRef | None) -> None:
         if ref.name not in registry:
@@ -78,19 +128,27 @@ def applied_policies(refs: list[PolicyRef], source: str, where: str) -> list[App
                 member = member.model_copy(update={
                     k: getattr(ref, k) for k in ("effective", "scope", "phase_in")
                     if getattr(ref, k) is not None})
-                expand(member, f"{field_name}.members[{j}]({m.name})", outer)
+                member_field = f"{field_name}.members[{j}]({m.name})"
+                given_at[member_field] = given_at.get(field_name, set())
+                expand(member, member_field, outer)
             return
         effective = ref.effective or policy.effective
+        own = policy.changes(options)
+        phase_in = ref.phase_in if ref.phase_in is not None else policy.phase_in
+        if notes is not None:
+            notes.extend(overridden(ref, given_at.get(field_name, set()), policy, own,
+                                    phase_in, field_name))
         changes = tuple(c if c.start is not None else
                         ParameterChange(c.path, c.value, effective, c.source or policy.source,
                                         c.until)
-                        for c in policy.changes(options))
-        out.append(Applied(ref.name, effective, ref.scope or policy.scope,
-                           ref.phase_in if ref.phase_in is not None else policy.phase_in,
+                        for c in own)
+        out.append(Applied(ref.name, effective, ref.scope or policy.scope, phase_in,
                            changes, field_name))
 
     for i, ref in enumerate(refs):
-        expand(ref, f"{where}.policies[{i}]", None)
+        field_name = f"{where}.policies[{i}]"
+        given_at[field_name] = {k for k in SETTINGS if getattr(ref, k) is not None}
+        expand(ref, field_name, None)
     return out
 
 
@@ -139,11 +197,22 @@ def scenarios(experiment: Experiment, source: str
     """The experiment with its element steps and channel runs added as scenarios, the
     law of every scenario, and what they are for (``elements``, ``channels`` by
     reform): everything a run needs, checked."""
+    years = Clock(experiment.start, experiment.years).calendar_years
+    for i, year in enumerate(experiment.compare.years):
+        if year not in years:
+            raise InputError(source, f"compare.years[{i}]", year,
+                             f"a year of the run, {years[0]}-{years[-1]}")
     full, elements = with_element_steps(experiment, source)
     extra, channels = channel_runs(experiment, source)
     if extra:
         full = full.model_copy(update={"scenarios": {**full.scenarios, **extra}})
-    return full, prepare(full, source), {"elements": elements, "channels": channels}
+    specs = prepare(full, source)
+    for name, scenario in experiment.scenarios.items():  # the user's, not the steps
+        notes: list[str] = []
+        applied_policies(scenario.policy_refs(), source, f"scenarios.{name}", notes)
+        for note in dict.fromkeys(notes):
+            warnings.warn(f"{source}: {note}", SettingOverridden, stacklevel=2)
+    return full, specs, {"elements": elements, "channels": channels}
 
 
 # -- channel runs: each behaviour channel switched off (compare.channels) -----------------
