@@ -549,6 +549,37 @@ def _elements(comp: Comparison) -> list[str]:
     return out
 
 
+CHANNEL_NAMES = {"benefit_level": "benefit level", "conversations": "conversations",
+                 "offers": "offers (lock-in, post effect, threat)", "sanctions": "sanctions",
+                 "other": "other: the law's routing and money, and interactions"}
+
+
+def _channels(comp: Comparison) -> list[str]:
+    """Which behaviour channel carries each reform's effect (compare.channels)."""
+    ch = comp.tables.get("channels")
+    if ch is None or not len(ch):
+        return []
+    last = int(ch["year"].max())
+    out = ['<section id="channels"><h2>Channels: why employment moves</h2>'
+           f"<p>Each reform's effect in {last} split by the behaviour channel that carries "
+           "it: the effect less the same effect with that channel switched off in the "
+           "baseline and the reform (paired replications, ± 95 % half-width). The rows add "
+           "up to the reform's total.</p>"]
+    for scenario, d in ch[ch["year"] == last].groupby("scenario", sort=False):
+        rows = []
+        for channel, c in d.groupby("channel", sort=False):
+            row = {"channel": CHANNEL_NAMES.get(channel, channel)}
+            for measure in ("employment", "fulltime_persons", "revenue_mio_kr"):
+                m = c[c["measure"] == measure]
+                row[measure] = _pm(float(m["effect"].iloc[0]), float(m["half_width"].iloc[0])) \
+                    if len(m) else ""
+            rows.append(row)
+        out.append(f"<h3>{html.escape(scenario)}</h3>")
+        out.append(table(pd.DataFrame(rows), 0))
+    out.append("</section>")
+    return out
+
+
 def _short(v: Any) -> str:
     v = clean(v)
     text = v if isinstance(v, str) else json.dumps(v, default=str, ensure_ascii=False)
@@ -726,6 +757,7 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
         png = element_figure(comp, figures / "elements.png" if figures else None)
         if png is not None:
             body.append(img(png, "Permanent revenue by policy element"))
+        body += _channels(comp)
         body += _group_tables(comp)
     body += _policies(manifest)
     body += _method(manifest)
@@ -740,7 +772,8 @@ def write_report(results: Any, out: str | Path, comparison: Comparison | None = 
     ``manifest``); ``comparison``: its ``sim.compare(results)`` when already made."""
     out = Path(out)
     comp = comparison if comparison is not None else compare(results)
-    named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures")
+    named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures",
+                                       "channels")
               else k): v for k, v in comp.tables.items()}
     written = write_tables(named, out)
     text = render(comp, results.manifest, out / "figures")

@@ -199,7 +199,7 @@ def test_a_stock_citizen_far_from_the_market_has_been_there_longer():
 
 
 # -- attribution: which channel carries a reform's effect -----------------------------------
-def test_channels_and_the_rest_add_up_to_the_effect():
+def test_channels_and_the_rest_add_up_to_the_effect(tmp_path):
     """compare.channels runs baseline and reform again with one channel off at a time;
     the channels' parts and ``other`` (the law's routing and the interactions) sum to the
     reform's effect in every year, and a reform that only pays people a lower benefit
@@ -225,3 +225,9 @@ def test_channels_and_the_rest_add_up_to_the_effect():
         assert value == pytest.approx(total[key], abs=1e-6)
     benefit = ch[(ch["channel"] == "benefit_level") & (ch["measure"] == "fulltime_persons")]
     assert benefit["effect"].abs().max() > 0
+    from sim.report import write_report
+
+    write_report(res, tmp_path, cmp)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Channels: why employment moves" in page and "benefit level" in page
+    assert (tmp_path / "compare_channels.csv").is_file()
