@@ -16,12 +16,12 @@ import math
 import numpy as np
 import pytest
 
+from sim import lawbook
 from sim.brackets import Brackets
 from sim.clock import Clock
 from sim.finance import period_law, periods, state_share
 from sim.groups import GROUP_INDEX
 from sim.process import daily_sanction
-from sim.scenario import base_parameters
 from tests.helpers import model_with
 
 STAIRCASE_2016 = [(0, 0.80), (4, 0.40), (4.5, 0.40), (26, 0.30), (27, 0.30), (52, 0.20),
@@ -31,7 +31,7 @@ DAILY_RATE = [(0, 200), (5750.99, 200), (5751, 200), (5751.01, 400), (10144, 400
 
 
 def staircase(date: dt.date) -> Brackets:
-    return Brackets.parse(base_parameters().at("refusion.staircase", date))
+    return Brackets.parse(lawbook.base().at("refusion.staircase", date))
 
 
 def test_parse_reads_the_yaml_form():
@@ -49,7 +49,7 @@ def test_the_2016_staircase_steps_up_at_each_step_s_first_week(counter, share):
 
 @pytest.mark.parametrize("counter, share", STAIRCASE_2016)
 def test_the_finance_layer_reads_the_staircase_as_step_at(counter, share):
-    params = base_parameters()
+    params = lawbook.base()
     law = period_law(params, periods(Clock(dt.date(2024, 1, 1), 1), params))
     got = state_share(np.array([float(counter)]), np.array([0]),
                       np.array([GROUP_INDEX["kontanthjaelp_jobparat"]]), law)
@@ -63,7 +63,7 @@ def test_before_2016_the_staircase_is_flat():
 
 @pytest.mark.parametrize("monthly, per_day", DAILY_RATE)
 def test_the_daily_sanction_rate_includes_its_upper_bound(monthly, per_day):
-    rates = Brackets.parse(base_parameters().at("sanctions.daily_rate", dt.date(2024, 1, 1)))
+    rates = Brackets.parse(lawbook.base().at("sanctions.daily_rate", dt.date(2024, 1, 1)))
     assert rates.at(monthly) == per_day
     assert rates.at(monthly, tol=1e-9) == per_day
     rules = model_with({}).law.regimes[0].process
