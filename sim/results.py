@@ -6,20 +6,18 @@ tables speak of the whole population whatever the sample.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from sim.clock import WEEKS_PER_YEAR, Clock
-from sim.finance import (
-    activity_counts,
-    finance_table,
-    fulltime,
-    offer_records,
-    reduction_records,
-    unit_costs,
-    with_budget,
-)
+from sim.cost_keys import group_codes, keys_for, municipality_codes, sum_by_key
+from sim.cost_records import activity_counts, offer_records, reduction_records
+from sim.finance import finance_table, unit_costs, with_budget
+from sim.finance_law import Periods
 from sim.groups import GROUPS
+from sim.intervals import cut
 from sim.jobpraemie import jobpraemie_table
 from sim.ledger import Ledger
 from sim.parameters import ParameterTree
@@ -36,6 +34,23 @@ def stocks(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
         for yi, year in enumerate(clock.calendar_years):
             rows.append((year, g, float(per_year[yi])))
     return pd.DataFrame(rows, columns=["year", "group", "fulltime_persons"])
+
+
+def fulltime(segments: pd.DataFrame, clock: Clock, scale: float = 1.0,
+             by_municipality: bool = False) -> pd.DataFrame:
+    """*Fuldtidspersoner* (person-weeks / 52) by year and group[, municipality_id] of
+    segments (group, start, end[, municipality]), as the finance table's keys."""
+    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
+                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+    keys = keys_for(clock, by_municipality, segments)
+    pieces = cut(segments["start"].to_numpy(dtype=float), segments["end"].to_numpy(dtype=float),
+                 per.bounds)
+    r = pieces.row
+    key = keys.of(per.year_index[pieces.period], group_codes(segments["group"])[r],
+                  municipality_codes(segments)[r])
+    df = keys.frame(clock)
+    df["fulltime_persons"] = sum_by_key(keys, key, pieces.weeks) / WEEKS_PER_YEAR / scale
+    return df
 
 
 def flows(ledger: Ledger, scale: float) -> pd.DataFrame:

@@ -22,12 +22,12 @@ from sim.clock import Clock
 from sim.finance import (
     ITEMS,
     budget_categories,
-    cost_path,
     finance_table,
     unit_costs,
     with_budget,
 )
 from sim.groups import GROUP_INDEX, GROUPS
+from sim.path_cost import cost_path
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
@@ -303,7 +303,7 @@ def test_budget_categories():
 
 
 def test_ledger_offers_get_the_counter_of_their_segment():
-    from sim.finance import offer_records
+    from sim.cost_records import offer_records
 
     kinds = ("virksomhedspraktik", "loentilskud_privat")
     seg = pd.DataFrame({"citizen": [1, 1, 2], "group": [0, 1, 1], "start": [0.0, 10.0, 5.0],
@@ -356,7 +356,7 @@ def _staircase_share(counter: float) -> float:
 
 
 def test_sanction_reductions_lower_the_benefit_by_their_sum(ledger_run):
-    from sim.finance import activity_counts, offer_records
+    from sim.cost_records import activity_counts, offer_records
     from sim.process import OFFER_TYPES
     from sim.results import finance
 
