@@ -20,7 +20,7 @@ import pandas as pd
 from sim.clock import Clock
 from sim.cost_keys import Keys, Sums, group_codes, municipality_codes, sum_by_key
 from sim.finance_law import PeriodLaw, Periods
-from sim.groups import GROUPS
+from sim.groups import GROUP_INDEX, GROUPS
 from sim.intervals import cut, staircase_weeks, state_share, state_weeks
 
 CHUNK = 1_000_000  # segments per vectorised pass (bounds memory at full scale)
@@ -31,7 +31,8 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
     """Weeks, benefit gross and state, and jobcentre cost (kr) per key.
 
     ``segments`` has the ledger's columns: group (code or name), start, end,
-    support_weeks, municipality; optionally pre_2014 (share, NaN = the parameter).
+    support_weeks, municipality; optionally pre_2014 (share, NaN = the parameter) and
+    fixed_state (the state's share outside the staircase, NaN = the parameter).
     """
     out = {k: np.zeros(keys.size) for k in ("weeks", "gross", "state", "jobcentre")}
     for lo in range(0, len(segments), CHUNK):
@@ -42,6 +43,8 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
         group = group_codes(chunk["group"])[r]
         counter = chunk["support_weeks"].to_numpy(dtype=float)[r] + (pieces.start - start[r])
         pre = chunk["pre_2014"].to_numpy(dtype=float)[r] if "pre_2014" in chunk else None
+        fixed = (chunk["fixed_state"].to_numpy(dtype=float)[r] if "fixed_state" in chunk
+                 else None)
         key = keys.of(per.year_index[p], group, municipality_codes(chunk)[r])
         if law.cohort_rate is not None and "cohort" in chunk:
             cohort = chunk["cohort"].to_numpy().astype(np.int64)[r]
@@ -50,7 +53,8 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
             kr_week = law.rate[p, group] * law.price[p]
         out["weeks"] += sum_by_key(keys, key, w)
         out["gross"] += sum_by_key(keys, key, w * kr_week)
-        out["state"] += sum_by_key(keys, key, state_weeks(counter, w, p, group, law, pre) * kr_week)
+        state = state_weeks(counter, w, p, group, law, pre, fixed)
+        out["state"] += sum_by_key(keys, key, state * kr_week)
         out["jobcentre"] += sum_by_key(keys, key, w * law.jobcentre[p, group] * law.price[p])
     return out
 
@@ -72,12 +76,28 @@ def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: 
     return unit, codes
 
 
+def activation_refusion(kinds: pd.Series, law: PeriodLaw) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds, G) state share of each kind's operating costs by period and group, and
+    each record's kind code: ``finance.activation_refusion``, except where
+    ``finance.activation_refusion_exceptions`` names the kind and the group."""
+    codes, names = pd.factorize(kinds)
+    out = np.repeat(law.activation_refusion[:, None, None], len(names), axis=1)
+    out = np.repeat(out, len(GROUPS), axis=2)
+    for period, exceptions in enumerate(law.activation_exceptions):
+        for j, kind in enumerate(names):
+            for group, share in exceptions.get(kind, {}).items():
+                out[period, j, GROUP_INDEX[group]] = share
+    return out, codes
+
+
 def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys) -> Sums:
     """*Driftsudgifter til aktivering* (HK5): weeks in an offer x unit cost of its kind.
 
     ``offers``: kind, start, end (weeks), group; optional municipality. Refusion is
-    ``finance.activation_refusion`` (50 % before 2019, 0 % since). Kinds must be in
-    ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_sums`.
+    ``finance.activation_refusion`` (50 % before 2019, 0 % since), by kind and group
+    where ``finance.activation_refusion_exceptions`` says otherwise (ØVO for dagpenge
+    from 2015, for jobparate from 2016: 0 %; :func:`activation_refusion`). Kinds must be
+    in ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_sums`.
     Kinds in ``finance.unit_cost.education_pools`` (ordinary education) also draw on the
     education pools, refunded at ``finance.pool_refusion`` (80 %).
     """
@@ -87,11 +107,14 @@ def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Ke
     table, codes = _unit_by_kind(offers["kind"], law.activation_cost,
                                  "finance.unit_cost.activation")
     pools, _ = _unit_by_kind(offers["kind"], law.pool_cost, "", required=False)
-    key = keys.of(per.year_index[p], group_codes(offers["group"])[r], municipality_codes(offers)[r])
+    refusion, _ = activation_refusion(offers["kind"], law)
+    group = group_codes(offers["group"])[r]
+    key = keys.of(per.year_index[p], group, municipality_codes(offers)[r])
     own = w * table[p, codes[r]] * law.price[p]
     pool = w * pools[p, codes[r]] * law.price[p]
     return (sum_by_key(keys, key, own + pool),
-            sum_by_key(keys, key, own * law.activation_refusion[p] + pool * law.pool_refusion[p]))
+            sum_by_key(keys, key, own * refusion[p, codes[r], group]
+                       + pool * law.pool_refusion[p]))
 
 
 def loentilskud_sums(records: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys,

@@ -11,14 +11,16 @@ piece:
 * state = gross x state share (the staircase step, or a fixed share);
 * municipality = gross - state, so ``gross = state + municipality`` on every row.
 
-Dagpenge are paid by the a-kasse and refunded in full by the state; the municipality
-pays *medfinansiering* (co-financing) of (1 - staircase share) to the state. The rows
-say the same: gross = the dagpenge paid, state = the state's net cost, municipality =
-the co-financing.
+Dagpenge are paid by the a-kasse and refunded in full by the state; from 2010 the
+municipality pays *medfinansiering* (co-financing) of (1 - staircase share) to the
+state. The rows say the same: gross = the dagpenge paid, state = the state's net cost,
+municipality = the co-financing (0 before 2010).
 
 Førtidspension and fleksjob are on the staircase only when granted from 1 July 2014;
 grant dates are not tracked, so a share ``finance.pre_2014_share`` of the stock is
-financed with the fixed municipal share ``finance.fixed_municipal_share`` instead.
+financed with the fixed municipal share ``finance.fixed_municipal_share`` instead: for
+førtidspension 50 % for grants before 2003 and 65 % for grants 2003 to June 2014, mixed
+by the cohorts' shares ``finance.pre_2014_cohorts``.
 
 All functions are vectorised over segment arrays: a full-scale ten-year run has
 millions of segments. The money layer, by job:
@@ -37,8 +39,10 @@ for by municipality). Items:
 
 * ``benefit``: the benefit (transfers) less what sanctions withheld; the state's part
   of a reduction is its staircase share at the week of the sanction;
-* ``activation``: operating costs of offers (HK5), weeks x unit cost of the kind, and
-  for ordinary education the education pools (80 % state refusion);
+* ``activation``: operating costs of offers (HK5), weeks x unit cost of the kind,
+  refunded at ``finance.activation_refusion`` (by kind and group where
+  ``finance.activation_refusion_exceptions`` says so), and for ordinary education the
+  education pools (80 % state refusion);
 * ``loentilskud``: wage subsidy net of the benefit it replaces (the citizen stays in
   the group's segment, so ``benefit`` counts those weeks), on the staircase;
 * ``conversations``: jobcentre conversations x caseworker hours x hourly cost (HK6

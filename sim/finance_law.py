@@ -14,6 +14,7 @@ see there); before the table's first date its first entry.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,9 @@ class PeriodLaw:
     fixed_state: np.ndarray   # (P, G) state share outside the staircase
     price: np.ndarray         # (P,) price index
     jobcentre: np.ndarray     # (P, G) other jobcentre operations, kr per full-time week
-    activation_refusion: np.ndarray  # (P,)
+    activation_refusion: np.ndarray  # (P,) state share of activation operating costs
+    # per period: kind -> group -> state share where it differs from activation_refusion
+    activation_exceptions: tuple[dict[str, dict[str, float]], ...]
     conversation_cost: np.ndarray    # (P,) kr per jobcentre conversation
     loentilskud: tuple[dict[str, float], ...]  # per period: kind -> kr/week
     sanction_cost: np.ndarray        # (P,) kr per sanction process
@@ -62,6 +65,18 @@ class PeriodLaw:
     pool_refusion: np.ndarray        # (P,) state share of the pools' costs
     # (C, P, G) benefit kr/week of each cohort's law (sim.model.Model.laws); None = rate
     cohort_rate: np.ndarray | None = None
+
+
+def fixed_municipal(share: float | dict, cohorts: dict | None) -> float:
+    """A group's municipal share outside the staircase: a number, or a share per grant
+    cohort weighted by the cohorts' shares of the stock (``finance.pre_2014_cohorts``)."""
+    if not isinstance(share, dict):
+        return float(share)
+    weights = cohorts or {}
+    if set(weights) != set(share) or not math.isclose(sum(weights.values()), 1.0):
+        raise ValueError(f"finance.pre_2014_cohorts {weights} must give a share to each "
+                         f"cohort of finance.fixed_municipal_share {share}, summing to 1")
+    return sum(float(weights[c]) * float(m) for c, m in share.items())
 
 
 def _finance_change_dates(params: ParameterTree) -> set[dt.date]:
@@ -100,7 +115,7 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     # Named as PeriodLaw's fields.
     scalars = {k: np.zeros(n_p) for k in ("price", "activation_refusion", "conversation_cost",
                                           "sanction_cost", "complaint_cost", "pool_refusion")}
-    activation, subsidy, pools = [], [], []
+    activation, subsidy, pools, exceptions = [], [], [], []
     for p, d in enumerate(per.dates):
         # A step's share applies from its lower counter week up to, not at, its upper.
         n = len(stairs[p].thresholds)
@@ -110,6 +125,7 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         schemes = params.at("finance.refusion_scheme", d)
         pre_share = params.at("finance.pre_2014_share", d)
         fixed_muni = params.at("finance.fixed_municipal_share", d)
+        cohorts = params.at("finance.pre_2014_cohorts", d)
         weight = params.at("finance.jobcentre.weight", d)
         municipal = params.at("finance.unit_cost.sanction_municipal", d)
         per_week = float(params.at("finance.jobcentre.other_per_ft", d)) / WEEKS_PER_YEAR
@@ -117,12 +133,15 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
             rate[p, g] = float(params.at(f"benefit_rates.weekly_rate.{name}", d))
             scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
             pre[p, g] = float(pre_share.get(name, 0.0))
-            fixed_state[p, g] = 1.0 - float(fixed_muni.get(name, 1.0))
+            fixed_state[p, g] = 1.0 - fixed_municipal(fixed_muni.get(name, 1.0),
+                                                      cohorts.get(name))
             jobcentre[p, g] = per_week * float(weight.get(name, 0.0))
             casework[p, g] = float(municipal.get(name, 1.0))
         hour = float(params.at("finance.unit_cost.casework_hour", d))
         scalars["price"][p] = float(params.at("finance.price_index", d))
         scalars["activation_refusion"][p] = float(params.at("finance.activation_refusion", d))
+        exceptions.append({k: {g: float(v) for g, v in by_group.items()} for k, by_group in
+                           params.at("finance.activation_refusion_exceptions", d).items()})
         for task in ("conversation", "sanction", "complaint"):  # kr per task, from hours
             hours = float(params.at(f"finance.unit_cost.{task}_hours", d))
             scalars[f"{task}_cost"][p] = hours * hour
@@ -136,5 +155,6 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     return PeriodLaw(rate=rate, scheme=scheme, lower=lower, upper=upper, share=share,
                      pre_2014=pre, fixed_state=fixed_state, jobcentre=jobcentre,
                      loentilskud=tuple(subsidy), activation_cost=tuple(activation),
+                     activation_exceptions=tuple(exceptions),
                      casework_weight=casework, pool_cost=tuple(pools), **scalars)
 

@@ -65,15 +65,20 @@ def staircase_weeks(counter: np.ndarray, weeks: np.ndarray, period: np.ndarray,
 
 
 def state_weeks(counter: np.ndarray, weeks: np.ndarray, period: np.ndarray, group: np.ndarray,
-                law: PeriodLaw, pre_2014: np.ndarray | None = None) -> np.ndarray:
+                law: PeriodLaw, pre_2014: np.ndarray | None = None,
+                fixed_state: np.ndarray | None = None) -> np.ndarray:
     """Weeks weighted by the state's share under each group's refusion scheme.
 
-    ``pre_2014`` overrides ``finance.pre_2014_share`` per piece where it is not NaN
-    (a hand-made path knows whether a førtidspension was granted before July 2014).
+    ``pre_2014`` overrides ``finance.pre_2014_share`` and ``fixed_state`` the state's
+    share outside the staircase per piece where they are not NaN (a hand-made path
+    knows whether, and in which cohort, a førtidspension was granted before July 2014).
     """
     scheme = law.scheme[period, group]
     stair = staircase_weeks(counter, weeks, period, law)
-    fixed = weeks * law.fixed_state[period, group]
+    outside = law.fixed_state[period, group]
+    if fixed_state is not None:
+        outside = np.where(np.isnan(fixed_state), outside, fixed_state)
+    fixed = weeks * outside
     pre = law.pre_2014[period, group]
     if pre_2014 is not None:
         pre = np.where(np.isnan(pre_2014), pre, pre_2014)

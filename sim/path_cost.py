@@ -29,13 +29,30 @@ def _first_date(spells: Sequence[Mapping]) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def _outside_staircase(spell: Mapping, i: int, fixed_municipal: Mapping | None
+                       ) -> tuple[float, float]:
+    """A spell's (pre_2014, fixed_state) overrides: NaN where the parameters decide."""
+    cohort = spell.get("grant_cohort")
+    granted = spell.get("granted_before_2014_07")
+    if cohort is None:
+        return (np.nan if granted is None else float(bool(granted))), np.nan
+    shares = (fixed_municipal or {}).get(spell["group"])
+    if granted is False or not isinstance(shares, Mapping) or cohort not in shares:
+        raise ValueError(f"spell {i}: grant_cohort {cohort!r} is not a cohort of "
+                         f"finance.fixed_municipal_share.{spell['group']} granted before "
+                         f"July 2014; known: {', '.join(shares or {}) or 'none'}")
+    return 1.0, 1.0 - float(shares[cohort])
+
+
 def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
-                 support_weeks: float = 0.0, municipality: int = 0
-                 ) -> dict[str, pd.DataFrame]:
+                 support_weeks: float = 0.0, municipality: int = 0,
+                 fixed_municipal: Mapping | None = None) -> dict[str, pd.DataFrame]:
     """Segments (with the weeks-on-support counter) and records of a hand-made path.
 
     The counter follows the citizen across spells and restarts at 0 when the gap
     since the last spell is at least ``reset_weeks`` (refusion.counter_reset_weeks).
+    ``fixed_municipal``: ``finance.fixed_municipal_share``, for spells that name their
+    ``grant_cohort``.
     """
     seg, offers, lt, conv, sanc, compl = [], [], [], [], [], []
     counter, last_end = float(support_weeks), None
@@ -50,9 +67,8 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         if last_end is not None and s - last_end >= reset_weeks:
             counter = 0.0
         m = int(spell.get("municipality", municipality))
-        granted = spell.get("granted_before_2014_07")
-        pre = np.nan if granted is None else float(bool(granted))
-        seg.append((GROUP_INDEX[group], s, e, counter, m, pre))
+        pre, fixed = _outside_staircase(spell, i, fixed_municipal)
+        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed))
         for offer in spell.get("offers", ()):
             os_ = _week(offer["start"], start)
             oe = _week(offer["end"], start) if "end" in offer else os_ + float(offer["weeks"])
@@ -67,7 +83,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         last_end = e
     return {
         "segments": pd.DataFrame(seg, columns=["group", "start", "end", "support_weeks",
-                                               "municipality", "pre_2014"]),
+                                               "municipality", "pre_2014", "fixed_state"]),
         "offers": pd.DataFrame(offers, columns=["kind", "group", "start", "end",
                                                 "municipality"]),
         "loentilskud": pd.DataFrame(lt, columns=["kind", "group", "start", "end",
@@ -86,9 +102,12 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     Each spell is a dict: ``group``, ``start`` and ``end`` (dates, or weeks from
     ``start``) or ``weeks`` instead of ``end``; optional ``municipality``,
     ``granted_before_2014_07`` (fleksjob/førtidspension: fixed shares instead of the
-    staircase), ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*``
-    are the wage subsidy), ``conversations`` (jobcentre conversations), ``sanctions``
-    and ``complaints`` (dates or weeks).
+    staircase, mixed over the grant cohorts by ``finance.pre_2014_cohorts``),
+    ``grant_cohort`` (instead: that cohort's own fixed share, e.g. ``before_2003`` or
+    ``from_2003`` for førtidspension, see ``finance.fixed_municipal_share``),
+    ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*`` are the wage
+    subsidy), ``conversations`` (jobcentre conversations), ``sanctions`` and
+    ``complaints`` (dates or weeks).
     ``support_weeks`` is the counter before the first spell. ``start`` defaults to
     1 January of the first spell's year; time before it is not costed. Returns the
     finance table (mio. kr; x 1e6 for kr) without all-zero rows.
@@ -101,7 +120,8 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
             raise ValueError("give start: the spells are in weeks and need a start date")
         start = dt.date(first.year, 1, 1)
     reset = float(params.at("refusion.counter_reset_weeks", start))
-    rec = path_records(spells, start, reset, support_weeks, municipality)
+    rec = path_records(spells, start, reset, support_weeks, municipality,
+                       params.at("finance.fixed_municipal_share", start))
     last = float(rec["segments"]["end"].max()) if len(rec["segments"]) else 0.0
     last_date = start + dt.timedelta(days=math.ceil(last * 7.0))
     clock = Clock(start, max(1, last_date.year - start.year + 1))

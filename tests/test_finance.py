@@ -118,13 +118,15 @@ def test_foertidspension_granted_before_july_2014_has_fixed_shares():
     new = cost_path([{**spell, "granted_before_2014_07": False}], support_weeks=100)
     assert kr(new, payer="state") == pytest.approx(41_600.0, abs=1e-6)
     assert kr(new, payer="municipality") == pytest.approx(166_400.0, abs=1e-6)
-    # Granted before: fixed 50 % municipal (assumption), 104,000 each.
+    # Granted before: fixed municipal shares by grant cohort, 50 % before 2003 and 65 % from
+    # 2003, the cohorts 0.26 : 0.74 of the pre-2014 stock in 2024 (finance.yaml):
+    # municipal 0.26 x 0.5 + 0.74 x 0.65 = 0.611, state 0.389 x 208,000 = 80,912.
     old = cost_path([{**spell, "granted_before_2014_07": True}], support_weeks=100)
-    assert kr(old, payer="state") == pytest.approx(104_000.0, abs=1e-6)
+    assert kr(old, payer="state") == pytest.approx(80_912.0, abs=1e-6)
     # Unknown grant date: the stock share 0.62 (2024) is pre-2014:
-    # 0.62 x 104,000 + 0.38 x 41,600 = 80,288.
+    # 0.62 x 80,912 + 0.38 x 41,600 = 50,165.44 + 15,808 = 65,973.44.
     mixed = cost_path([spell], support_weeks=100)
-    assert kr(mixed, payer="state") == pytest.approx(80_288.0, abs=1e-6)
+    assert kr(mixed, payer="state") == pytest.approx(65_973.44, abs=1e-6)
     assert kr(mixed, "jobcentre_other") == 0.0  # not a jobcentre target group
 
 
@@ -165,8 +167,9 @@ def test_offers_conversations_and_sanctions_hooks():
                     start=JAN_2024)
     assert kr(edu, "activation") == pytest.approx(4 * (48_300 + 11_500) / 52, abs=1e-6)
     assert kr(edu, "activation", "state") == pytest.approx(0.8 * 4 * 11_500 / 52, abs=1e-6)
-    # Before 2019 activation had 50 % refusion.
-    old = cost_path([{"group": KH, "start": 0, "weeks": 10,
+    # Before 2019 activation had 50 % refusion (ØVO for jobparate: 0 % from 2016, see
+    # tests/test_finance_history.py).
+    old = cost_path([{"group": "kontanthjaelp_aktivitetsparat", "start": 0, "weeks": 10,
                       "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                     start=dt.date(2018, 1, 1))
     assert kr(old, "activation", "state") == pytest.approx(0.5 * 4 * 86_500 / 52, abs=1e-6)
