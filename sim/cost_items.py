@@ -76,24 +76,40 @@ def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: 
     return unit, codes
 
 
+def _by_kind_and_group(kinds: pd.Series, default: np.ndarray,
+                       tables: tuple[dict[str, dict[str, float]], ...]
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds, G) values: ``default`` (P,), except where a period's table names the
+    kind and the group; and each record's kind code."""
+    codes, names = pd.factorize(kinds)
+    out = np.repeat(default[:, None, None], len(names), axis=1)
+    out = np.repeat(out, len(GROUPS), axis=2)
+    for period, table in enumerate(tables):
+        for j, kind in enumerate(names):
+            for group, value in table.get(kind, {}).items():
+                out[period, j, GROUP_INDEX[group]] = value
+    return out, codes
+
+
 def activation_refusion(kinds: pd.Series, law: PeriodLaw) -> tuple[np.ndarray, np.ndarray]:
     """(P, n_kinds, G) state share of each kind's operating costs by period and group, and
     each record's kind code: ``finance.activation_refusion``, except where
     ``finance.activation_refusion_exceptions`` names the kind and the group."""
-    codes, names = pd.factorize(kinds)
-    out = np.repeat(law.activation_refusion[:, None, None], len(names), axis=1)
-    out = np.repeat(out, len(GROUPS), axis=2)
-    for period, exceptions in enumerate(law.activation_exceptions):
-        for j, kind in enumerate(names):
-            for group, share in exceptions.get(kind, {}).items():
-                out[period, j, GROUP_INDEX[group]] = share
-    return out, codes
+    return _by_kind_and_group(kinds, law.activation_refusion, law.activation_exceptions)
+
+
+def activation_factor(kinds: pd.Series, law: PeriodLaw) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds, G) factor on each kind's unit cost by group
+    (``finance.unit_cost.activation_group_factor``, 1 where not named)."""
+    return _by_kind_and_group(kinds, np.ones(len(law.price)), law.activation_factor)
 
 
 def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys) -> Sums:
     """*Driftsudgifter til aktivering* (HK5): weeks in an offer x unit cost of its kind.
 
-    ``offers``: kind, start, end (weeks), group; optional municipality. Refusion is
+    ``offers``: kind, start, end (weeks), group; optional municipality. The unit cost is
+    the kind's times its factor for the group (``finance.unit_cost.activation_group_factor``,
+    :func:`activation_factor`: ØVO prices differ by group). Refusion is
     ``finance.activation_refusion`` (50 % before 2019, 0 % since), by kind and group
     where ``finance.activation_refusion_exceptions`` says otherwise (ØVO for dagpenge
     from 2015, for jobparate from 2016: 0 %; :func:`activation_refusion`). Kinds must be
@@ -108,9 +124,10 @@ def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Ke
                                  "finance.unit_cost.activation")
     pools, _ = _unit_by_kind(offers["kind"], law.pool_cost, "", required=False)
     refusion, _ = activation_refusion(offers["kind"], law)
+    factor, _ = activation_factor(offers["kind"], law)
     group = group_codes(offers["group"])[r]
     key = keys.of(per.year_index[p], group, municipality_codes(offers)[r])
-    own = w * table[p, codes[r]] * law.price[p]
+    own = w * table[p, codes[r]] * factor[p, codes[r], group] * law.price[p]
     pool = w * pools[p, codes[r]] * law.price[p]
     return (sum_by_key(keys, key, own + pool),
             sum_by_key(keys, key, own * refusion[p, codes[r], group]
@@ -183,6 +200,10 @@ def reduction_sums(reductions: pd.DataFrame, per: Periods, law: PeriodLaw, keys:
 CONVERSATION_KINDS = ("conversation_jobcentre",)  # a-kasse conversations: not municipal
 SANCTION_PREFIX = "sanction:"
 COMPLAINT_KIND = "complaint"
+OFFER_PREFIX = "offer_start:"   # an offer set up: finding and establishing it
+ENTRY_KIND = "entry"            # a spell or stay entering the group (sim.cost_records)
+# The casework items costed from counts or one-by-one records (HK6 service, no refusion).
+CASEWORK_ITEMS = ("conversations", "offer_casework", "rehabilitation_team", "sanction_admin")
 
 
 def _by_year(per: Periods, n_years: int, values: np.ndarray) -> np.ndarray:
@@ -197,18 +218,21 @@ def _by_year(per: Periods, n_years: int, values: np.ndarray) -> np.ndarray:
 
 def count_sums(counts: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw, keys: Keys,
                weeks: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Conversations and sanction casework (HK6 service, no refusion) from counts.
+    """Casework (HK6 service, no refusion) from counts: jobcentre conversations, offers
+    set up, rehabiliteringsteam cases and sanction processes and complaints.
 
-    ``counts``: year, group, kind, count (see :func:`sim.cost_records.activity_counts`); optional
-    municipality. The unit cost of a year is its time-weighted mean over the year's
-    periods (hours x ``unit_cost.casework_hour`` x price index). Sanctions and
-    complaints are weighted by ``unit_cost.sanction_municipal`` (a-kasse decisions are
-    no municipal cost). Counts without a municipality are spread over municipalities in
-    proportion to the group's person-weeks (``weeks`` per key) when the table is by
-    municipality. Returns gross kr per key of ``conversations`` and ``sanction_admin``.
+    ``counts``: year, group, kind, count (see :func:`sim.cost_records.activity_counts`);
+    optional municipality. The unit cost of a year is its time-weighted mean over the
+    year's periods (hours x ``unit_cost.casework_hour`` x price index). Entries to a
+    group are rehabiliteringsteam cases where ``unit_cost.rehabilitation_team_groups``
+    names the group. Sanctions and complaints are weighted by
+    ``unit_cost.sanction_municipal`` (a-kasse decisions are no municipal cost). Counts
+    without a municipality are spread over municipalities in proportion to the group's
+    person-weeks (``weeks`` per key) when the table is by municipality. Returns gross kr
+    per key of each of CASEWORK_ITEMS.
     """
     n_y, n_g = len(clock.calendar_years), len(GROUPS)
-    out = {"conversations": np.zeros(keys.size), "sanction_admin": np.zeros(keys.size)}
+    out = {item: np.zeros(keys.size) for item in CASEWORK_ITEMS}
     if counts is None or not len(counts):
         return out
     year_pos = {y: i for i, y in enumerate(clock.calendar_years)}
@@ -221,11 +245,17 @@ def count_sums(counts: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
     conv = _by_year(per, n_y, law.conversation_cost * law.price)
     sanc = _by_year(per, n_y, (law.sanction_cost * law.price)[:, None] * law.casework_weight)
     compl = _by_year(per, n_y, (law.complaint_cost * law.price)[:, None] * law.casework_weight)
+    offer = _by_year(per, n_y, law.offer_cost * law.price)
+    team = _by_year(per, n_y, (law.team_cost * law.price)[:, None] * law.team_case)
     n = c["count"].to_numpy(dtype=float)
     is_conv = kind.isin(CONVERSATION_KINDS).to_numpy()
     is_sanc = kind.str.startswith(SANCTION_PREFIX).to_numpy()
     is_compl = (kind == COMPLAINT_KIND).to_numpy()
+    is_offer = kind.str.startswith(OFFER_PREFIX).to_numpy()
+    is_entry = (kind == ENTRY_KIND).to_numpy()
     kr = {"conversations": np.where(is_conv, n * conv[yi], 0.0),
+          "offer_casework": np.where(is_offer, n * offer[yi], 0.0),
+          "rehabilitation_team": np.where(is_entry, n * team[yi, group], 0.0),
           "sanction_admin": np.where(is_sanc, n * sanc[yi, group], 0.0)
           + np.where(is_compl, n * compl[yi, group], 0.0)}
     spread = keys.by_municipality and "municipality" not in c

@@ -10,14 +10,35 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.cost_items import COMPLAINT_KIND, CONVERSATION_KINDS, SANCTION_PREFIX
+from sim.cost_items import (
+    COMPLAINT_KIND,
+    CONVERSATION_KINDS,
+    ENTRY_KIND,
+    OFFER_PREFIX,
+    SANCTION_PREFIX,
+)
 
 
 def activity_counts(activities: Mapping[tuple, float]) -> pd.DataFrame:
     """The costed kinds of a ledger's ``activities`` Counter ((year, group, kind) -> n)
-    as rows ``year, group, kind, count`` (unweighted: the finance table weights)."""
+    as rows ``year, group, kind, count`` (unweighted: the finance table weights):
+    jobcentre conversations, offers started, sanctions and complaints."""
     rows = [(y, g, k, n) for (y, g, k), n in sorted(activities.items())
-            if k in CONVERSATION_KINDS or k == COMPLAINT_KIND or k.startswith(SANCTION_PREFIX)]
+            if k in CONVERSATION_KINDS or k == COMPLAINT_KIND or k.startswith(SANCTION_PREFIX)
+            or k.startswith(OFFER_PREFIX)]
+    return pd.DataFrame(rows, columns=["year", "group", "kind", "count"])
+
+
+def entry_counts(flows: Mapping[tuple, float]) -> pd.DataFrame:
+    """Entries to each group (new spells and moves in) from a ledger's ``flows`` Counter
+    ((year, group, kind, destination) -> n) as rows ``year, group, kind, count`` with kind
+    ``entry`` (unweighted): the rehabiliteringsteam's cases, where the law makes an entry
+    to the group one (the engine records no team event of its own)."""
+    entries: dict[tuple, float] = {}
+    for (y, g, k, _d), n in flows.items():
+        if k in ("inflow", "transition_in"):
+            entries[(y, g)] = entries.get((y, g), 0.0) + n
+    rows = [(y, g, ENTRY_KIND, n) for (y, g), n in sorted(entries.items())]
     return pd.DataFrame(rows, columns=["year", "group", "kind", "count"])
 
 

@@ -66,6 +66,7 @@ import pandas as pd
 
 from sim.clock import Clock
 from sim.cost_items import (
+    CASEWORK_ITEMS,
     activation_sums,
     benefit_sums,
     count_sums,
@@ -80,7 +81,8 @@ from sim.parameters import ParameterTree
 
 PAYERS: tuple[str, ...] = ("gross", "state", "municipality")
 ITEMS: tuple[str, ...] = ("benefit", "jobcentre_other", "activation", "loentilskud",
-                          "conversations", "sanction_admin")
+                          "conversations", "offer_casework", "rehabilitation_team",
+                          "sanction_admin")
 COLUMNS = ["year", "group", "item", "payer", "mio_kr"]
 KR_PER_MIO = 1e6
 
@@ -118,6 +120,8 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
                   conversations: pd.DataFrame | None = None,
                   sanctions: pd.DataFrame | None = None,
                   complaints: pd.DataFrame | None = None,
+                  offer_starts: pd.DataFrame | None = None,
+                  entries: pd.DataFrame | None = None,
                   counts: pd.DataFrame | None = None,
                   reductions: pd.DataFrame | None = None,
                   by_municipality: bool = False, complete: bool = True,
@@ -127,8 +131,10 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
     Records are optional: ``offers`` and ``loentilskud``
     (:func:`sim.cost_records.offer_records`), ``reductions``
     (:func:`sim.cost_records.reduction_records`, subtracted from ``benefit``), one-by-one
-    ``conversations``, ``sanctions`` and ``complaints`` (week, group) and/or ``counts``
-    of them (:func:`sim.cost_records.activity_counts`). Amounts are weighted by 1 / ``scale``.
+    ``conversations``, ``sanctions``, ``complaints``, ``offer_starts`` (offers set up)
+    and ``entries`` (spells or stays entering a group) (week, group) and/or ``counts`` of
+    them (:func:`sim.cost_records.activity_counts`, :func:`sim.cost_records.entry_counts`).
+    Amounts are weighted by 1 / ``scale``.
     ``complete`` keeps every year x group x item row, zeros included, so replications
     stack; otherwise all-zero items go. ``cohort_params``: the laws of spells begun
     before new-spells policies took effect (segments' ``cohort`` indexes them, and
@@ -140,7 +146,7 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
         law = dataclasses.replace(law, cohort_rate=np.stack(
             [period_law(t, per).rate for t in cohort_params] + [law.rate]))
     keys = keys_for(clock, by_municipality, segments, offers, loentilskud, conversations,
-                    sanctions, complaints, reductions,
+                    sanctions, complaints, offer_starts, entries, reductions,
                     counts if counts is not None and "municipality" in counts else None)
     zero = np.zeros(keys.size)
     sums = benefit_sums(segments, clock, per, law, keys)
@@ -156,14 +162,17 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
     if loentilskud is not None and len(loentilskud):
         money["loentilskud"] = loentilskud_sums(loentilskud, per, law, keys)
     counted = count_sums(counts, clock, per, law, keys, sums["weeks"])
-    conv, admin = counted["conversations"], counted["sanction_admin"]
-    if conversations is not None and len(conversations):
-        conv = conv + event_sums(conversations, per, keys, law.conversation_cost, law.price)
-    for records, unit in ((sanctions, law.sanction_cost), (complaints, law.complaint_cost)):
+    one_by_one = (("conversations", conversations, law.conversation_cost, None),
+                  ("offer_casework", offer_starts, law.offer_cost, None),
+                  ("rehabilitation_team", entries, law.team_cost, law.team_case),
+                  ("sanction_admin", sanctions, law.sanction_cost, law.casework_weight),
+                  ("sanction_admin", complaints, law.complaint_cost, law.casework_weight))
+    for item, records, unit, weight in one_by_one:
         if records is not None and len(records):
-            admin = admin + event_sums(records, per, keys, unit, law.price, law.casework_weight)
-    money["conversations"] = (conv, zero)
-    money["sanction_admin"] = (admin, zero)
+            counted[item] = counted[item] + event_sums(records, per, keys, unit, law.price,
+                                                       weight)
+    for item in CASEWORK_ITEMS:
+        money[item] = (counted[item], zero)
     frames = [_long(keys, clock, item, gross, state, scale)
               for item, (gross, state) in money.items()]
     return _tidy(frames, complete and not by_municipality)

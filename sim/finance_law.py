@@ -59,6 +59,11 @@ class PeriodLaw:
     loentilskud: tuple[dict[str, float], ...]  # per period: kind -> kr/week
     sanction_cost: np.ndarray        # (P,) kr per sanction process
     activation_cost: tuple[dict[str, float], ...]  # per period: kind -> kr/FT-week
+    # per period: kind -> group -> factor on the kind's unit cost (1 where not named)
+    activation_factor: tuple[dict[str, dict[str, float]], ...]
+    offer_cost: np.ndarray           # (P,) kr of casework per offer set up
+    team_cost: np.ndarray            # (P,) kr of casework per rehabiliteringsteam case
+    team_case: np.ndarray            # (P, G) 1 where an entry to the group is a team case
     complaint_cost: np.ndarray       # (P,) kr per complaint
     casework_weight: np.ndarray      # (P, G) share of sanction casework that is municipal
     pool_cost: tuple[dict[str, float], ...]  # per period: kind -> state pool kr/FT-week
@@ -111,11 +116,12 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     share = np.zeros((n_p, n_k))
     rate, scheme = np.zeros((n_p, n_g)), np.zeros((n_p, n_g), dtype=np.int64)
     pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
-    casework = np.zeros((n_p, n_g))
+    casework, team = np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
     # Named as PeriodLaw's fields.
     scalars = {k: np.zeros(n_p) for k in ("price", "activation_refusion", "conversation_cost",
-                                          "sanction_cost", "complaint_cost", "pool_refusion")}
-    activation, subsidy, pools, exceptions = [], [], [], []
+                                          "sanction_cost", "complaint_cost", "pool_refusion",
+                                          "offer_cost", "team_cost")}
+    activation, subsidy, pools, exceptions, factors = [], [], [], [], []
     for p, d in enumerate(per.dates):
         # A step's share applies from its lower counter week up to, not at, its upper.
         n = len(stairs[p].thresholds)
@@ -129,6 +135,7 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         weight = params.at("finance.jobcentre.weight", d)
         municipal = params.at("finance.unit_cost.sanction_municipal", d)
         per_week = float(params.at("finance.jobcentre.other_per_ft", d)) / WEEKS_PER_YEAR
+        team_groups = set(params.at("finance.unit_cost.rehabilitation_team_groups", d))
         for g, name in enumerate(GROUPS):
             rate[p, g] = float(params.at(f"benefit_rates.weekly_rate.{name}", d))
             scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
@@ -137,13 +144,18 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
                                                       cohorts.get(name))
             jobcentre[p, g] = per_week * float(weight.get(name, 0.0))
             casework[p, g] = float(municipal.get(name, 1.0))
+            team[p, g] = float(name in team_groups)
         hour = float(params.at("finance.unit_cost.casework_hour", d))
         scalars["price"][p] = float(params.at("finance.price_index", d))
         scalars["activation_refusion"][p] = float(params.at("finance.activation_refusion", d))
+        factors.append({k: {g: float(v) for g, v in by_group.items()} for k, by_group in
+                        params.at("finance.unit_cost.activation_group_factor", d).items()})
         exceptions.append({k: {g: float(v) for g, v in by_group.items()} for k, by_group in
                            params.at("finance.activation_refusion_exceptions", d).items()})
-        for task in ("conversation", "sanction", "complaint"):  # kr per task, from hours
-            hours = float(params.at(f"finance.unit_cost.{task}_hours", d))
+        for task, leaf in (("conversation", "conversation"), ("sanction", "sanction"),
+                           ("complaint", "complaint"), ("offer", "offer"),
+                           ("team", "rehabilitation_team")):  # kr per task, from hours
+            hours = float(params.at(f"finance.unit_cost.{leaf}_hours", d))
             scalars[f"{task}_cost"][p] = hours * hour
         activation.append({k: float(v) / WEEKS_PER_YEAR
                            for k, v in params.at("finance.unit_cost.activation", d).items()})
@@ -156,5 +168,6 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
                      pre_2014=pre, fixed_state=fixed_state, jobcentre=jobcentre,
                      loentilskud=tuple(subsidy), activation_cost=tuple(activation),
                      activation_exceptions=tuple(exceptions),
+                     activation_factor=tuple(factors), team_case=team,
                      casework_weight=casework, pool_cost=tuple(pools), **scalars)
 

@@ -47,14 +47,16 @@ def _outside_staircase(spell: Mapping, i: int, fixed_municipal: Mapping | None
 def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
                  support_weeks: float = 0.0, municipality: int = 0,
                  fixed_municipal: Mapping | None = None) -> dict[str, pd.DataFrame]:
-    """Segments (with the weeks-on-support counter) and records of a hand-made path.
+    """Segments (with the weeks-on-support counter) and records of a hand-made path: its
+    offers (each also an offer set up) and each spell's start as an entry to its group
+    (a rehabiliteringsteam case where the law says so).
 
     The counter follows the citizen across spells and restarts at 0 when the gap
     since the last spell is at least ``reset_weeks`` (refusion.counter_reset_weeks).
     ``fixed_municipal``: ``finance.fixed_municipal_share``, for spells that name their
     ``grant_cohort``.
     """
-    seg, offers, lt, conv, sanc, compl = [], [], [], [], [], []
+    seg, offers, lt, conv, sanc, compl, starts, entries = [], [], [], [], [], [], [], []
     counter, last_end = float(support_weeks), None
     for i, spell in enumerate(sorted(spells, key=lambda s: _week(s["start"], start))):
         s = _week(spell["start"], start)
@@ -69,9 +71,11 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         m = int(spell.get("municipality", municipality))
         pre, fixed = _outside_staircase(spell, i, fixed_municipal)
         seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed))
+        entries.append((s, group, m))
         for offer in spell.get("offers", ()):
             os_ = _week(offer["start"], start)
             oe = _week(offer["end"], start) if "end" in offer else os_ + float(offer["weeks"])
+            starts.append((os_, group, m))
             if offer["kind"].startswith("loentilskud"):
                 lt.append((offer["kind"], group, os_, oe, counter + (os_ - s), m))
             else:
@@ -91,6 +95,8 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         "conversations": pd.DataFrame(conv, columns=["week", "group", "municipality"]),
         "sanctions": pd.DataFrame(sanc, columns=["week", "group", "municipality"]),
         "complaints": pd.DataFrame(compl, columns=["week", "group", "municipality"]),
+        "offer_starts": pd.DataFrame(starts, columns=["week", "group", "municipality"]),
+        "entries": pd.DataFrame(entries, columns=["week", "group", "municipality"]),
     }
 
 
@@ -128,5 +134,6 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     return finance_table(rec["segments"], params, clock, 1.0,
                          offers=rec["offers"], loentilskud=rec["loentilskud"],
                          conversations=rec["conversations"], sanctions=rec["sanctions"],
-                         complaints=rec["complaints"],
+                         complaints=rec["complaints"], offer_starts=rec["offer_starts"],
+                         entries=rec["entries"],
                          by_municipality=by_municipality, complete=False)

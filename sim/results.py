@@ -13,7 +13,12 @@ import pandas as pd
 
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.cost_keys import group_codes, keys_for, municipality_codes, sum_by_key
-from sim.cost_records import activity_counts, offer_records, reduction_records
+from sim.cost_records import (
+    activity_counts,
+    entry_counts,
+    offer_records,
+    reduction_records,
+)
 from sim.finance import finance_table, unit_costs, with_budget
 from sim.finance_law import Periods
 from sim.groups import GROUPS
@@ -148,13 +153,15 @@ def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
     """Money by year, group, item and payer in mio. kr (see sim/finance.py).
 
     Benefits from the segments less the sanctions' reductions; activation and
-    løntilskud from the offers; conversations (jobcentre only), sanction processes and
-    complaints from the activity counts.
+    løntilskud from the offers; conversations (jobcentre only), offers set up, sanction
+    processes and complaints from the activity counts; rehabiliteringsteam cases from the
+    entries to the groups the team decides on (flows).
     """
     seg = ledger.segments()
     offers, wage = offer_records(ledger.offers(), seg, OFFER_TYPES)
     return finance_table(seg, params, clock, scale, offers=offers, loentilskud=wage,
-                         counts=activity_counts(ledger.activities),
+                         counts=pd.concat([activity_counts(ledger.activities),
+                                           entry_counts(ledger.flows)], ignore_index=True),
                          reductions=reduction_records(ledger.reductions(), seg),
                          by_municipality=by_municipality, cohort_params=cohort_params)
 

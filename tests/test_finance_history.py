@@ -4,9 +4,10 @@ Parameters (policies/params): dagpenge 3,192 kr/week, kontanthjælp 2,928 kr/wee
 October 2016, førtidspension 4,000 kr/week (benefit_rates.yaml); before 2016 a flat 35 %
 state share at every step of the staircase (refusion.yaml); activation 50 % refusion
 before 2019 with 0 % for ØVO for dagpenge from 2015 and for jobparate (ØVO and mentor)
-from 2016; ØVO 86,500 and mentor 35,000 kr per full-time person-year; førtidspension
-granted before July 2014 with fixed municipal shares of 50 % (granted before 2003) and
-65 % (2003 to June 2014) (finance.yaml).
+from 2016; ØVO 81,400 kr per full-time person-year times the group's price factor
+(dagpenge 0.894, kontanthjælp 0.896), mentor 32,000 kr; førtidspension granted before
+July 2014 with fixed municipal shares of 50 % (granted before 2003) and 65 % (2003 to
+June 2014) (finance.yaml).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from sim.process import OFFER_TYPES
 
 DP, JP, AP, FOEP = ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
                     "foertidspension")
-OEVRIG_KR_WEEK = 86_500 / 52
-MENTOR_KR_WEEK = 35_000 / 52
+# ØVO: 81,400 kr a year times the group's price factor (dagpenge 0.894, kontanthjælp 0.896).
+OEVRIG_KR_WEEK = {g: 81_400 * f / 52 for g, f in ((DP, 0.894), (JP, 0.896), (AP, 0.896))}
+MENTOR_KR_WEEK = 32_000 / 52
 
 
 def kr(df, item="benefit", payer="gross", **where) -> float:
@@ -69,9 +71,10 @@ def _offer(group: str, year: int, kind: str = "oevrig_vejledning"):
 ])
 def test_oevrig_vejledning_refusion_by_group_and_year(group, year, share):
     df = _offer(group, year)
-    # 4 weeks x 86,500 / 52 = 6,653.85 kr gross; state = share x gross.
-    assert kr(df, "activation") == pytest.approx(4 * OEVRIG_KR_WEEK, abs=1e-6)
-    assert kr(df, "activation", "state") == pytest.approx(share * 4 * OEVRIG_KR_WEEK, abs=1e-6)
+    # 4 weeks x 81,400 x factor / 52 gross (dagpenge 5,597.82 kr); state = share x gross.
+    gross = 4 * OEVRIG_KR_WEEK[group]
+    assert kr(df, "activation") == pytest.approx(gross, abs=1e-6)
+    assert kr(df, "activation", "state") == pytest.approx(share * gross, abs=1e-6)
 
 
 @pytest.mark.parametrize(("group", "year", "share"), [
@@ -87,7 +90,7 @@ def test_an_offer_across_new_year_2016_changes_refusion_at_the_date():
                      "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                    start=dt.date(2015, 12, 18))
     assert kr(df, "activation", "state", year=2015) == pytest.approx(
-        0.5 * 2 * OEVRIG_KR_WEEK, abs=1e-6)
+        0.5 * 2 * OEVRIG_KR_WEEK[JP], abs=1e-6)
     assert kr(df, "activation", "state", year=2016) == 0.0
 
 
