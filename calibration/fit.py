@@ -230,7 +230,8 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     by_item = gross.groupby("item")["mio_kr"].sum()
     activation = float(by_item.get("activation", 0.0) + by_item.get("loentilskud", 0.0))
     operation = float(sum(by_item.get(i, 0.0) for i in
-                          ("conversations", "jobcentre_other", "sanction_admin")))
+                          ("conversations", "offer_casework", "rehabilitation_team",
+                           "jobcentre_other", "sanction_admin")))
     out[("spending", "activation")] = activation
     out[("spending", "jobcentre_operation")] = operation
     out[("spending", "modelled_items")] = activation + operation

@@ -265,7 +265,8 @@ def derive() -> pd.DataFrame:
         0.10, "rel", "check", _ref(sp, al, akt) + "; simulated: activation + løntilskud, gross")
     add("spending", "jobcentre_operation", 2024, float(drift["y2024_budget"]),
         "mio. kr., 2024 prices", 0.10, "rel", "check",
-        _ref(sp, dl, drift) + "; simulated: conversations + jobcentre_other + sanction_admin")
+        _ref(sp, dl, drift) + "; simulated: conversations + offer_casework + rehabilitation_team"
+        " + jobcentre_other + sanction_admin")
     add("spending", "modelled_items", 2024,
         float(akt["y2024_budget"]) + float(drift["y2024_budget"]), "mio. kr., 2024 prices",
         0.10, "rel", "check",

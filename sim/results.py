@@ -6,20 +6,23 @@ tables speak of the whole population whatever the sample.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from sim.clock import WEEKS_PER_YEAR, Clock
-from sim.finance import (
+from sim.cost_keys import group_codes, keys_for, municipality_codes, sum_by_key
+from sim.cost_records import (
     activity_counts,
-    finance_table,
-    fulltime,
+    entry_counts,
     offer_records,
     reduction_records,
-    unit_costs,
-    with_budget,
 )
+from sim.finance import finance_table, unit_costs, with_budget
+from sim.finance_law import Periods
 from sim.groups import GROUPS
+from sim.intervals import cut
 from sim.jobpraemie import jobpraemie_table
 from sim.ledger import Ledger
 from sim.parameters import ParameterTree
@@ -36,6 +39,23 @@ def stocks(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
         for yi, year in enumerate(clock.calendar_years):
             rows.append((year, g, float(per_year[yi])))
     return pd.DataFrame(rows, columns=["year", "group", "fulltime_persons"])
+
+
+def fulltime(segments: pd.DataFrame, clock: Clock, scale: float = 1.0,
+             by_municipality: bool = False) -> pd.DataFrame:
+    """*Fuldtidspersoner* (person-weeks / 52) by year and group[, municipality_id] of
+    segments (group, start, end[, municipality]), as the finance table's keys."""
+    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
+                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+    keys = keys_for(clock, by_municipality, segments)
+    pieces = cut(segments["start"].to_numpy(dtype=float), segments["end"].to_numpy(dtype=float),
+                 per.bounds)
+    r = pieces.row
+    key = keys.of(per.year_index[pieces.period], group_codes(segments["group"])[r],
+                  municipality_codes(segments)[r])
+    df = keys.frame(clock)
+    df["fulltime_persons"] = sum_by_key(keys, key, pieces.weeks) / WEEKS_PER_YEAR / scale
+    return df
 
 
 def flows(ledger: Ledger, scale: float) -> pd.DataFrame:
@@ -133,13 +153,15 @@ def finance(ledger: Ledger, clock: Clock, scale: float, params: ParameterTree,
     """Money by year, group, item and payer in mio. kr (see sim/finance.py).
 
     Benefits from the segments less the sanctions' reductions; activation and
-    løntilskud from the offers; conversations (jobcentre only), sanction processes and
-    complaints from the activity counts.
+    løntilskud from the offers; conversations (jobcentre only), offers set up, sanction
+    processes and complaints from the activity counts; rehabiliteringsteam cases from the
+    entries to the groups the team decides on (flows).
     """
     seg = ledger.segments()
     offers, wage = offer_records(ledger.offers(), seg, OFFER_TYPES)
     return finance_table(seg, params, clock, scale, offers=offers, loentilskud=wage,
-                         counts=activity_counts(ledger.activities),
+                         counts=pd.concat([activity_counts(ledger.activities),
+                                           entry_counts(ledger.flows)], ignore_index=True),
                          reductions=reduction_records(ledger.reductions(), seg),
                          by_municipality=by_municipality, cohort_params=cohort_params)
 

@@ -19,8 +19,9 @@ import pytest
 from sim import lawbook
 from sim.brackets import Brackets
 from sim.clock import Clock
-from sim.finance import period_law, periods, state_share
+from sim.finance_law import period_law, periods
 from sim.groups import GROUP_INDEX
+from sim.intervals import state_share
 from sim.process import daily_sanction
 from tests.helpers import model_with
 

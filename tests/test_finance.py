@@ -4,8 +4,9 @@ Expected values are worked out by hand from the law (rules.md (e) Finance) and t
 parameters: kontanthjælp 2,869 kr/week, dagpenge 3,192, ressourceforløbsydelse 3,099,
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
 [0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
-12,300 kr per full-time person-year; a caseworker hour 500 kr, 1.5 hours per
-conversation, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
+3,600 kr per full-time person-year times the group's weight (kontanthjælp 1.2,
+dagpenge 0.7); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
+up, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ from sim.clock import Clock
 from sim.finance import (
     ITEMS,
     budget_categories,
-    cost_path,
     finance_table,
     unit_costs,
     with_budget,
 )
 from sim.groups import GROUP_INDEX, GROUPS
+from sim.path_cost import cost_path
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
-JOBCENTRE_FT = 12_300
-JOBCENTRE_WEEK = JOBCENTRE_FT / 52
+JOBCENTRE_FT = {KH: 3_600 * 1.2, "dagpenge": 3_600 * 0.7}  # 4,320 and 2,520
+JOBCENTRE_WEEK = JOBCENTRE_FT[KH] / 52
+JOBCENTRE_DP_WEEK = JOBCENTRE_FT["dagpenge"] / 52
 
 
 def kr(df: pd.DataFrame, item: str = "benefit", payer: str = "gross", **where) -> float:
@@ -51,7 +53,7 @@ def test_kontanthjaelp_60_weeks_from_a_zero_counter():
     assert kr(df, payer="state") == pytest.approx(61_396.6, abs=1e-6)
     # Municipality: 172,140 - 61,396.6 = 110,743.4.
     assert kr(df, payer="municipality") == pytest.approx(110_743.4, abs=1e-6)
-    # Other jobcentre operations: 60 x 12,300 / 52 = 14,192.31 kr, municipal, no refusion.
+    # Other jobcentre operations: 60 x 3,600 x 1.2 / 52 = 4,984.62 kr, municipal, no refusion.
     assert kr(df, "jobcentre_other") == pytest.approx(60 * JOBCENTRE_WEEK, abs=1e-6)
     assert kr(df, "jobcentre_other", "state") == 0.0
 
@@ -118,13 +120,15 @@ def test_foertidspension_granted_before_july_2014_has_fixed_shares():
     new = cost_path([{**spell, "granted_before_2014_07": False}], support_weeks=100)
     assert kr(new, payer="state") == pytest.approx(41_600.0, abs=1e-6)
     assert kr(new, payer="municipality") == pytest.approx(166_400.0, abs=1e-6)
-    # Granted before: fixed 50 % municipal (assumption), 104,000 each.
+    # Granted before: fixed municipal shares by grant cohort, 50 % before 2003 and 65 % from
+    # 2003, the cohorts 0.26 : 0.74 of the pre-2014 stock in 2024 (finance.yaml):
+    # municipal 0.26 x 0.5 + 0.74 x 0.65 = 0.611, state 0.389 x 208,000 = 80,912.
     old = cost_path([{**spell, "granted_before_2014_07": True}], support_weeks=100)
-    assert kr(old, payer="state") == pytest.approx(104_000.0, abs=1e-6)
+    assert kr(old, payer="state") == pytest.approx(80_912.0, abs=1e-6)
     # Unknown grant date: the stock share 0.62 (2024) is pre-2014:
-    # 0.62 x 104,000 + 0.38 x 41,600 = 80,288.
+    # 0.62 x 80,912 + 0.38 x 41,600 = 50,165.44 + 15,808 = 65,973.44.
     mixed = cost_path([spell], support_weeks=100)
-    assert kr(mixed, payer="state") == pytest.approx(80_288.0, abs=1e-6)
+    assert kr(mixed, payer="state") == pytest.approx(65_973.44, abs=1e-6)
     assert kr(mixed, "jobcentre_other") == 0.0  # not a jobcentre target group
 
 
@@ -143,15 +147,19 @@ def test_offers_conversations_and_sanctions_hooks():
                         {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
              "conversations": [1, 2, 3], "sanctions": [4], "complaints": [4]}
     df = cost_path([spell], start=JAN_2024)
-    # ØVO: 4 weeks x 86,500 / 52 = 6,653.85 kr, no refusion since 2019.
-    assert kr(df, "activation") == pytest.approx(4 * 86_500 / 52, abs=1e-6)
+    # ØVO: 4 weeks x 81,400 x 0.894 (dagpenge's price factor) / 52 = 5,597.82 kr, no
+    # refusion since 2019.
+    assert kr(df, "activation") == pytest.approx(4 * 81_400 * 0.894 / 52, abs=1e-6)
     assert kr(df, "activation", "state") == 0.0
     # Løntilskud net of dagpenge: 10 x (2,370 - 3,192) = -8,220; counter 10-20 -> 40 % state.
     assert kr(df, "loentilskud") == pytest.approx(-8_220.0, abs=1e-6)
     assert kr(df, "loentilskud", "state") == pytest.approx(-3_288.0, abs=1e-6)
-    # Conversations 3 x 1.5 hours x 500 kr; other operations are costed per FT beside them.
-    assert kr(df, "conversations") == pytest.approx(2_250.0, abs=1e-6)
-    assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_WEEK, abs=1e-6)
+    # Conversations 3 x 1.45 hours x 500 kr; other operations are costed per FT beside them.
+    assert kr(df, "conversations") == pytest.approx(2_175.0, abs=1e-6)
+    assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_DP_WEEK, abs=1e-6)
+    # Two offers set up: 2 x 6.1 hours x 500 kr = 6,100 kr, no refusion.
+    assert kr(df, "offer_casework") == pytest.approx(6_100.0, abs=1e-6)
+    assert kr(df, "offer_casework", "state") == 0.0
     # The a-kasse decides dagpenge sanctions: no municipal casework.
     assert kr(df, "sanction_admin") == 0.0
     kh = cost_path([{"group": KH, "start": 0, "weeks": 10, "sanctions": [2, 3],
@@ -159,17 +167,19 @@ def test_offers_conversations_and_sanctions_hooks():
     # 2 x 2.5 hours + 2.25 hours = 7.25 hours x 500 kr, no refusion.
     assert kr(kh, "sanction_admin") == pytest.approx(3_625.0, abs=1e-6)
     assert kr(kh, "sanction_admin", "state") == 0.0
-    # Ordinary education also draws on the education pools (11,500 kr/FT-yr), 80 % state.
+    # Ordinary education also draws on the education pools (9,600 kr/FT-yr), 80 % state.
     edu = cost_path([{"group": KH, "start": 0, "weeks": 10,
                       "offers": [{"kind": "ordinaer_uddannelse", "start": 0, "weeks": 4}]}],
                     start=JAN_2024)
-    assert kr(edu, "activation") == pytest.approx(4 * (48_300 + 11_500) / 52, abs=1e-6)
-    assert kr(edu, "activation", "state") == pytest.approx(0.8 * 4 * 11_500 / 52, abs=1e-6)
-    # Before 2019 activation had 50 % refusion.
-    old = cost_path([{"group": KH, "start": 0, "weeks": 10,
+    assert kr(edu, "activation") == pytest.approx(4 * (41_000 + 9_600) / 52, abs=1e-6)
+    assert kr(edu, "activation", "state") == pytest.approx(0.8 * 4 * 9_600 / 52, abs=1e-6)
+    # Before 2019 activation had 50 % refusion (ØVO for jobparate: 0 % from 2016, see
+    # tests/test_finance_history.py).
+    old = cost_path([{"group": "kontanthjaelp_aktivitetsparat", "start": 0, "weeks": 10,
                       "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                     start=dt.date(2018, 1, 1))
-    assert kr(old, "activation", "state") == pytest.approx(0.5 * 4 * 86_500 / 52, abs=1e-6)
+    assert kr(old, "activation", "state") == pytest.approx(0.5 * 4 * 81_400 * 0.896 / 52,
+                                                           abs=1e-6)
 
 
 def test_unknown_offer_kind_and_group_are_named():
@@ -270,9 +280,10 @@ def test_average_refusion_is_within_the_staircase(run):
     benefit = uc[(uc["item"] == "benefit") & (uc["fulltime_persons"] > 0)]
     assert len(benefit) > 0
     assert benefit["average_refusion"].between(0.20, 0.80).all()
-    # Other operations: 12,300 kr per full-time person of the target group, no refusion.
-    jc = uc[(uc["item"] == "jobcentre_other") & uc["group"].isin(["dagpenge", KH])]
-    np.testing.assert_allclose(jc["gross_kr_per_ft"], JOBCENTRE_FT, rtol=1e-9)
+    # Other operations: 3,600 kr x the group's weight per full-time person, no refusion.
+    for group, per_ft in JOBCENTRE_FT.items():
+        jc = uc[(uc["item"] == "jobcentre_other") & (uc["group"] == group)]
+        np.testing.assert_allclose(jc["gross_kr_per_ft"], per_ft, rtol=1e-9)
 
 
 def test_by_municipality_adds_up_to_the_national_table():
@@ -303,7 +314,7 @@ def test_budget_categories():
 
 
 def test_ledger_offers_get_the_counter_of_their_segment():
-    from sim.finance import offer_records
+    from sim.cost_records import offer_records
 
     kinds = ("virksomhedspraktik", "loentilskud_privat")
     seg = pd.DataFrame({"citizen": [1, 1, 2], "group": [0, 1, 1], "start": [0.0, 10.0, 5.0],
@@ -356,7 +367,7 @@ def _staircase_share(counter: float) -> float:
 
 
 def test_sanction_reductions_lower_the_benefit_by_their_sum(ledger_run):
-    from sim.finance import activity_counts, offer_records
+    from sim.cost_records import activity_counts, entry_counts, offer_records
     from sim.process import OFFER_TYPES
     from sim.results import finance
 
@@ -365,8 +376,9 @@ def test_sanction_reductions_lower_the_benefit_by_their_sum(ledger_run):
     assert len(red) > 20 and (red["amount"] > 0).all()
     seg = ledger.segments()
     offers, wage = offer_records(ledger.offers(), seg, OFFER_TYPES)
+    counts = pd.concat([activity_counts(ledger.activities), entry_counts(ledger.flows)])
     without = finance_table(seg, params, clock, SCALE, offers=offers, loentilskud=wage,
-                            counts=activity_counts(ledger.activities))
+                            counts=counts)
     with_red = finance(ledger, clock, SCALE, params)
     for payer in ("gross", "state"):
         lost = (kr(without, payer=payer) - kr(with_red, payer=payer)) * SCALE
@@ -401,10 +413,10 @@ def test_conversations_and_sanction_casework_are_costed_from_the_counts(ledger_r
     for (_year, group, kind), count in ledger.activities.items():
         key = "sanction" if kind.startswith("sanction:") else kind
         n[(group, key)] = n.get((group, key), 0) + count
-    # Jobcentre conversations only: 1.5 hours x 500 kr; a-kasse conversations cost nothing.
+    # Jobcentre conversations only: 1.45 hours x 500 kr; a-kasse conversations cost nothing.
     jobcentre = sum(v for (_g, k), v in n.items() if k == "conversation_jobcentre")
     assert sum(v for (_g, k), v in n.items() if k == "conversation_akasse") > 0
-    assert kr(df, "conversations") * SCALE == pytest.approx(jobcentre * 750.0, rel=1e-9)
+    assert kr(df, "conversations") * SCALE == pytest.approx(jobcentre * 725.0, rel=1e-9)
     # Sanction processes 2.5 h, complaints 2.25 h, except dagpenge (the a-kasse decides).
     hours = sum(v * (2.5 if k == "sanction" else 2.25) for (g, k), v in n.items()
                 if k in ("sanction", "complaint") and g != "dagpenge")
