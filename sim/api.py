@@ -17,10 +17,9 @@ import pandas as pd
 
 from sim import lawbook
 from sim.compare import precision_reached
-from sim.errors import InputError
 from sim.experiment import Experiment, file_sha256, load, validate
-from sim.output import TableSet, atomic_text
-from sim.runner import PartStore, TaskResult, run_all
+from sim.output import FolderLock, TableSet, clean_leftovers, folder_error, publish, write_tables
+from sim.runner import PartStore, TaskResult, check_workers, run_all
 from sim.scenario import scenarios
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
@@ -41,12 +40,24 @@ class Results(TableSet):
 
     manifest: dict[str, Any] = field(default_factory=dict)
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write CSV (and Parquet when pyarrow is present) and manifest.json atomically."""
-        written = super().write(out)
-        written.append(atomic_text(Path(out) / "manifest.json",
-                                   json.dumps(self.manifest, indent=2, default=str) + "\n"))
-        return written
+    def write(self, out: str | Path, report: bool = False) -> list[Path]:
+        """Publish the tables as CSV (and Parquet when pyarrow is present), with ``report``
+        the comparison tables, figures and report.html (sim/report.py), and manifest.json,
+        all together (sim.output.publish), while holding the folder's lock."""
+        out = Path(out)
+
+        def fill(staging: Path) -> None:
+            write_tables(self.tables, staging)
+            if report:
+                from sim.report import write_report
+
+                write_report(self, staging)
+
+        with FolderLock(out):
+            try:
+                return publish(out, fill, self.manifest)
+            except OSError as exc:
+                raise folder_error(out, exc) from None
 
 
 def _versions() -> dict[str, str]:
@@ -96,19 +107,39 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
     ``Results.write``). ``dask``: run on a local Dask cluster (or on the experiment's
     ``cluster.scheduler``, which is always used when given).
     """
+    exp, source, sha, full, specs, elements = check(experiment)
+    check_workers(workers)
+    if out is None:
+        return _run(exp, source, sha, full, specs, elements, workers, progress, None, dask)
+    out = Path(out)
+    with FolderLock(out):
+        try:
+            clean_leftovers(out)
+            return _run(exp, source, sha, full, specs, elements, workers, progress, out, dask)
+        except OSError as exc:
+            raise folder_error(out, exc) from None
+
+
+def check(experiment: str | Path | Experiment | dict
+          ) -> tuple[Experiment, str, str, Experiment, list, dict]:
+    """Every input check of an experiment, before anything is written: the file, its
+    schema, the policies and parameter overrides of every scenario. InputError (one line)
+    on the first problem; else the experiment, its source and sha256, the experiment with
+    its element steps, the scenarios' law and the element lists."""
     exp, source, sha = _experiment(experiment)
     full, specs, elements = scenarios(exp, source)
+    return exp, source, sha, full, specs, elements
+
+
+def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
+         elements: dict, workers: int | None, progress: bool, out: Path | None,
+         dask: bool) -> Results:
     users = list(exp.scenarios)
     store = None
     fingerprint = {"experiment": task_sha256(exp), "code": code_sha256()}
     if out is not None:
-        store = PartStore(Path(out), fingerprint)
-        try:
-            store.open()
-        except OSError as exc:
-            raise InputError(str(out), "--out", str(out),
-                             f"a writable directory ({exc.strerror or type(exc).__name__})"
-                             ) from None
+        store = PartStore(out, fingerprint)
+        store.open()
     t0 = time.perf_counter()
     reps = exp.replications
     results = run_all(full, specs, workers=workers, progress=progress,

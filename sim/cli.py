@@ -9,21 +9,31 @@ import sys
 
 from sim.errors import InputError, out_folder
 
+WIDTHS = (10, 1000)  # policies --width
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit status 2, like every input error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {self.prog}: {' '.join(message.split())}; see {self.prog} --help",
+              file=sys.stderr)
+        sys.exit(2)
+
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.api import run
+    from sim.api import check, run
+    from sim.output import FolderLock
+    from sim.runner import check_workers
 
     out = out_folder(args.out)
-    results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
-                  dask=args.dask_local)
-    try:
-        from sim.report import write_report
-
-        written = results.write(out)
-        written += write_report(results, out)
-    except OSError as exc:
-        raise InputError(str(out), "--out", str(out),
-                         f"a writable directory ({exc.strerror or type(exc).__name__})") from None
+    check_workers(args.workers)
+    check(args.file)  # every input error before the folder is touched
+    # One run in the folder from its first part to its published report.
+    with FolderLock(out):
+        results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
+                      dask=args.dask_local)
+        written = results.write(out, report=True)
     if not args.quiet:
         print(f"wrote {len(written)} files to {out} (report: {out / 'report.html'})")
         if "stocks" in results.tables:
@@ -52,6 +62,9 @@ def _policies(args: argparse.Namespace) -> int:
     from sim.scenario import applied_policies, law_of
 
     registry = policies.registered()
+    if not WIDTHS[0] <= args.width <= WIDTHS[1]:
+        raise InputError("policies", "--width", args.width,
+                         f"a whole number from {WIDTHS[0]} to {WIDTHS[1]}")
     if not args.name:
         for p in registry.values():
             kind = "bundle of " + str(len(p.members)) if p.members else p.scope
@@ -79,7 +92,7 @@ def _policies(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__)
+    parser = _Parser(prog="python -m sim", description=__doc__)
     sub = parser.add_subparsers(dest="verb", required=True)
     p_run = sub.add_parser("run", help="run an experiment file and write its tables")
     p_run.add_argument("file", help="experiment file (YAML)")
