@@ -14,15 +14,25 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from sim.clock import DATE_RANGE, FIRST_DATE, LAST_DATE
 
 ENTRY_POINT_GROUP = "caseload_sim.policies"
 
 
 class Options(BaseModel):
-    """A policy's options: fields with defaults and bounds; an unknown option is an error."""
+    """A policy's options: fields with defaults and bounds; an unknown option is an error.
+    Every date option lies in the range an experiment's dates may take."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValueError(f"a calendar date as YYYY-MM-DD {DATE_RANGE}")
+        return value
 
 
 class NoOptions(Options):

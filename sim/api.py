@@ -17,10 +17,9 @@ import pandas as pd
 
 from sim import lawbook
 from sim.compare import Comparison, compare, precision_reached
-from sim.errors import InputError
 from sim.experiment import OUTPUTS, Experiment, file_sha256, load, validate
-from sim.output import TableSet, atomic_text
-from sim.runner import PartStore, TaskResult, run_all
+from sim.output import FolderLock, TableSet, clean_leftovers, folder_error, publish, write_tables
+from sim.runner import PartStore, TaskResult, check_workers, run_all
 from sim.scenario import scenarios
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
@@ -38,8 +37,8 @@ class Results(TableSet):
     """Tables of all scenarios and replications, and the run's manifest.
 
     Each table is an attribute (``res.stocks``) and in ``res.tables``; ``res.compare()``
-    compares the reforms with the baseline; ``res.write(folder)`` writes the tables and
-    ``res.write_report(folder)`` the comparison and ``report.html``."""
+    compares the reforms with the baseline; ``res.write(folder)`` publishes the tables (with
+    ``report=True`` also the comparison and ``report.html``) as one run."""
 
     manifest: dict[str, Any] = field(default_factory=dict)
     _comparison: Any = field(default=None, compare=False)
@@ -60,12 +59,24 @@ class Results(TableSet):
             self._comparison = compare(self)
         return self._comparison
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write CSV (and Parquet when pyarrow is present) and manifest.json atomically."""
-        written = super().write(out)
-        written.append(atomic_text(Path(out) / "manifest.json",
-                                   json.dumps(self.manifest, indent=2, default=str) + "\n"))
-        return written
+    def write(self, out: str | Path, report: bool = False) -> list[Path]:
+        """Publish the tables as CSV (and Parquet when pyarrow is present), with ``report``
+        the comparison tables, figures and report.html (sim/report.py), and manifest.json,
+        all together (sim.output.publish), while holding the folder's lock."""
+        out = Path(out)
+
+        def fill(staging: Path) -> None:
+            write_tables(self.tables, staging)
+            if report:
+                from sim.report import write_report
+
+                write_report(self, staging, self.compare())
+
+        with FolderLock(out):
+            try:
+                return publish(out, fill, self.manifest)
+            except OSError as exc:
+                raise folder_error(out, exc) from None
 
     def write_report(self, out: str | Path) -> list[Path]:
         """Write the comparison tables, the figures and ``report.html`` into ``out``."""
@@ -103,14 +114,9 @@ class Results(TableSet):
 
 
 def write_run(results: Results, out: str | Path) -> list[Path]:
-    """Write everything a run folder holds: the tables and manifest, the comparison
-    tables, the figures and ``report.html``."""
-    out = Path(out)
-    try:
-        return results.write(out) + results.write_report(out)
-    except OSError as exc:
-        raise InputError(str(out), "--out", str(out),
-                         f"a writable directory ({exc.strerror or type(exc).__name__})") from None
+    """Publish everything a run folder holds, together: the tables, the comparison
+    tables, the figures, ``report.html`` and the manifest."""
+    return results.write(out, report=True)
 
 
 def _versions() -> dict[str, str]:
@@ -165,19 +171,44 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
     a local Dask cluster (or on the experiment's ``cluster.scheduler``, which is always
     used when given).
     """
+    exp, source, sha, full, specs, purposes = check(experiment)
+    check_workers(workers)
+    if out is None:
+        return _run(exp, source, sha, full, specs, purposes, workers, progress, None, dask)
+    out = Path(out)
+    # One run in the folder from its first part to its published report.
+    with FolderLock(out):
+        try:
+            clean_leftovers(out)
+            res = _run(exp, source, sha, full, specs, purposes, workers, progress, out, dask)
+        except OSError as exc:
+            raise folder_error(out, exc) from None
+        if write:
+            write_run(res, out)
+    return res
+
+
+def check(experiment: str | Path | Experiment | dict
+          ) -> tuple[Experiment, str, str, Experiment, list, dict]:
+    """Every input check of an experiment, before anything is written: the file, its
+    schema, the policies and parameter overrides of every scenario. InputError (one line)
+    on the first problem; else the experiment, its source and sha256, the experiment with
+    its element steps and channel runs, the scenarios' law and what the extra scenarios
+    are for (``elements``, ``channels``)."""
     exp, source, sha = _experiment(experiment)
     full, specs, purposes = scenarios(exp, source)
+    return exp, source, sha, full, specs, purposes
+
+
+def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
+         purposes: dict, workers: int | None, progress: bool, out: Path | None,
+         dask: bool) -> Results:
     users = list(exp.scenarios)
     store = None
     fingerprint = {"experiment": task_sha256(exp), "code": code_sha256()}
     if out is not None:
-        store = PartStore(Path(out), fingerprint)
-        try:
-            store.open()
-        except OSError as exc:
-            raise InputError(str(out), "--out", str(out),
-                             f"a writable directory ({exc.strerror or type(exc).__name__})"
-                             ) from None
+        store = PartStore(out, fingerprint)
+        store.open()
     t0 = time.perf_counter()
     reps = exp.replications
     results = run_all(full, specs, workers=workers, progress=progress,
@@ -230,10 +261,7 @@ def run(experiment: str | Path | Experiment | dict, workers: int | None = None,
                   "seconds": round(r.seconds, 3)} for r in results],
         "wall_seconds": round(seconds, 3),
     }
-    res = Results(_tables(results), manifest)
-    if out is not None and write:
-        write_run(res, out)
-    return res
+    return Results(_tables(results), manifest)
 
 
 def _tables(results: list[TaskResult]) -> dict[str, pd.DataFrame]:

@@ -12,6 +12,17 @@ from pathlib import Path
 
 from sim.errors import InputError, out_folder
 
+WIDTHS = (10, 1000)  # policies --width
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit status 2, like every input error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {self.prog}: {' '.join(message.split())}; see {self.prog} --help",
+              file=sys.stderr)
+        sys.exit(2)
+
 
 def summary(results) -> str:
     """Full-time persons by group and year in the baseline (the first scenario), mean
@@ -41,13 +52,19 @@ def summary(results) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.api import run, write_run
+    from sim.api import check, run, write_run
+    from sim.output import FolderLock
     from sim.report import headline_text
+    from sim.runner import check_workers
 
     out = out_folder(args.out)
-    results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
-                  dask=args.dask_local, write=False)
-    written = write_run(results, out)
+    check_workers(args.workers)
+    check(args.file)  # every input error before the folder is touched
+    # One run in the folder from its first part to its published report.
+    with FolderLock(out):
+        results = run(args.file, workers=args.workers, progress=not args.quiet, out=out,
+                      dask=args.dask_local, write=False)
+        written = write_run(results, out)
     if not args.quiet:
         print(f"wrote {len(written)} files to {out} (report: {out / 'report.html'})")
         text = summary(results)
@@ -118,6 +135,9 @@ def _policies(args: argparse.Namespace) -> int:
 
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     registry = policies.registered()
+    if not WIDTHS[0] <= args.width <= WIDTHS[1]:
+        raise InputError("policies", "--width", args.width,
+                         f"a whole number from {WIDTHS[0]} to {WIDTHS[1]}")
     if not args.name:
         pad = max(len(n) for n in registry) + 2
         for p in registry.values():
@@ -228,7 +248,7 @@ def _experiments(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     from sim import __version__
 
-    parser = argparse.ArgumentParser(prog="python -m sim", description=__doc__)
+    parser = _Parser(prog="python -m sim", description=__doc__)
     parser.add_argument("--version", action="version", version=f"caseload-sim {__version__}")
     sub = parser.add_subparsers(dest="verb", required=True)
     p_run = sub.add_parser("run", help="run an experiment file and write its tables")

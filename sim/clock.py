@@ -14,6 +14,11 @@ DAYS_PER_WEEK = 7.0
 WEEKS_PER_YEAR = 52.0  # full-time persons = person-weeks / 52 (fuldtidspersoner)
 WEEKS_PER_CALENDAR_YEAR = 365.25 / 7.0  # ages and years of life
 HALF_YEAR_WEEKS = 26.0  # months 0-6 of a contact course (6 x 52/12 weeks)
+# Dates and years an experiment or a policy option may name: the law files start in the
+# 20th century, and a horizon of at most 60 years from the last start date stays well
+# inside Python's dates.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+DATE_RANGE = f"from {FIRST_DATE} to {LAST_DATE}"
 
 
 class Clock:

@@ -31,8 +31,10 @@ class InputError(Exception):
 
 
 def out_folder(value: str) -> Path:
-    """A command's ``--out``: a directory, new or existing."""
-    out = Path(value)
+    """A command's ``--out``: a directory, new or existing (``~`` is the home folder)."""
+    if not value.strip() or "\0" in value:
+        raise InputError("--out", "--out", value, "a directory (new or existing), not empty")
+    out = Path(value).expanduser()
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", str(out), "a directory (new or existing)")
     return out

@@ -13,15 +13,31 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+)
 from pydantic.fields import FieldInfo
 
+from sim.clock import DATE_RANGE, FIRST_DATE, LAST_DATE
 from sim.errors import MISSING, InputError
 
 OutputName = Literal["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
                      "unit_costs", "unit_costs_municipality", "jobpraemie"]
 OUTPUTS = get_args(OutputName)
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+NAME_LENGTH = 64  # names become folder names (parts/<scenario>/) and labels
+# Names a run folder's parts/ uses itself, so no scenario may take them.
+RESERVED_NAMES = frozenset({"run.json"})
+MIN_SCALE = 1e-4  # below this a sample holds a handful of persons and the tables are empty
+TEXT_LENGTH = 10_000  # descriptions
+MAX_SCENARIOS = 200
+MAX_ITEMS = 1_000  # policies of a scenario, parameter overrides, unemployment years
 
 
 def _rate(v: float) -> float:
@@ -31,14 +47,41 @@ def _rate(v: float) -> float:
 
 
 def _scenario_name(name: str) -> str:
-    if not name or not all(c.isalnum() or c in "_-." for c in name):
-        raise ValueError("a scenario name of letters, digits, '_', '-' or '.'")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or len(name) > NAME_LENGTH \
+            or name in RESERVED_NAMES:
+        raise ValueError(f"a scenario name of letters, digits, '_', '-' or '.' starting with a "
+                         f"letter or digit, at most {NAME_LENGTH} characters, not "
+                         + ", ".join(sorted(RESERVED_NAMES)))
     return name
 
 
-Rate = Annotated[float, AfterValidator(_rate),
+def _date_input(value: Any) -> Any:
+    """A date as written (YYYY-MM-DD text) or a date object; not a number of seconds."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, str | dt.date):
+        raise ValueError(f"a calendar date as YYYY-MM-DD {DATE_RANGE}")
+    return value
+
+
+def _date_range(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"a calendar date as YYYY-MM-DD {DATE_RANGE}")
+    return value
+
+
+def _year(value: int) -> int:
+    if not FIRST_DATE.year <= value <= LAST_DATE.year:
+        raise ValueError(f"a calendar year from {FIRST_DATE.year} to {LAST_DATE.year}")
+    return value
+
+
+Rate = Annotated[float, Strict(), AfterValidator(_rate),
                  Field(json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": 100})]
 ScenarioName = Annotated[str, AfterValidator(_scenario_name)]
+Date = Annotated[dt.date, BeforeValidator(_date_input), AfterValidator(_date_range)]
+Year = Annotated[int, Strict(), AfterValidator(_year)]
+Share = Annotated[float, Field(ge=0, le=1), Strict()]
 
 
 class PolicyRef(BaseModel):
@@ -47,28 +90,29 @@ class PolicyRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(description="Registered policy name (see `python -m sim policies`)")
     options: dict[str, Any] = Field(default_factory=dict, description="Options of the policy")
-    effective: dt.date | None = Field(
+    effective: Date | None = Field(
         None, description="Effective date (default: the policy's own); changes the policy "
                           "dates explicitly keep their dates")
     scope: Literal["everyone", "new_spells"] | None = Field(
         None, description="Whom the policy applies to: everyone, or only spells that start "
                           "on or after the effective date (default: the policy's own)")
-    phase_in: dict[int, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+    phase_in: dict[Year, Share] | None = Field(
         None, description="Share of the full change reached from 1 January of each year "
                           "(default: the policy's own; none = all at once)")
 
 
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    description: str = ""
+    description: str = Field("", max_length=TEXT_LENGTH)
     policies: list[str | PolicyRef] = Field(
-        default_factory=lambda: ["current_law_2024"],
+        default_factory=lambda: ["current_law_2024"], max_length=MAX_ITEMS,
         description="Policies applied in order, by registered name (with options)")
     parameters: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=dict, max_length=MAX_ITEMS,
         description="Parameter overrides by dotted path; a value, or a mapping of dates to values")
-    unemployment: dict[int, Rate] | None = Field(
-        None, description="Unemployment rate (percent) by year for this scenario; "
+    unemployment: dict[Year, Rate] | None = Field(
+        None, max_length=MAX_ITEMS,
+        description="Unemployment rate (percent) by year for this scenario; "
                           "overrides the experiment's path")
 
     def policy_refs(self) -> list[PolicyRef]:
@@ -83,6 +127,12 @@ def _scheduler(address: str) -> str:
 
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
+
+
+def _unique(items: list) -> list:
+    if len(set(items)) != len(items):
+        raise ValueError("each table once")
+    return items
 
 
 HeadlineMetric = Literal["fulltime_persons", "employment", "gross_mio_kr", "state_mio_kr",
@@ -116,11 +166,13 @@ class Precision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     metric: HeadlineMetric = Field(description="Headline measure (see README, Comparison)")
-    half_width: float = Field(gt=0, description="Target half-width of the 95 % confidence "
-                                                "interval, in the metric's unit")
-    year: int | Literal["permanent"] = Field(
+    half_width: Annotated[float, Strict()] = Field(gt=0, allow_inf_nan=False,
+                              description="Target half-width of the 95 % confidence "
+                                          "interval, in the metric's unit")
+    year: Year | Literal["permanent"] = Field(
         "permanent", description="Calendar year of the measure; permanent = the last year")
-    max_replications: int = Field(50, ge=2, le=10_000, description="Stop adding here")
+    max_replications: Annotated[int, Strict()] = Field(50, ge=2, le=10_000,
+                                                       description="Stop adding here")
 
 
 class Cluster(BaseModel):
@@ -133,22 +185,27 @@ class Cluster(BaseModel):
 
 class Experiment(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=NAME_PATTERN, description="Name of the experiment")
-    description: str = ""
-    start: dt.date = Field(description="Start date of the simulation (ISO date)")
-    years: int = Field(ge=1, le=60, description="Horizon in years")
-    scale: float = Field(gt=0, le=1, description="Sample share of the population (0 < scale <= 1)")
-    seed: int = Field(ge=0, lt=2**63, description="Master seed")
-    replications: int = Field(1, ge=1, le=10_000, description="Independent replications")
-    unemployment: dict[int, Rate] | None = Field(
-        None, description="Unemployment rate (percent) by year; years not given keep the "
-                          "previous year's rate; default flat at the base year's rate")
+    name: str = Field(pattern=NAME_PATTERN, max_length=NAME_LENGTH,
+                      description="Name of the experiment")
+    description: str = Field("", max_length=TEXT_LENGTH)
+    start: Date = Field(description=f"Start date of the simulation (ISO date, {DATE_RANGE})")
+    years: Annotated[int, Strict()] = Field(ge=1, le=60, description="Horizon in years")
+    scale: Annotated[float, Strict()] = Field(ge=MIN_SCALE, le=1, allow_inf_nan=False,
+                         description=f"Sample share of the population ({MIN_SCALE} <= scale "
+                                     f"<= 1)")
+    seed: Annotated[int, Strict()] = Field(ge=0, lt=2**63, description="Master seed")
+    replications: Annotated[int, Strict()] = Field(1, ge=1, le=10_000,
+                                                   description="Independent replications")
+    unemployment: dict[Year, Rate] | None = Field(
+        None, max_length=MAX_ITEMS,
+        description="Unemployment rate (percent) by year; years not given keep the "
+                    "previous year's rate; default flat at the base year's rate")
     scenarios: dict[ScenarioName, Scenario] = Field(
         default_factory=lambda: {"baseline": Scenario()}, min_length=1,
-        description="Scenarios by name; the first is the baseline")
-    outputs: list[OutputName] = Field(
-        default_factory=lambda: ["stocks", "flows", "headcounts", "activity"],
-        description="Tables to write")
+        max_length=MAX_SCENARIOS, description="Scenarios by name; the first is the baseline")
+    outputs: Annotated[list[OutputName], AfterValidator(_unique)] = Field(
+        default_factory=lambda: ["stocks", "flows", "headcounts", "activity"], min_length=1,
+        description="Tables to write (each once)")
     compare: Compare = Field(default_factory=Compare,
                              description="Comparison options (element attribution)")
     precision: Precision | None = Field(
@@ -167,6 +224,18 @@ class Experiment(BaseModel):
                        if self.start.month == 2 else self.start.day)
 
 
+# Bounds of an experiment file, so that no file can take unbounded time or memory: its
+# size, the nesting of its collections, and its number of values with every alias
+# expanded (an alias is read as one shared object, but validation and the manifest copy
+# it wherever it is used: ten nested aliases of ten items are 10^10 values).
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 32
+MAX_VALUES = 100_000
+# YAML types that plain data does not need: a set has no order (a policy list would
+# depend on the hash seed), timestamps and binary are not experiment values.
+REFUSED_TAGS = ("set", "omap", "pairs", "binary", "timestamp")
+
+
 class _DuplicateKeyError(yaml.MarkedYAMLError):
     """A key given twice in one YAML mapping."""
 
@@ -175,12 +244,32 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
         self.key = key
 
 
+class _LimitError(yaml.MarkedYAMLError):
+    """A file beyond the bounds above, or a value its type cannot be read as."""
+
+    def __init__(self, value: object, allowed: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=allowed, problem_mark=mark)
+        self.value, self.allowed = value, allowed
+
+
 class _DataLoader(yaml.SafeLoader):
     """Safe loader that keeps dates as text so pydantic reports impossible dates.
 
     A key given twice in one mapping is an error (plain YAML keeps the last silently,
-    which would drop a scenario or a setting without a word).
+    which would drop a scenario or a setting without a word); so are ``2024`` and
+    ``'2024'``, which name the same year. A scalar that its tag cannot convert
+    (``!!float abc``, an integer of thousands of digits) is an error at its line.
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError, KeyError) as exc:
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise _LimitError(node.value if isinstance(node, yaml.ScalarNode) else kind,
+                              f"a value that reads as {kind}", node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[object] = set()
@@ -189,18 +278,94 @@ class _DataLoader(yaml.SafeLoader):
                 continue
             key = self.construct_object(key_node, deep=True)
             try:
-                if key in seen:
+                same = str(key) if isinstance(key, int | float | str) else key
+                if same in seen:
                     raise _DuplicateKeyError(key, key_node.start_mark)
-                seen.add(key)
+                seen.add(same)
             except TypeError:  # unhashable key: the base constructor reports it
                 continue
         return super().construct_mapping(node, deep)
 
 
+def _refused(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    raise _LimitError(node.tag, "plain YAML values: text, numbers, true/false, null, lists "
+                      "and mappings", node.start_mark)
+
+
+for _tag in REFUSED_TAGS:
+    _DataLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
+
 _DataLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse collections nested deeper than MAX_DEPTH before anything is composed
+    (PyYAML composes recursively; the parser below does not)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_DataLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _LimitError(f"{depth} levels", f"collections nested at most {MAX_DEPTH} "
+                                  "levels deep", event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expanded(root: yaml.Node) -> None:
+    """Refuse a document whose aliases refer to themselves, or that holds more than
+    MAX_VALUES values or MAX_DEPTH levels once every alias is expanded. Each node is
+    measured once (aliases share nodes), without recursion."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            size[key], depth[key] = 1, 0
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(
+            node, yaml.MappingNode) else list(node.value)
+        if children_done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > MAX_VALUES or depth[key] > MAX_DEPTH:
+                raise _LimitError(
+                    f"more than {MAX_VALUES} values" if size[key] > MAX_VALUES
+                    else f"{depth[key]} levels",
+                    f"at most {MAX_VALUES} values and {MAX_DEPTH} levels with aliases "
+                    "expanded", node.start_mark)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise _LimitError("an alias inside its own anchor",
+                              "aliases to earlier, complete values", node.start_mark)
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+    # A node met again while still open is a cycle; one met again after it closed is a
+    # shared value, measured already.
+
+
+def _parse(text: str) -> Any:
+    """The data of one YAML document, within the bounds above."""
+    _check_nesting(text)
+    loader = _DataLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _check_file(path: Path) -> None:
@@ -212,17 +377,23 @@ def read_yaml(path: Path) -> Any:
     source = str(path)
     _check_file(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(source, "file", f"{size} bytes",
+                             f"an experiment file of at most {MAX_FILE_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(source, "file", type(exc).__name__, "a readable UTF-8 text file") from None
     try:
-        return yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+        return _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         if isinstance(exc, _DuplicateKeyError):
             raise InputError(source, f"YAML at {where}", exc.key,
                              "each key once in a mapping") from None
+        if isinstance(exc, _LimitError):
+            raise InputError(source, f"YAML at {where}", exc.value, exc.allowed) from None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(source, f"YAML at {where}", problem, "valid YAML") from None
 

@@ -12,6 +12,20 @@ Each dated value carries its own ``source`` (or inherits the leaf's). A value ma
 itself be a mapping (a table of shares, a hazard shape); overrides can reach into
 it by dotted path. The tree's top-level keys are the file stems, so the path of
 the leaf above in ``time_limits.yaml`` is ``time_limits.dagpenge.max_weeks``.
+
+A leaf declares the bounds of its numbers beside its values (``bounds``): one kind for
+every number in the value (``bounds: weeks``), or kinds by key path inside it, where
+``*`` matches any key or list position and the longest matching path decides::
+
+    bounds: {rates: per_week, short_share: share, destinations: distribution}
+
+The kinds are in :data:`KINDS` (a range with its unit), ``[low, high]`` for another
+range, ``distribution`` (shares that sum to 1) and ``distribution_or_none`` (shares
+that sum to 1, or all 0). ``<kind> or null`` also allows null where the law has "no
+limit". Every number must be finite. The bounds are checked when the files are loaded
+and whenever a value is set (an override, a policy's change, a phase-in step); the
+sums of distributions once a scenario's law is complete (sim/scenario.py), since
+policies change a table one key at a time.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +44,68 @@ import yaml
 from sim.errors import InputError
 
 EARLIEST = dt.date(1900, 1, 1)
+
+# Kinds of numbers in the parameter files: (lowest, highest, what is allowed in words).
+KINDS: dict[str, tuple[float, float, str]] = {
+    "share": (0.0, 1.0, "a share from 0 to 1"),
+    "weeks": (0.0, 5200.0, "weeks from 0 to 5200 (100 years)"),
+    "years": (0.0, 120.0, "years from 0 to 120"),
+    "year": (1900.0, 2199.0, "a calendar year from 1900 to 2199"),
+    "kr": (0.0, 1e9, "an amount in kr from 0 to 1e9"),
+    "hours": (0.0, 8784.0, "hours from 0 to 8784 (a year)"),
+    "per_week": (0.0, 100.0, "a rate per week from 0 to 100"),
+    "multiplier": (0.0, 100.0, "a multiplier from 0 to 100"),
+    "persons": (0.0, 1e6, "a number of persons from 0 to 1,000,000"),
+    "count": (0.0, 1000.0, "a count from 0 to 1000"),
+    "percent": (0.0, 100.0, "a percentage from 0 to 100"),
+    "elasticity": (-10.0, 10.0, "an elasticity from -10 to 10"),
+}
+DISTRIBUTIONS = ("distribution", "distribution_or_none")
+SUM_TOLERANCE = 1e-3  # the files round shares to five decimals
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What one leaf allows for the numbers at a key path inside its value."""
+
+    low: float
+    high: float
+    text: str
+    nullable: bool = False
+    total: str | None = None  # "distribution": sums to 1; "distribution_or_none": or 0
+
+    @classmethod
+    def parse(cls, spec: object) -> Bound:
+        """A bound from its spec in a parameter file; ValueError when it is not one."""
+        if isinstance(spec, list) and len(spec) == 2 and all(
+                isinstance(x, int | float) and not isinstance(x, bool) for x in spec):
+            low, high = float(spec[0]), float(spec[1])
+            return cls(low, high, f"a number from {spec[0]} to {spec[1]}")
+        if not isinstance(spec, str):
+            raise ValueError("a kind of number (" + ", ".join([*KINDS, *DISTRIBUTIONS])
+                             + "), optionally 'or null', or [low, high]")
+        name, nullable = spec, spec.endswith(" or null")
+        if nullable:
+            name = spec.removesuffix(" or null")
+        if name in DISTRIBUTIONS:
+            low, high, text = KINDS["share"]
+            return cls(low, high, text + (" (of shares that sum to 1)" if name == "distribution"
+                                          else " (of shares that sum to 1, or are all 0)"),
+                       nullable, name)
+        if name not in KINDS:
+            raise ValueError("a kind of number (" + ", ".join([*KINDS, *DISTRIBUTIONS])
+                             + "), optionally 'or null', or [low, high]")
+        low, high, text = KINDS[name]
+        return cls(low, high, text + (" or null" if nullable else ""), nullable)
+
+
+class OutOfBounds(ValueError):
+    """A value that a leaf's bounds or shape do not allow: where inside the value
+    (``keys``, relative to the path that was set), what was found and what is allowed."""
+
+    def __init__(self, keys: tuple[str, ...], value: object, allowed: str) -> None:
+        super().__init__(allowed)
+        self.keys, self.value, self.allowed = keys, value, allowed
 
 
 @dataclass
@@ -44,6 +121,27 @@ class Parameter:
     description: str
     unit: str
     values: list[DatedValue] = field(default_factory=list)
+    bounds: dict[tuple[str, ...], Bound] = field(default_factory=dict)
+
+    def match(self, keys: tuple[str, ...]) -> tuple[int, Bound] | None:
+        """The bound of the numbers at ``keys`` inside the value, with the length of its
+        key path: the longest declared path that matches the start of ``keys`` (``*``
+        matches any key)."""
+        best: tuple[int, Bound] | None = None
+        for pattern, b in self.bounds.items():
+            if len(pattern) <= len(keys) and all(
+                    p in ("*", k) for p, k in zip(pattern, keys, strict=False)):
+                if best is None or len(pattern) > best[0]:
+                    best = (len(pattern), b)
+        return best
+
+    def check(self, value: object, keys: tuple[str, ...] = (), old: object = None,
+              shape: bool = False, sums: bool = False) -> None:
+        """Raise OutOfBounds unless ``value`` (at ``keys`` inside this leaf's value) has
+        numbers in their bounds, finite; with ``shape``, also the shape of ``old`` (the
+        same kinds of values, keys and list lengths); with ``sums``, distributions that
+        sum as declared."""
+        _check(self, value, keys, old, shape, sums, len(keys))
 
     def at(self, date: dt.date) -> Any:
         current = None
@@ -121,7 +219,14 @@ class ParameterTree:
                     raise InputError(str(file), f"leaves.{path}", path, "an existing leaf path")
                 if not isinstance(node, dict) or "values" not in node:
                     raise InputError(str(file), f"leaves.{path}", node, "a leaf with values")
-                leaves[path].values = cls._leaf(file, path, node).values
+                values = cls._leaf(file, path, node).values
+                for v in values:
+                    try:
+                        leaves[path].check(v.value, sums=True)
+                    except OutOfBounds as exc:
+                        raise InputError(str(file), ".".join(["leaves", path, *exc.keys]),
+                                         exc.value, exc.allowed) from None
+                leaves[path].values = values
         return cls(leaves)
 
     @classmethod
@@ -153,8 +258,23 @@ class ParameterTree:
                                  "a value with a source (seed file and line, law, or assumption)")
             values.append(DatedValue(_as_date(key), value, str(source)))
         values.sort(key=lambda v: v.start)
-        return Parameter(path, str(node.get("description", "")), str(node.get("unit", "")),
-                         values)
+        spec = node.get("bounds")
+        patterns = spec if isinstance(spec, dict) else {} if spec is None else {"": spec}
+        bounds: dict[tuple[str, ...], Bound] = {}
+        for pattern, b in patterns.items():
+            try:
+                bounds[tuple(k for k in str(pattern).split(".") if k)] = Bound.parse(b)
+            except ValueError as exc:
+                raise InputError(str(file), f"{path}.bounds", b, exc.args[0]) from None
+        leaf = Parameter(path, str(node.get("description", "")), str(node.get("unit", "")),
+                         values, bounds)
+        for v in values:
+            try:
+                leaf.check(v.value, sums=True)
+            except OutOfBounds as exc:
+                raise InputError(str(file), ".".join([path, *exc.keys]), exc.value,
+                                 exc.allowed) from None
+        return leaf
 
     # -- reading -----------------------------------------------------------------------
     def at(self, path: str, date: dt.date) -> Any:
@@ -188,6 +308,14 @@ class ParameterTree:
         """Dates strictly inside (start, end) at which some parameter changes."""
         dates = {v.start for leaf in self.leaves.values() for v in leaf.values}
         return sorted(d for d in dates if start < d < end)
+
+    def check_sums(self, head: str) -> None:
+        """OutOfBounds (keys from the leaf's path) unless every dated value of the leaf
+        ``head`` has its distributions summing as declared."""
+        leaf = self.leaves[head]
+        if any(b.total for b in leaf.bounds.values()):
+            for v in leaf.values:
+                leaf.check(v.value, sums=True)
 
     def copy(self) -> ParameterTree:
         return ParameterTree(copy.deepcopy(self.leaves))
@@ -223,6 +351,9 @@ class ParameterTree:
             until: dt.date | None = None) -> None:
         """Give ``path`` the value ``value`` from ``start`` on (from the beginning if None).
 
+        OutOfBounds when the value has another shape than the one it replaces, or numbers
+        outside the leaf's bounds (sums of distributions: :meth:`check_sums`).
+
         Later dated values of the parameter are dropped: the override holds to the end
         of the run, or, with ``until``, up to that date, where the values the parameter
         had from then on return.
@@ -244,7 +375,7 @@ class ParameterTree:
             node = new_value
             for key in inner[:-1]:
                 node = node[key]
-            _check_type(path, node[inner[-1]], value)
+            leaf.check(value, tuple(inner), node[inner[-1]], shape=True)
             node[inner[-1]] = value
             if until is None:
                 # A key inside a table: later dated values keep their other keys (set by
@@ -262,34 +393,72 @@ class ParameterTree:
                             continue  # a later table without this key: dropped as before
                         later.append(DatedValue(v.start, later_value, v.source))
         else:
-            _check_type(path, base.value, value)
+            leaf.check(value, (), base.value, shape=True)
             new_value = value
         leaf.values = kept + [DatedValue(start, new_value, source)] + later
 
 
-def _check_type(path: str, old: object, new: object) -> None:
-    def kind(x: object) -> str:
-        if isinstance(x, bool):
-            return "a boolean"
-        if isinstance(x, int | float):
-            return "a number"
-        if isinstance(x, str):
-            return "a text"
-        if isinstance(x, list):
-            return "a list"
-        if isinstance(x, dict):
-            return "a mapping"
-        return "null"
+def _kind(x: object) -> str:
+    if isinstance(x, bool):
+        return "a boolean"
+    if isinstance(x, int | float):
+        return "a number"
+    if isinstance(x, str):
+        return "a text"
+    if isinstance(x, list):
+        return "a list"
+    if isinstance(x, dict):
+        return "a mapping"
+    return "null"
 
-    if kind(old) != kind(new):
-        raise TypeError(kind(old))
-    # A list of numbers keeps its length (a hazard's pieces match its breakpoints); a list
-    # of names (a rule stack, a set of groups) may grow or shrink.
-    if isinstance(old, list):
-        if old and all(isinstance(x, str) for x in old):
-            if not all(isinstance(x, str) for x in new):
-                raise TypeError("a list of names")
-        elif len(old) != len(new):
-            raise TypeError(f"a list of {len(old)} values")
-    if isinstance(old, dict) and set(old) != set(new):
-        raise TypeError("a mapping with keys " + ", ".join(map(str, old)))
+
+def _check(leaf: Parameter, value: object, keys: tuple[str, ...], old: object, shape: bool,
+           sums: bool, base: int) -> None:
+    """Parameter.check: ``keys`` is where ``value`` is inside the leaf's value, ``base``
+    how many of them lead to what was set (errors name the rest)."""
+    here = keys[base:]
+    match = leaf.match(keys)
+    bound = match[1] if match else None
+    if shape:
+        was, now = _kind(old), _kind(value)
+        if was != now and not (bound is not None and bound.nullable
+                               and {was, now} == {"a number", "null"}):
+            raise OutOfBounds(here, value, "a number or null" if bound is not None
+                              and bound.nullable and "a number" in (was, now) else was)
+    if isinstance(value, dict):
+        if shape and set(value) != set(old):  # type: ignore[arg-type]
+            raise OutOfBounds(here, value, "a mapping with keys " + ", ".join(map(str, old)))
+        for k, v in value.items():
+            _check(leaf, v, (*keys, str(k)), old[k] if shape else None,  # type: ignore[index]
+                   shape, sums, base)
+        children = list(value.values())
+    elif isinstance(value, list):
+        # A list of numbers keeps its length (a hazard's pieces match its breakpoints); a
+        # list of names (a rule stack, a set of groups) may grow or shrink.
+        names = shape and bool(old) and all(isinstance(x, str) for x in old)  # type: ignore
+        if names and not all(isinstance(x, str) for x in value):
+            raise OutOfBounds(here, value, "a list of names")
+        if shape and not names and len(old) != len(value):  # type: ignore[arg-type]
+            raise OutOfBounds(here, value, f"a list of {len(old)} values")  # type: ignore
+        for i, v in enumerate(value):
+            _check(leaf, v, (*keys, str(i)), old[i] if shape and not names else None,  # type: ignore
+                   shape and not names, sums, base)
+        children = value
+    else:
+        if value is None:
+            if bound is not None and not bound.nullable:
+                raise OutOfBounds(here, value, bound.text)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise OutOfBounds(here, value, bound.text if bound else "a finite number")
+            if bound is not None and not bound.low <= value <= bound.high:
+                raise OutOfBounds(here, value, bound.text)
+        return
+    if sums and match is not None and match[0] == len(keys) and bound.total:  # type: ignore
+        total = sum(float(v) for v in children
+                    if isinstance(v, int | float) and not isinstance(v, bool))
+        if not (abs(total - 1) <= SUM_TOLERANCE
+                or (bound.total == "distribution_or_none" and total == 0)):  # type: ignore
+            raise OutOfBounds(here, value, "shares that sum to 1" + (  # type: ignore[union-attr]
+                ", or are all 0" if bound.total == "distribution_or_none" else "")
+                + f" (these sum to {total:.6g})")

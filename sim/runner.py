@@ -4,7 +4,10 @@ Each task (scenario, replication) is a pure function of the experiment, so resul
 are identical whatever the number of workers or where they ran; they are collected in
 task order. With a run folder, each finished task is saved as soon as it is done
 (``parts/<scenario>/<replication>/``, renamed into place whole) and a rerun with the
-same folder and experiment reuses it instead of running it again.
+same folder and experiment reuses it instead of running it again. Each saved task records
+the fingerprint of the experiment and code that produced it and the sha256 of its tables;
+a part that is damaged (truncated, edited, missing a table) or foreign (another
+experiment's) is removed and run again.
 """
 
 from __future__ import annotations
@@ -31,9 +34,26 @@ from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.ledger import Ledger
 from sim.model import Model
-from sim.output import atomic_text, umask_mode
+from sim.output import SPILL, atomic_text, sha256_file, umask_mode
 from sim.results import tables
 from sim.scenario import ScenarioSpec
+
+WORKERS_PER_CORE = 4
+
+
+def max_workers() -> int:
+    """The most worker processes a run may ask for on this machine."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+def check_workers(workers: object) -> None:
+    """``--workers``: None (one per core) or a whole number from 1 to max_workers()."""
+    if workers is None:
+        return
+    top = max_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= top:
+        raise InputError("run", "--workers", workers,
+                         f"a whole number from 1 to {top} ({WORKERS_PER_CORE} per core)")
 
 
 @dataclass
@@ -175,13 +195,17 @@ class PartStore:
         self.fingerprint = fingerprint
 
     def open(self) -> None:
-        """Create the store, or check that an existing one belongs to the same experiment."""
+        """Create the store, or check that an existing one belongs to the same experiment.
+        A missing or unreadable ``run.json`` is written anew: each part carries its own
+        fingerprint, so a foreign part is still found (and run again)."""
         stamp = self.root / "run.json"
+        old: object = None
         if stamp.is_file():
             try:
                 old = json.loads(stamp.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                old = {}
+                old = None
+        if isinstance(old, dict) and set(self.fingerprint) <= set(old):
             for key, value in self.fingerprint.items():
                 if old.get(key) != value:
                     raise InputError(
@@ -189,8 +213,8 @@ class PartStore:
                         f"a new folder, or this one for the same experiment and code: its "
                         f"finished parts have another {key} ({str(old.get(key))[:12]}, now "
                         f"{value[:12]}); delete {self.root} to start over")
-        self.root.mkdir(parents=True, exist_ok=True)
-        if not stamp.is_file():
+        else:
+            self.root.mkdir(parents=True, exist_ok=True)
             atomic_text(stamp, json.dumps(self.fingerprint, indent=2) + "\n")
         for stale in self.root.glob("*/.tmp-*"):  # left by a run killed while saving
             shutil.rmtree(stale, ignore_errors=True)
@@ -200,6 +224,18 @@ class PartStore:
 
     def done(self, scenario: str, replication: int) -> bool:
         return (self.path(scenario, replication) / "task.json").is_file()
+
+    def reuse(self, scenario: str, replication: int) -> TaskResult | None:
+        """The saved task when it is there, whole and of this experiment and code; a
+        damaged or foreign part is removed (to be run again) and None returned."""
+        if not self.done(scenario, replication):
+            return None
+        try:
+            return self.load(scenario, replication)
+        except (ValueError, KeyError, TypeError, FileNotFoundError, IsADirectoryError,
+                NotADirectoryError):  # other OSErrors (a failing disk) are not damage
+            shutil.rmtree(self.path(scenario, replication), ignore_errors=True)
+            return None
 
     def save(self, result: TaskResult) -> None:
         final = self.path(result.scenario, result.replication)
@@ -214,16 +250,29 @@ class PartStore:
             (tmp / "task.json").write_text(json.dumps(
                 {"scenario": result.scenario, "replication": result.replication,
                  "events": result.events, "seconds": result.seconds,
-                 "tables": list(result.tables)}), encoding="utf-8")
+                 "tables": list(result.tables), "fingerprint": self.fingerprint,
+                 "sha256": {name: sha256_file(tmp / f"{name}.parquet")
+                            for name in result.tables}}), encoding="utf-8")
             os.rename(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def load(self, scenario: str, replication: int) -> TaskResult:
+        """A saved task; ValueError when it is not whole or not of this experiment."""
         folder = self.path(scenario, replication)
         meta = json.loads((folder / "task.json").read_text(encoding="utf-8"))
-        out = {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
-        return TaskResult(scenario, replication, out, meta["events"], meta["seconds"])
+        if not isinstance(meta, dict) or meta.get("fingerprint") != self.fingerprint or \
+                meta.get("scenario") != scenario or meta.get("replication") != replication:
+            raise ValueError(f"{folder}: a part of another experiment or code")
+        hashes = meta["sha256"]
+        out = {}
+        for name in meta["tables"]:
+            path = folder / f"{name}.parquet"
+            if sha256_file(path) != hashes[name]:
+                raise ValueError(f"{path}: its content differs from when it was saved")
+            out[name] = pd.read_parquet(path)
+        return TaskResult(scenario, replication, out, int(meta["events"]),
+                          float(meta["seconds"]))
 
 
 def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None],
@@ -252,15 +301,21 @@ def _local(tasks: list[tuple], workers: int, done: Callable[[int, object], None]
         reader = threading.Thread(target=_read_progress, args=(queue, tick), daemon=True)
         reader.start()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+        # On an error (a full disk while saving a part), tasks not yet started are
+        # dropped rather than run to no end (cancel_futures); the saved parts stay.
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
                                  max_tasks_per_child=1 if spill is not None else None,
                                  initializer=_set_progress_queue if queue else None,
                                  initargs=(queue,) if queue else ()) as pool:
             pending = {pool.submit(_work, *t): i for i, t in enumerate(tasks)}
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    done(pending.pop(f), f.result())
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        done(pending.pop(f), f.result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         if queue is not None and reader is not None:
             queue.put(None)
@@ -363,14 +418,15 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
     results: list[TaskResult | None] = [None] * len(tasks)
     todo = []
     for i, (_, spec, rep) in enumerate(tasks):
-        if store is not None and store.done(spec.name, rep):
-            results[i] = store.load(spec.name, rep)
-        else:
+        results[i] = store.reuse(spec.name, rep) if store is not None else None
+        if results[i] is None:
             todo.append(i)
+    cores = os.cpu_count() or 1
     if workers is None:
-        workers = min(len(todo), os.cpu_count() or 1)
+        workers = min(len(todo), cores)
     if shards is None:
-        shards = max(1, workers // len(todo)) if todo else 1
+        # More shards than cores only add processes and memory.
+        shards = max(1, min(workers, cores) // len(todo)) if todo else 1
     weeks = {(spec.name, rep): task_weeks(experiment, spec) for _, spec, rep in tasks}
     todo_keys = {(tasks[i][1].name, tasks[i][2]) for i in todo}
     bar = tqdm(total=sum(weeks.values()),
@@ -402,7 +458,10 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
             scheduler = experiment.cluster.scheduler if experiment.cluster else None
             _dask(work, max(1, workers), scheduler, done)
         elif work and shards > 1:
-            with tempfile.TemporaryDirectory(prefix="shards-") as spill:
+            # In the run folder when there is one, so a killed run's records are removed
+            # by the next run (sim.output.clean_leftovers).
+            where = store.root.parent if store is not None else None
+            with tempfile.TemporaryDirectory(prefix=SPILL, dir=where) as spill:
                 _local(work, workers, done, spill, tick)
         elif work:
             _local(work, workers, done, tick=tick)

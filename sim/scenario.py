@@ -17,12 +17,12 @@ from pydantic import ValidationError
 import policies
 from policies.registry import ParameterChange
 from sim import lawbook
-from sim.clock import Clock
+from sim.clock import DATE_RANGE, FIRST_DATE, LAST_DATE, Clock
 from sim.errors import InputError
 from sim.experiment import Experiment, PolicyRef, Scenario, input_error
 from sim.law import CYCLICAL
 from sim.model import READ_AT_START
-from sim.parameters import EARLIEST, ParameterTree, _as_date, is_dated_mapping
+from sim.parameters import EARLIEST, OutOfBounds, ParameterTree, _as_date, is_dated_mapping
 from sim.rules import OnTop, check_stack
 
 
@@ -159,23 +159,36 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
     ``run_start``: the run's start date, after which a value the model reads only at the
     start (sim.model.READ_AT_START) may not change."""
     params = lawbook.base().copy()
+    touched: dict[str, str] = {}  # leaf -> the field that changed it last
     for a in applied:
         for change in a.changes:
             _check_start_only(source, a.field, change.path, change.start, a.scope, run_start)
-            _apply(params, source, a.field, change.path, change.value,
-                   change.source, change.start, changes, a.name, a.scope, a.phase_in,
-                   change.until)
+            touched[_apply(params, source, a.field, change.path, change.value,
+                           change.source, change.start, changes, a.name, a.scope,
+                           a.phase_in, change.until)] = a.field
     for path, value in overrides.items():
         field_name = f"{where}.parameters.{path}"
         if is_dated_mapping(value):
             for key, v in sorted(value.items(), key=lambda kv: _as_date(kv[0])):
-                _check_start_only(source, field_name, path, _as_date(key), "everyone",
-                                  run_start)
-                _apply(params, source, field_name, path, v, f"experiment {source}",
-                       _as_date(key), changes, "parameters")
+                date = _as_date(key)
+                if not FIRST_DATE <= date <= LAST_DATE:
+                    raise InputError(source, f"{field_name}.{key}", key,
+                                     f"a date as YYYY-MM-DD {DATE_RANGE}")
+                _check_start_only(source, field_name, path, date, "everyone", run_start)
+                touched[_apply(params, source, field_name, path, v,
+                               f"experiment {source}", date, changes, "parameters")
+                        ] = field_name
         else:
-            _apply(params, source, field_name, path, value, f"experiment {source}",
-                   None, changes, "parameters")
+            touched[_apply(params, source, field_name, path, value, f"experiment {source}",
+                           None, changes, "parameters")] = field_name
+    # Tables of shares are changed a key at a time: their sums are checked once all
+    # changes are in.
+    for head, field_name in touched.items():
+        try:
+            params.check_sums(head)
+        except OutOfBounds as exc:
+            raise InputError(source, field_name, exc.value,
+                             f"{'.'.join([head, *exc.keys])} as {exc.allowed}") from None
     return params
 
 
@@ -264,8 +277,50 @@ def channel_runs(experiment: Experiment, source: str
     return extra, info
 
 
+# Tables each headline measure is computed from (sim/compare.py measures).
+MEASURE_TABLES: dict[str, tuple[str, ...]] = {
+    "fulltime_persons": ("stocks",), "employment": ("stocks", "flows"),
+    "gross_mio_kr": ("finance",), "state_mio_kr": ("finance",),
+    "municipality_mio_kr": ("finance",), "conversations": ("activity",),
+    "offers": ("activity",), "sanctions": ("activity",),
+}
+# The element table reports revenue, full-time persons and employment.
+ELEMENT_TABLES = ("stocks", "flows", "finance")
+
+
+def check_outputs(experiment: Experiment, source: str) -> None:
+    """The comparison options against the tables asked for, and the precision year
+    against the run: refused up front rather than failing after the run."""
+    have = set(experiment.outputs)
+    if experiment.compare.elements:
+        missing = [t for t in ELEMENT_TABLES if t not in have]
+        if missing:
+            raise InputError(source, "outputs", list(experiment.outputs),
+                             "tables that include " + ", ".join(ELEMENT_TABLES)
+                             + " when compare.elements is given")
+    p = experiment.precision
+    if p is not None:
+        missing = [t for t in MEASURE_TABLES[p.metric] if t not in have]
+        if missing:
+            raise InputError(source, "outputs", list(experiment.outputs),
+                             f"tables that include {', '.join(MEASURE_TABLES[p.metric])} "
+                             f"for precision.metric {p.metric}")
+        years = Clock(experiment.start, experiment.years).calendar_years
+        if p.year != "permanent" and p.year not in years:
+            raise InputError(source, "precision.year", p.year,
+                             f"a year of the run, {years[0]}-{years[-1]}, or permanent")
+
+
 def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
     """Build and check the parameters of every scenario; raise InputError on the first problem."""
+    check_outputs(experiment, source)
+    folded: dict[str, str] = {}
+    for name in experiment.scenarios:  # parts/<scenario>/ on a case-blind file system
+        if name.lower() in folded:
+            raise InputError(source, f"scenarios.{name}", name,
+                             f"a name that differs from {folded[name.lower()]} in more than "
+                             "letter case")
+        folded[name.lower()] = name
     clock = Clock(experiment.start, experiment.years)
     specs = []
     for name, scenario in experiment.scenarios.items():
@@ -374,7 +429,12 @@ def phased(old: Any, new: Any, share: float) -> Any:
 def _apply(params: ParameterTree, source: str, field_name: str, path: str, value: Any,
            origin: str, start: dt.date | None, changes: list | None, by: str,
            scope: str = "everyone", phase_in: dict[int, float] | None = None,
-           until: dt.date | None = None) -> None:
+           until: dt.date | None = None) -> str:
+    """Set ``path`` to ``value`` in ``params`` as a policy or override does (with its
+    phase-in steps); the changed leaf's path. InputError at ``field_name`` when the path,
+    the value's shape or its bounds are wrong."""
+    if not isinstance(path, str) or not path:
+        raise InputError(source, field_name, path, "a dotted parameter path")
     try:
         head, _ = params.resolve(path)
     except KeyError as exc:
@@ -400,14 +460,16 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
         before = params.value(path, d - dt.timedelta(days=1)) if d else old
         try:
             params.set(path, new, origin, d, until)
-        except TypeError as exc:
-            raise InputError(source, field_name, value, exc.args[0]) from None
+        except OutOfBounds as exc:
+            raise InputError(source, ".".join([field_name, *exc.keys]), exc.value,
+                             exc.allowed) from None
         if changes is not None and (before != new or len(steps) == 1):  # steps that move
             for where, was, becomes in differences(path, before, new):
                 changes.append({"by": by, "parameter": where, "baseline_value": was,
                                 "new_value": becomes, "effective": str(d or "start of run"),
                                 "until": str(until or ""), "scope": scope,
                                 "phase_in_share": share, "source": origin})
+    return head
 
 
 def differences(path: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:

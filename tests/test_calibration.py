@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -191,12 +190,10 @@ def test_stocks_hold_with_another_seed_at_a_small_scale():
 
 def test_calibrate_runs_end_to_end_on_a_reduced_target_set(tmp_path):
     params = tmp_path / "fitted.yaml"
-    t0 = time.perf_counter()
     rc = cli(["calibrate", "--targets", "stocks,sanctions,shapes", "--scale", "0.01",
               "--iterations", "1", "--params", str(params), "--out", str(tmp_path / "out"),
               "--quiet"])
-    assert rc == 0
-    assert time.perf_counter() - t0 < 60
+    assert rc == 0  # its speed is measured by benchmarks/calibrate_speed.py, not here
     doc = yaml.safe_load(params.read_text(encoding="utf-8"))
     assert doc["overlay"] is True and doc["version"] == 1
     assert set(doc["leaves"]) == set(fit.FITTED_LEAVES)
