@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 import sim
-from sim.finance import cost_path
+from sim.path_cost import cost_path
 
 
 def main(argv: list[str] | None = None) -> int:

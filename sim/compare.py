@@ -9,7 +9,6 @@ positive when the reform lowers expenditure.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiment import Experiment
-from sim.output import TableSet
+from sim.output import TableSet, published_run
 
 LEVEL = 0.95
 STATS = ["baseline", "reform", "difference", "ci_low", "ci_high", "half_width", "replications"]
@@ -351,7 +350,11 @@ def _load_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]
     if not manifest_path.is_file():
         raise InputError(str(folder), "run folder", str(folder),
                          "a run folder with manifest.json (from `python -m sim run`)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = published_run(folder)
+    if manifest is None:
+        raise InputError(str(folder), "run folder", str(folder),
+                         "a run folder holding one complete run (every file listed in "
+                         "manifest.json, unchanged); run the experiment into it again")
     tables = {}
     for name in ("stocks", "flows", "activity", "finance"):
         for ext, reader in ((".parquet", pd.read_parquet), (".csv", pd.read_csv)):

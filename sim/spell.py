@@ -84,7 +84,7 @@ def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
                 # now + wait (reading env.now instead costs a Python call per event).
                 now = yield env.timeout(wait, now + wait)
             outcome = stay.wake(now)
-        regime, last, profile = stay.regime, stay.episode, stay.profile
+        regime, last = stay.regime, stay.episode
         # The stay ends: close its casework and its segment.
         stay.casework.close(model, c, now, regime)
         ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,

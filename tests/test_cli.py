@@ -122,7 +122,7 @@ def test_use_site_settings_that_a_policy_overrides_are_a_warning():
     assert _scenarios({"name": "dagpenge_period", "options": {
         "weeks": 52, "effective": "2025-01-01"}}) == []
     assert _scenarios({"name": "eg_sanction_jobhjaelp", "effective": "2025-01-01",
-                       "phase_in": {"2025": 1.0}}) == []
+                       "phase_in": {2025: 1.0}}) == []
     assert _scenarios("expert_group_2024") == []
 
 

@@ -130,6 +130,10 @@ def test_compare_reads_a_run_folder(two, tmp_path):
     res.write(tmp_path)
     again = sim.compare(tmp_path)
     pd.testing.assert_frame_equal(again.headline, comp.headline, check_dtype=False)
+    # A folder whose tables no longer match its manifest holds no complete run.
+    (tmp_path / "stocks.csv").write_text("scenario,replication\n", encoding="utf-8")
+    with pytest.raises(InputError, match="one complete run"):
+        sim.compare(tmp_path)
 
 
 def test_precision_adds_replications_until_the_target_or_the_cap():
