@@ -406,18 +406,13 @@ def compare(results: Any, baseline: str | None = None,
     out["headline"] = diffs[diffs["year"] == last].reset_index(drop=True)
     out["measures"] = diffs
     out["revenue"] = revenue_table(diffs)
-    elements = manifest.get("elements") or {}
-    parts = [element_table(m, baseline, r, steps) for r, steps in elements.items()
-             if r in reforms]
-    parts = [p for p in parts if len(p)]
-    if parts:
-        out["elements"] = pd.concat(parts, ignore_index=True)
-    channels = manifest.get("channels") or {}
-    parts = [channel_table(m, baseline, r, runs) for r, runs in channels.items()
-             if r in reforms]
-    parts = [p for p in parts if len(p)]
-    if parts:
-        out["channels"] = pd.concat(parts, ignore_index=True)
+    # The extra scenarios' tables: each reform's element steps and channel runs.
+    for name, table_of in (("elements", element_table), ("channels", channel_table)):
+        parts = [table_of(m, baseline, r, extra)
+                 for r, extra in (manifest.get(name) or {}).items() if r in reforms]
+        parts = [p for p in parts if len(p)]
+        if parts:
+            out[name] = pd.concat(parts, ignore_index=True)
     specs = {"stocks": (["year", "group"], "fulltime_persons", None),
              "flows": (["year", "group", "kind", "destination"], "count", None),
              "activity": (["year", "group", "kind"], "count", activity_with_aggregates),
