@@ -1,4 +1,5 @@
-"""Counter-based random numbers keyed by (seed, replication, citizen, purpose, n).
+"""Counter-based random numbers keyed by (seed, replication, citizen, purpose,
+n, k, j): the purpose's n-th draw, with up to two counters inside it.
 
 Every draw is a pure function of its key (design principle 5), so a reform that
 changes one citizen's path leaves every other citizen's draws untouched, and
