@@ -21,9 +21,20 @@ if KERNEL == "compiled":
 elif KERNEL == "stale":
     _kernel.warn_stale()
 
-from sim.api import Results, run  # noqa: E402
 from sim.compare import Comparison, compare  # noqa: E402
 from sim.experiment import Experiment, load  # noqa: E402
+
+
+def __getattr__(name: str):
+    """``sim.run`` and ``sim.Results`` load the runner, and with it the law and the
+    engine, on first use: importing a module of the vocabulary (``sim.clock``, as the
+    policies do) must not import the policies back."""
+    if name in ("run", "Results"):
+        from sim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __all__ = ["KERNEL", "Comparison", "Experiment", "Results", "__version__", "compare", "load",
            "run"]

@@ -278,7 +278,8 @@ class ParameterTree:
 
     # -- reading -----------------------------------------------------------------------
     def at(self, path: str, date: dt.date) -> Any:
-        return self.leaves[path].at(date)
+        value = self.leaves[path].at(date)
+        return copy.deepcopy(value) if self.frozen else value
 
     def value(self, path: str, date: dt.date | None = None) -> Any:
         """The value of a dotted path (a leaf or a key inside one) on ``date``; the first
@@ -302,7 +303,7 @@ class ParameterTree:
             for p in parents:
                 node = node.setdefault(p, {})
             node[last] = entry.value
-        return out
+        return copy.deepcopy(out) if self.frozen else out
 
     def change_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Dates strictly inside (start, end) at which some parameter changes."""

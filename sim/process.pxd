@@ -34,7 +34,8 @@ cdef class Casework:
     cpdef _scan(self, Citizen c, double now, Py_ssize_t held)
     @cython.locals(t=cython.double, x=cython.double, due=cython.double)
     cpdef double next_event(self, double now)
-    cpdef set_profile(self, int profile)
+    @cython.locals(d=cython.double, held=cython.Py_ssize_t)
+    cpdef set_profile(self, int profile, Citizen c, double now)
     @cython.locals(m=cython.double, p=cython.int, beta=cython.double, per_month=cython.double,
                    n6=cython.Py_ssize_t, interval=cython.double)
     cpdef double multiplier(self, double now)

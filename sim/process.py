@@ -348,9 +348,21 @@ class Casework:
             t = x
         return t
 
-    def set_profile(self, profile: int) -> None:
-        """The person was assessed anew within the stay (sim.spell.Stay.reprofile)."""
+    def set_profile(self, profile: int, c, now: float) -> None:
+        """The person was assessed anew within the stay (sim.spell.Stay.reprofile): the
+        effects' phase and the no-shows found ahead follow the new profile from ``now``
+        (those already passed stay as they were)."""
         self.profile = profile
+        d = now - self.origin
+        self.phase_at = self.origin + HALF_YEAR_WEEKS \
+            if self.rules.conversation[profile] and d < HALF_YEAR_WEEKS else INF
+        if self.sched is not None:
+            held = self._held_by(now, False)
+            self.no_shows = [k for k in self.no_shows if k < held]
+            self.pending_no_show, self.scan_k = -1, held
+            if self.conv_k >= held:
+                self.conv_k = -1
+            self._scan(c, now, held)
 
     def multiplier(self, now: float) -> float:
         """The channels of the process: offers (lock-in, post effect, threat),
@@ -594,7 +606,7 @@ class NoCasework(Casework):
     def __init__(self) -> None:
         self.rules = None
 
-    def set_profile(self, profile: int) -> None:
+    def set_profile(self, profile: int, c, now: float) -> None:
         return None
 
     def multiplier(self, now: float) -> float:

@@ -78,11 +78,6 @@ def rule(hook: str, name: str, description: str, source: str, layer: bool = Fals
     return register
 
 
-def rules_of(hook: str) -> dict[str, Rule]:
-    """The registered rules of ``hook`` by name."""
-    return dict(sorted(_RULES[hook].items()))
-
-
 def check_stack(hook: str, names: object) -> tuple[str, ...]:
     """The stack ``names`` (a list of rule names, top first) as a tuple; ValueError with
     what is allowed when a name is unknown or the bottom rule is a layer."""

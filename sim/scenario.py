@@ -162,7 +162,8 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
     touched: dict[str, str] = {}  # leaf -> the field that changed it last
     for a in applied:
         for change in a.changes:
-            _check_start_only(source, a.field, change.path, change.start, a.scope, run_start)
+            _check_start_only(source, a.field, change.path, change.start, a.scope, run_start,
+                              a.phase_in, change.until)
             touched[_apply(params, source, a.field, change.path, change.value,
                            change.source, change.start, changes, a.name, a.scope,
                            a.phase_in, change.until)] = a.field
@@ -193,13 +194,17 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
 
 
 def _check_start_only(source: str, field_name: str, path: str, start: dt.date | None,
-                      scope: str, run_start: dt.date | None) -> None:
-    """A value read only at the run's start cannot change later in the run or for new
-    spells only: such a change would be silently ignored, so it is an error."""
+                      scope: str, run_start: dt.date | None,
+                      phase_in: dict[int, float] | None = None,
+                      until: dt.date | None = None) -> None:
+    """A value read only at the run's start cannot change later in the run (at its date,
+    a phase-in step or its end) or for new spells only: such a change would be silently
+    ignored, so it is an error."""
     if run_start is None or not any(path == p or path.startswith(p + ".")
                                     for p in READ_AT_START):
         return
-    if scope == "new_spells" or (start is not None and start > run_start):
+    dates = [start, until, *(dt.date(y, 1, 1) for y in (phase_in or {}))]
+    if scope == "new_spells" or any(d is not None and d > run_start for d in dates):
         raise InputError(source, field_name, path,
                          f"an undated change for everyone: {path} is read only at the "
                          f"start of the run ({run_start})")
@@ -452,9 +457,18 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
                  for year, share in sorted(phase_in.items())
                  if until is None or dt.date(year, 1, 1) < until]
     olds = [params.value(path, d) for d, _ in steps]
+    # A rule put on top stacks on the rules in force on each date, also on the stacks a
+    # policy dated later put in force (a plain value replaces those; a stack adds to them).
+    last = max((d or EARLIEST) for d, _ in steps)
+    later = [(v.start, v.value, v.source) for v in params.leaves[head].values
+             if isinstance(value, OnTop) and v.start > last and (until is None or v.start < until)]
     for (d, share), old in zip(steps, olds, strict=True):
-        # A rule put on top stacks on the rules in force on that date.
         new = phased(old, value.onto(old) if isinstance(value, OnTop) else value, share)
+        if head.startswith("rules."):
+            try:
+                check_stack(head.removeprefix("rules."), new)
+            except ValueError as exc:
+                raise InputError(source, field_name, value, exc.args[0]) from None
         # For the table: the value the day before, so a change dated where the law
         # files already change (a historical reform) shows what it replaced.
         before = params.value(path, d - dt.timedelta(days=1)) if d else old
@@ -469,6 +483,8 @@ def _apply(params: ParameterTree, source: str, field_name: str, path: str, value
                                 "new_value": becomes, "effective": str(d or "start of run"),
                                 "until": str(until or ""), "scope": scope,
                                 "phase_in_share": share, "source": origin})
+    for d, stack, stack_source in later:
+        params.set(path, value.onto(stack), stack_source, d)
     return head
 
 

@@ -54,8 +54,9 @@ def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
     regime = law.regime_at(now)
     profile = g
     if not from_stock:
-        # Decisions about the person are keyed by their episode count, not by the stay:
-        # where a reform pays someone must not change the draws of their life.
+        # Decisions about the person are keyed by the episode they open (the next of the
+        # person's count), not by the stay: where a reform pays someone must not change
+        # the draws of their life, and no two decisions of one purpose share a draw.
         entered = regime.rules.visitation(c, g, now, regime, c.episode)
         if entered.__class__ is str:
             return  # the law gives this citizen no benefit in any group
@@ -130,7 +131,7 @@ class Stay:
     same stay (:meth:`reprofile`).
     """
 
-    __slots__ = ("model", "c", "g", "profile", "entry", "hazard_start", "episode", "n",
+    __slots__ = ("model", "c", "g", "profile", "entry", "hazard_start", "episode",
                  "extended", "law", "regime", "casework", "budget", "k_budget", "used",
                  "rehab_at", "regime_end", "cycle_end", "cycle_mult", "static_t",
                  "static_rule", "rule", "breaks", "rates", "long_multiplier",
@@ -138,7 +139,7 @@ class Stay:
 
     def __init__(self, model, c: Citizen, g: int, profile: int, entry: float, now: float,
                  n: int, extended: bool, law, regime, new_spell: bool) -> None:
-        self.model, self.c, self.g, self.entry, self.n = model, c, g, entry, n
+        self.model, self.c, self.g, self.entry = model, c, g, entry
         self.extended, self.law, self.regime = extended, law, regime
         self.rehab_at = INF
         self.start_episode(profile, entry)
@@ -172,7 +173,7 @@ class Stay:
         move, the hazard clock starts again and a pending referral lapses."""
         self.start_episode(profile, now)
         self.rehab_at = INF
-        self.casework.set_profile(profile)
+        self.casework.set_profile(profile, self.c, now)
         self.regime_end = self.cycle_end = -INF  # the rates and cycle of the new profile
 
     def next_wake(self, now: float) -> float:
@@ -222,7 +223,8 @@ class Stay:
     def wake(self, now: float) -> tuple | None:
         """Handle the event :meth:`next_wake` slept for; returns the stay's outcome
         (moved, group or exit, profile), or None while the stay goes on."""
-        rule, c, g, regime, e = self.rule, self.c, self.g, self.regime, self.episode
+        rule, c, g, regime = self.rule, self.c, self.g, self.regime
+        e = c.episode  # the episode a decision here would open keys its draws
         if rule == BUDGET:
             dest = _destination(regime, self.profile,
                                 c.draws.uniform(P_DESTINATION, self.episode, self.k_budget))
@@ -318,7 +320,7 @@ def enter(c: Citizen, g: int, target: int | str, now: float, regime, n: int) -> 
 def apply_rule(rule: int, c: Citizen, g: int, now: float, regime, extended: bool,
                rehab_at: float, n: int) -> tuple[tuple | None, bool, float]:
     """Apply a rule event; returns (outcome or None to go on, extended, rehab_at).
-    ``n``: the person's episode, which keys the rules' draws."""
+    ``n``: the episode a decision would open, which keys the rules' draws."""
     if rule == PENSION:
         return (False, "pension", c.profile), extended, rehab_at
     if rule == YOUTH_LIMIT:

@@ -296,3 +296,15 @@ def test_cli_lists_and_shows_policies(capsys):
     out = capsys.readouterr().out
     assert "visitation.reroute.jobafklaring.sygedagpenge" in out and "reroute_abolished" in out
     assert main(["policies", "no_such_policy"]) == 2
+
+
+def test_a_rule_stacked_earlier_keeps_a_rule_stacked_later_on_the_same_hook():
+    """3.5 stacked with its own phase-in (in force from 2027), then 3.1 from 2026 at
+    once: both stay on the stack from 2027, in either order of the policies."""
+    late_31 = PolicyRef(name="eg_sanction_jobhjaelp", effective=dt.date(2026, 1, 1),
+                        phase_in={2026: 1.0})
+    for refs in (("eg_sanction_sick_first_conversation", late_31),
+                 (late_31, "eg_sanction_sick_first_conversation")):
+        stack = law(*refs).value("rules.sanction_decision", dt.date(2028, 1, 1))
+        assert set(stack) == {"sick_spared_first_conversation", "jobhjaelp_repeated_only",
+                              "current_law"}, (refs, stack)
