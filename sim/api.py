@@ -249,6 +249,7 @@ def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
                                "unemployment": s.unemployment} for s in specs},
         "elements": purposes["elements"],
         "channels": purposes["channels"],
+        "sensitivity": purposes["sensitivity"],
         "precision": precision,
         "initial_stock": {
             "persons": baseline.parameters.at("population.start_stock", exp.start),

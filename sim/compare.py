@@ -287,6 +287,30 @@ def _channel_rows(reform: str, channel: str, measure: str, part: pd.DataFrame
                          "replications": part.shape[1]})
 
 
+def sensitivity_table(m: pd.DataFrame, baseline: str, reform: str,
+                      runs: list[dict[str, Any]]) -> pd.DataFrame:
+    """The reform's effect with each assumption at the ends of its plausible range (the
+    baseline and the reform both at that end, paired), beside the central effect."""
+    central = paired_measures(m, baseline, reform)
+    rows = []
+    for run in runs:
+        ends = paired_measures(m, run["baseline"], run["reform"])
+        for name in CHANNEL_MEASURES:
+            if name not in ends or name not in central:
+                continue
+            b, r = ends[name]
+            cb, cr = central[name]
+            mean, half = mean_ci((r - b).to_numpy())
+            rows.append(pd.DataFrame({
+                "scenario": reform, "parameter": run["parameter"], "end": run["end"],
+                "value": run["value"], "measure": name, "year": b.index, "effect": mean,
+                "ci_low": mean - half, "ci_high": mean + half, "half_width": half,
+                "central": (cr - cb).reindex(b.index).mean(axis=1).to_numpy()}))
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)
+
+
 # --- the comparison as a whole -----------------------------------------------------------
 
 def revenue_table(diffs: pd.DataFrame) -> pd.DataFrame:
@@ -407,7 +431,8 @@ def compare(results: Any, baseline: str | None = None,
     out["measures"] = diffs
     out["revenue"] = revenue_table(diffs)
     # The extra scenarios' tables: each reform's element steps and channel runs.
-    for name, table_of in (("elements", element_table), ("channels", channel_table)):
+    for name, table_of in (("elements", element_table), ("channels", channel_table),
+                           ("sensitivity", sensitivity_table)):
         parts = [table_of(m, baseline, r, extra)
                  for r, extra in (manifest.get(name) or {}).items() if r in reforms]
         parts = [p for p in parts if len(p)]

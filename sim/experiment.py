@@ -155,6 +155,15 @@ class Compare(BaseModel):
                     "(benefit level, conversations, offers, sanctions): the baseline and "
                     "the reform run again with one channel switched off at a time, and "
                     "the channel's part is the effect less the effect without it")
+    sensitivity: Annotated[list[ScenarioName], BeforeValidator(_as_list)] = Field(
+        default_factory=list,
+        description="Scenarios whose effect is run again with each assumption at the low "
+                    "and the high end of its plausible range (in the baseline and the "
+                    "reform, common random numbers): uncertainty from assumptions")
+    sensitivity_parameters: list[str] = Field(
+        default_factory=list,
+        description="The assumptions for compare.sensitivity, by parameter path (default: "
+                    "every parameter with a plausible range)")
     years: list[int] = Field(
         default_factory=list,
         description="Calendar years whose effects the report's headline states, in words "

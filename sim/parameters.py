@@ -122,6 +122,9 @@ class Parameter:
     unit: str
     values: list[DatedValue] = field(default_factory=list)
     bounds: dict[tuple[str, ...], Bound] = field(default_factory=dict)
+    # An assumption's plausible range (low, high) for every number in its value: the
+    # ends at which the comparison's sensitivity runs put it (compare.sensitivity).
+    plausible_range: tuple[float, float] | None = None
 
     def match(self, keys: tuple[str, ...]) -> tuple[int, Bound] | None:
         """The bound of the numbers at ``keys`` inside the value, with the length of its
@@ -266,8 +269,16 @@ class ParameterTree:
                 bounds[tuple(k for k in str(pattern).split(".") if k)] = Bound.parse(b)
             except ValueError as exc:
                 raise InputError(str(file), f"{path}.bounds", b, exc.args[0]) from None
+        span = node.get("plausible_range")
+        if span is not None and not (
+                isinstance(span, list) and len(span) == 2
+                and all(isinstance(x, int | float) and not isinstance(x, bool) for x in span)
+                and span[0] <= span[1]):
+            raise InputError(str(file), f"{path}.plausible_range", span,
+                             "[low, high]: two numbers, low <= high")
         leaf = Parameter(path, str(node.get("description", "")), str(node.get("unit", "")),
-                         values, bounds)
+                         values, bounds,
+                         (float(span[0]), float(span[1])) if span is not None else None)
         for v in values:
             try:
                 leaf.check(v.value, sums=True)

@@ -323,6 +323,74 @@ def element_figure(comp: Comparison, path: Path | None) -> bytes | None:
     return figure_png(fig, path)
 
 
+def tornado_figure(comp: Comparison, scenario: str, measure: str, unit: str,
+                   path: Path | None) -> bytes | None:
+    """The reform's effect in the last year with each assumption at the low and the high
+    end of its range: one bar per assumption from one end's effect to the other's,
+    around the central effect, the widest swing on top."""
+    s = comp.tables.get("sensitivity")
+    if s is None or not len(s):
+        return None
+    s = s[(s["scenario"] == scenario) & (s["measure"] == measure)]
+    s = s[s["year"] == s["year"].max()]
+    if not len(s):
+        return None
+    wide = s.pivot_table(index="parameter", columns="end", values="effect")
+    values = s.pivot_table(index="parameter", columns="end", values="value")
+    wide["swing"] = (wide["high"] - wide["low"]).abs()
+    wide = wide.sort_values("swing")
+    central = float(s["central"].iloc[0])
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 1.0 + 0.4 * len(wide)))
+    y = range(len(wide))
+    for end, color in (("low", COLORS[1]), ("high", COLORS[0])):
+        ax.barh(y, wide[end] - central, left=central, color=color, alpha=0.8,
+                label=f"{end} end of the plausible range")
+    ax.set_yticks(list(y), [f"{p} ({values.loc[p, 'low']:g} … {values.loc[p, 'high']:g})"
+                            for p in wide.index], fontsize=8)
+    ax.axvline(central, color="#444", lw=1.0)
+    ax.set_xlabel(f"{scenario}: {measure.replace('_', ' ')} in {int(s['year'].max())} "
+                  f"({unit}); line: the central assumptions")
+    _thousands(ax, "x")
+    ax.grid(alpha=0.3, axis="x")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return figure_png(fig, path)
+
+
+def _sensitivity(comp: Comparison, figures: Path | None) -> list[str]:
+    """Uncertainty from assumptions (compare.sensitivity): tornado charts and a table."""
+    s = comp.tables.get("sensitivity")
+    if s is None or not len(s):
+        return []
+    last = int(s["year"].max())
+    out = ['<section id="sensitivity"><h2>Uncertainty from assumptions</h2>'
+           f"<p>Each reform's effect in {last} with one assumption at the low and the high "
+           "end of its plausible range, in the baseline and the reform alike (common random "
+           "numbers), against the effect with the central assumptions. This uncertainty "
+           "adds to the sampling intervals above.</p>"]
+    for scenario in dict.fromkeys(s["scenario"]):
+        for measure, unit in (("revenue_mio_kr", MONEY), ("employment", "full-time persons")):
+            name = f"tornado_{scenario}_{measure}.png"
+            png = tornado_figure(comp, scenario, measure, unit,
+                                 figures / name if figures else None)
+            if png is not None:
+                out.append(img(png, f"{scenario}: {measure.replace('_', ' ')} by assumption"))
+        d = s[(s["scenario"] == scenario) & (s["year"] == last)]
+        rows = []
+        for (param, end), g in d.groupby(["parameter", "end"], sort=False):
+            row = {"assumption": param, "end": end, "value": float(g["value"].iloc[0])}
+            for measure in ("revenue_mio_kr", "employment"):
+                m = g[g["measure"] == measure]
+                row[measure] = _pm(float(m["effect"].iloc[0]), float(m["half_width"].iloc[0])) \
+                    if len(m) else ""
+            rows.append(row)
+        out.append(f"<h3>{html.escape(scenario)}</h3>")
+        out.append(table(pd.DataFrame(rows), 2))
+    out.append("</section>")
+    return out
+
+
 # -- the headline: the reform's effect in words and numbers -------------------------------
 
 # measure: (card label, subject of the sentence, word up, word down, unit)
@@ -758,6 +826,7 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
         if png is not None:
             body.append(img(png, "Permanent revenue by policy element"))
         body += _channels(comp)
+        body += _sensitivity(comp, figures)
         body += _group_tables(comp)
     body += _policies(manifest)
     body += _method(manifest)
@@ -773,7 +842,7 @@ def write_report(results: Any, out: str | Path, comparison: Comparison | None = 
     out = Path(out)
     comp = comparison if comparison is not None else compare(results)
     named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures",
-                                       "channels")
+                                       "channels", "sensitivity")
               else k): v for k, v in comp.tables.items()}
     written = write_tables(named, out)
     text = render(comp, results.manifest, out / "figures")

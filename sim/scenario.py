@@ -222,15 +222,65 @@ def scenarios(experiment: Experiment, source: str
                              f"a year of the run, {years[0]}-{years[-1]}")
     full, elements = with_element_steps(experiment, source)
     extra, channels = channel_runs(experiment, source)
-    if extra:
-        full = full.model_copy(update={"scenarios": {**full.scenarios, **extra}})
+    more, sensitivity = sensitivity_runs(experiment, source)
+    if extra or more:
+        full = full.model_copy(update={"scenarios": {**full.scenarios, **extra, **more}})
     specs = prepare(full, source)
     for name, scenario in experiment.scenarios.items():  # the user's, not the steps
         notes: list[str] = []
         applied_policies(scenario.policy_refs(), source, f"scenarios.{name}", notes)
         for note in dict.fromkeys(notes):
             warnings.warn(f"{source}: {note}", SettingOverridden, stacklevel=2)
-    return full, specs, {"elements": elements, "channels": channels}
+    return full, specs, {"elements": elements, "channels": channels,
+                         "sensitivity": sensitivity}
+
+
+# -- sensitivity runs: each assumption at the ends of its range (compare.sensitivity) -----
+def at_end(path: str, end: float) -> Any:
+    """The value of parameter ``path`` with every number in it at ``end`` (a table keeps
+    its keys)."""
+    value = lawbook.value(path)
+    return {k: end for k in value} if isinstance(value, dict) else end
+
+
+def sensitivity_runs(experiment: Experiment, source: str
+                     ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
+    """Extra scenarios for ``compare.sensitivity``: the baseline and each listed reform
+    with one assumption at the low, then the high end of its plausible range."""
+    names = experiment.compare.sensitivity
+    if not names:
+        return {}, {}
+    base = lawbook.base()
+    ranged = {p: leaf.plausible_range for p, leaf in base.leaves.items()
+              if leaf.plausible_range is not None}
+    chosen = experiment.compare.sensitivity_parameters or list(ranged)
+    for i, path in enumerate(chosen):
+        if path not in ranged:
+            raise InputError(source, f"compare.sensitivity_parameters[{i}]", path,
+                             "a parameter with a plausible range: " + ", ".join(ranged))
+    extra: dict[str, Scenario] = {}
+    info: dict[str, list[dict[str, Any]]] = {}
+    base_name, all_names = experiment.baseline, list(experiment.scenarios)
+    for i, name in enumerate(names):
+        if name not in experiment.scenarios or name == base_name:
+            raise InputError(source, f"compare.sensitivity[{i}]", name,
+                             "a reform scenario: " + ", ".join(all_names[1:])
+                             if len(all_names) > 1
+                             else "a reform scenario (the experiment has only the baseline)")
+        runs = []
+        for path in chosen:
+            for end, value in zip(("low", "high"), ranged[path], strict=True):
+                pair = {}
+                for role, scenario_name in (("baseline", base_name), ("reform", name)):
+                    scenario = experiment.scenarios[scenario_name]
+                    run = f"{scenario_name}-{path.replace('.', '_')}-{end}"
+                    extra[run] = scenario.model_copy(update={
+                        "description": f"{scenario_name} with {path} at {value:g}",
+                        "parameters": {**scenario.parameters, path: at_end(path, value)}})
+                    pair[role] = run
+                runs.append({"parameter": path, "end": end, "value": value, **pair})
+        info[name] = runs
+    return extra, info
 
 
 # -- channel runs: each behaviour channel switched off (compare.channels) -----------------

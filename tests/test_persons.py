@@ -231,3 +231,39 @@ def test_channels_and_the_rest_add_up_to_the_effect(tmp_path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Channels: why employment moves" in page and "benefit level" in page
     assert (tmp_path / "compare_channels.csv").is_file()
+
+
+# -- uncertainty from assumptions ----------------------------------------------------------
+def test_sensitivity_runs_each_assumption_at_both_ends_of_its_range(tmp_path):
+    """compare.sensitivity: the reform's effect with the benefit-level elasticity at 0 and
+    at 1 (its plausible range) brackets the central effect (0.5) in the year that moves
+    most, and at 0 equals the effect with the benefit channel switched off."""
+    import sim
+    from sim.report import write_report
+
+    exp = dict(name="sensitivity", start="2024-01-01", years=3, scale=0.005, seed=11,
+               replications=2, outputs=["stocks", "flows", "finance"],
+               scenarios={"baseline": {"policies": ["current_law_2024"]},
+                          "reform": {"policies": ["current_law_2024", {
+                              "name": "eg_abolish_jobafklaring", "effective": "2024-06-01",
+                              "scope": "everyone"}]}},
+               compare={"sensitivity": "reform", "channels": "reform",
+                        "sensitivity_parameters": ["effects.benefit_level"]})
+    res = sim.run(exp, workers=1)
+    cmp = sim.compare(res)
+    s = cmp.sensitivity
+    assert set(s["end"]) == {"low", "high"} and set(s["value"]) == {0.0, 1.0}
+    fp = s[s["measure"] == "fulltime_persons"].pivot_table(index="year", columns="end",
+                                                          values="effect")
+    central = s[(s["measure"] == "fulltime_persons") & (s["end"] == "low")] \
+        .set_index("year")["central"]
+    year = (fp["high"] - fp["low"]).abs().idxmax()
+    lo, hi = sorted((fp.loc[year, "low"], fp.loc[year, "high"]))
+    assert lo < central[year] < hi
+    ch = cmp.channels.query("channel == 'benefit_level' and measure == 'fulltime_persons'")
+    off = central - ch.set_index("year")["effect"]
+    assert fp["low"].to_numpy() == pytest.approx(off.reindex(fp.index).to_numpy(), abs=1e-6)
+    write_report(res, tmp_path, cmp)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Uncertainty from assumptions" in page
+    assert (tmp_path / "figures" / "tornado_reform_employment.png").is_file()
