@@ -268,21 +268,22 @@ def channel_table(m: pd.DataFrame, baseline: str, reform: str,
             years = b.index.intersection(bo.index)
             part = (r - b).loc[years, reps] - (ro - bo).loc[years, reps]
             carried[name] = carried.get(name, 0.0) + part
-            rows.append(_channel_rows(reform, run["channel"], name, part))
+            rows.append(_effect_rows(part, scenario=reform, channel=run["channel"],
+                                     measure=name))
     for name, total in carried.items():
         b, r = on[name]
-        rows.append(_channel_rows(reform, "other", name,
-                                  (r - b).loc[total.index, total.columns] - total))
+        rows.append(_effect_rows((r - b).loc[total.index, total.columns] - total,
+                                 scenario=reform, channel="other", measure=name))
     if not rows:
         return pd.DataFrame()
     return pd.concat(rows, ignore_index=True)
 
 
-def _channel_rows(reform: str, channel: str, measure: str, part: pd.DataFrame
-                  ) -> pd.DataFrame:
+def _effect_rows(part: pd.DataFrame, **labels: Any) -> pd.DataFrame:
+    """Rows of ``labels`` by year with the mean and 95 % interval over the replications
+    of ``part`` (year x replication)."""
     mean, half = mean_ci(part.to_numpy())
-    return pd.DataFrame({"scenario": reform, "channel": channel, "measure": measure,
-                         "year": part.index, "effect": mean, "ci_low": mean - half,
+    return pd.DataFrame({**labels, "year": part.index, "effect": mean, "ci_low": mean - half,
                          "ci_high": mean + half, "half_width": half,
                          "replications": part.shape[1]})
 
@@ -300,12 +301,10 @@ def sensitivity_table(m: pd.DataFrame, baseline: str, reform: str,
                 continue
             b, r = ends[name]
             cb, cr = central[name]
-            mean, half = mean_ci((r - b).to_numpy())
-            rows.append(pd.DataFrame({
-                "scenario": reform, "parameter": run["parameter"], "end": run["end"],
-                "value": run["value"], "measure": name, "year": b.index, "effect": mean,
-                "ci_low": mean - half, "ci_high": mean + half, "half_width": half,
-                "central": (cr - cb).reindex(b.index).mean(axis=1).to_numpy()}))
+            rows.append(_effect_rows(
+                r - b, scenario=reform, parameter=run["parameter"], end=run["end"],
+                value=run["value"], measure=name).assign(
+                central=(cr - cb).reindex(b.index).mean(axis=1).to_numpy()))
     if not rows:
         return pd.DataFrame()
     return pd.concat(rows, ignore_index=True)

@@ -235,52 +235,64 @@ def scenarios(experiment: Experiment, source: str
                          "sensitivity": sensitivity}
 
 
-# -- sensitivity runs: each assumption at the ends of its range (compare.sensitivity) -----
-def at_end(path: str, end: float) -> Any:
-    """The value of parameter ``path`` with every number in it at ``end`` (a table keeps
-    its keys)."""
+# -- variant runs: the baseline and a reform again with other values ----------------------
+def _variant_runs(experiment: Experiment, source: str, field: str,
+                  variants: list[tuple[str, str, dict[str, Any], dict[str, Any]]]
+                  ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
+    """For each reform listed in ``compare.<field>``: the baseline and the reform run again
+    with each variant's parameter overrides. A variant is (name suffix, what it is,
+    overrides, what the comparison is told about it); returns the extra scenarios and,
+    by reform, each variant with its ``baseline`` and ``reform`` scenario names."""
+    extra: dict[str, Scenario] = {}
+    info: dict[str, list[dict[str, Any]]] = {}
+    base_name, names = experiment.baseline, list(experiment.scenarios)
+    for i, name in enumerate(getattr(experiment.compare, field)):
+        if name not in experiment.scenarios or name == base_name:
+            raise InputError(source, f"compare.{field}[{i}]", name,
+                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
+                             else "a reform scenario (the experiment has only the baseline)")
+        runs = []
+        for suffix, what, overrides, about in variants:
+            pair = {}
+            for role, scenario_name in (("baseline", base_name), ("reform", name)):
+                scenario = experiment.scenarios[scenario_name]
+                run = f"{scenario_name}-{suffix}"
+                extra[run] = scenario.model_copy(update={
+                    "description": f"{scenario_name} {what}",
+                    "parameters": {**scenario.parameters, **overrides}})
+                pair[role] = run
+            runs.append({**about, **pair})
+        info[name] = runs
+    return extra, info
+
+
+def with_number(path: str, number: float) -> Any:
+    """The value of parameter ``path`` with every number in it set to ``number`` (a table
+    keeps its keys)."""
     value = lawbook.value(path)
-    return {k: end for k in value} if isinstance(value, dict) else end
+    return {k: number for k in value} if isinstance(value, dict) else number
 
 
+# -- sensitivity runs: each assumption at the ends of its range (compare.sensitivity) -----
 def sensitivity_runs(experiment: Experiment, source: str
                      ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
     """Extra scenarios for ``compare.sensitivity``: the baseline and each listed reform
     with one assumption at the low, then the high end of its plausible range."""
-    names = experiment.compare.sensitivity
-    if not names:
+    if not experiment.compare.sensitivity:
         return {}, {}
-    base = lawbook.base()
-    ranged = {p: leaf.plausible_range for p, leaf in base.leaves.items()
+    ranged = {p: leaf.plausible_range for p, leaf in lawbook.base().leaves.items()
               if leaf.plausible_range is not None}
     chosen = experiment.compare.sensitivity_parameters or list(ranged)
     for i, path in enumerate(chosen):
         if path not in ranged:
             raise InputError(source, f"compare.sensitivity_parameters[{i}]", path,
                              "a parameter with a plausible range: " + ", ".join(ranged))
-    extra: dict[str, Scenario] = {}
-    info: dict[str, list[dict[str, Any]]] = {}
-    base_name, all_names = experiment.baseline, list(experiment.scenarios)
-    for i, name in enumerate(names):
-        if name not in experiment.scenarios or name == base_name:
-            raise InputError(source, f"compare.sensitivity[{i}]", name,
-                             "a reform scenario: " + ", ".join(all_names[1:])
-                             if len(all_names) > 1
-                             else "a reform scenario (the experiment has only the baseline)")
-        runs = []
-        for path in chosen:
-            for end, value in zip(("low", "high"), ranged[path], strict=True):
-                pair = {}
-                for role, scenario_name in (("baseline", base_name), ("reform", name)):
-                    scenario = experiment.scenarios[scenario_name]
-                    run = f"{scenario_name}-{path.replace('.', '_')}-{end}"
-                    extra[run] = scenario.model_copy(update={
-                        "description": f"{scenario_name} with {path} at {value:g}",
-                        "parameters": {**scenario.parameters, path: at_end(path, value)}})
-                    pair[role] = run
-                runs.append({"parameter": path, "end": end, "value": value, **pair})
-        info[name] = runs
-    return extra, info
+    variants = [(f"{path.replace('.', '_')}-{end}", f"with {path} at {value:g}",
+                 {path: with_number(path, value)},
+                 {"parameter": path, "end": end, "value": value})
+                for path in chosen
+                for end, value in zip(("low", "high"), ranged[path], strict=True)]
+    return _variant_runs(experiment, source, "sensitivity", variants)
 
 
 # -- channel runs: each behaviour channel switched off (compare.channels) -----------------
@@ -296,40 +308,19 @@ CHANNELS: dict[str, dict[str, float]] = {
 
 
 def channel_off(channel: str) -> dict[str, Any]:
-    """Parameter overrides that switch ``channel`` off (a table keeps its keys)."""
-    out = {}
-    for path, neutral in CHANNELS[channel].items():
-        value = lawbook.value(path)
-        out[path] = {k: neutral for k in value} if isinstance(value, dict) else neutral
-    return out
+    """Parameter overrides that switch ``channel`` off."""
+    return {path: with_number(path, neutral) for path, neutral in CHANNELS[channel].items()}
 
 
 def channel_runs(experiment: Experiment, source: str
                  ) -> tuple[dict[str, Scenario], dict[str, list[dict[str, Any]]]]:
     """Extra scenarios for ``compare.channels``: the baseline and each listed reform with
     one channel switched off, and which pair belongs to which channel."""
-    extra: dict[str, Scenario] = {}
-    info: dict[str, list[dict[str, Any]]] = {}
-    base_name = experiment.baseline
-    names = list(experiment.scenarios)
-    for i, name in enumerate(experiment.compare.channels):
-        if name not in experiment.scenarios or name == base_name:
-            raise InputError(source, f"compare.channels[{i}]", name,
-                             "a reform scenario: " + ", ".join(names[1:]) if len(names) > 1
-                             else "a reform scenario (the experiment has only the baseline)")
-        runs = []
-        for channel in CHANNELS:
-            pair = {}
-            for role, scenario_name in (("baseline", base_name), ("reform", name)):
-                scenario = experiment.scenarios[scenario_name]
-                off = f"{scenario_name}-no_{channel}"
-                extra[off] = scenario.model_copy(update={
-                    "description": f"{scenario_name} without the {channel} channel",
-                    "parameters": {**scenario.parameters, **channel_off(channel)}})
-                pair[role] = off
-            runs.append({"channel": channel, **pair})
-        info[name] = runs
-    return extra, info
+    if not experiment.compare.channels:
+        return {}, {}
+    variants = [(f"no_{channel}", f"without the {channel} channel", channel_off(channel),
+                 {"channel": channel}) for channel in CHANNELS]
+    return _variant_runs(experiment, source, "channels", variants)
 
 
 # Tables each headline measure is computed from (sim/compare.py measures).
