@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from sim.benefits import REFERENCE
 from sim.clock import WEEKS_PER_CALENDAR_YEAR
 from sim.random import Draws
 
@@ -22,7 +23,10 @@ class Citizen:
       ``long_multiplier``); drawn once, for the start stock jointly with the time already
       spent on support, so long stayers are mostly far from the market;
     * ``compliance``: the persistent propensity to miss meetings (a factor with mean 1
-      on the profile's no-show chance), so sanctions repeat on the same persons.
+      on the profile's no-show chance), so sanctions repeat on the same persons;
+    * ``benefit_class``: the prior earnings band (drawn with the distance to the
+      market) and whether the person is a provider (*forsørger*): what the person is
+      paid in each group (sim/benefits.py), and so the benefit-level channel.
 
     The *profile* is the group the current law assesses the person to (the bottom rule
     of the visitation stack): it sets the baseline hazard, the destinations and the
@@ -32,18 +36,21 @@ class Citizen:
     """
 
     __slots__ = ("id", "draws", "municipality", "birth_week", "close", "compliance",
+                 "benefit_class",
                  "support_weeks", "last_exit", "n", "episode", "profile", "group",
                  "seg_start", "seg_support", "spell_start", "first_group", "last_sanction",
                  "casework", "cohort")
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float,
-                 close: bool = True, compliance: float = 1.0) -> None:
+                 close: bool = True, compliance: float = 1.0, benefit_class: int = REFERENCE
+                 ) -> None:
         self.id = cid
         self.draws = draws
         self.municipality = municipality
         self.birth_week = birth_week
         self.close = close
         self.compliance = compliance
+        self.benefit_class = benefit_class
         self.support_weeks = 0.0
         self.last_exit = -math.inf
         self.n = 0  # index of the citizen's next stay, keys its draws

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import Clock
-from sim.cost_keys import Keys, Sums, group_codes, municipality_codes, sum_by_key
+from sim.cost_keys import (
+    Keys,
+    Sums,
+    benefit_classes,
+    group_codes,
+    municipality_codes,
+    sum_by_key,
+)
 from sim.finance_law import PeriodLaw, Periods
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.intervals import cut, staircase_weeks, state_share, state_weeks
@@ -31,7 +38,8 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
     """Weeks, benefit gross and state, and jobcentre cost (kr) per key.
 
     ``segments`` has the ledger's columns: group (code or name), start, end,
-    support_weeks, municipality; optionally pre_2014 (share, NaN = the parameter) and
+    support_weeks, municipality; optionally benefit_class (the person's, sim/benefits.py;
+    without it the group's weekly_rate), pre_2014 (share, NaN = the parameter) and
     fixed_state (the state's share outside the staircase, NaN = the parameter).
     """
     out = {k: np.zeros(keys.size) for k in ("weeks", "gross", "state", "jobcentre")}
@@ -46,11 +54,12 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
         fixed = (chunk["fixed_state"].to_numpy(dtype=float)[r] if "fixed_state" in chunk
                  else None)
         key = keys.of(per.year_index[p], group, municipality_codes(chunk)[r])
+        klass = benefit_classes(chunk)[r]
         if law.cohort_rate is not None and "cohort" in chunk:
             cohort = chunk["cohort"].to_numpy().astype(np.int64)[r]
-            kr_week = law.cohort_rate[cohort, p, group] * law.price[p]
+            kr_week = law.cohort_rate[cohort, p, group, klass] * law.price[p]
         else:
-            kr_week = law.rate[p, group] * law.price[p]
+            kr_week = law.rate[p, group, klass] * law.price[p]
         out["weeks"] += sum_by_key(keys, key, w)
         out["gross"] += sum_by_key(keys, key, w * kr_week)
         state = state_weeks(counter, w, p, group, law, pre, fixed)
@@ -140,10 +149,11 @@ def loentilskud_sums(records: pd.DataFrame, per: Periods, law: PeriodLaw, keys: 
     refunded by the staircase without a ceiling (2016 rules).
 
     ``records``: start, end (weeks), group, support_weeks (counter at the start);
-    optional kind (default loentilskud_privat) and municipality. With ``net_of_benefit``
-    (default) the group's benefit rate is subtracted: the citizen stays in the group's
-    segment while on løntilskud, so the benefit item already counts those weeks (the
-    spending tables also show løntilskud net of the alternative benefit).
+    optional kind (default loentilskud_privat), municipality and benefit_class. With
+    ``net_of_benefit`` (default) the person's benefit in the group is subtracted: the
+    citizen stays in the group's segment while on løntilskud, so the benefit item
+    already counts those weeks (the spending tables also show løntilskud net of the
+    alternative benefit).
     """
     start = records["start"].to_numpy(dtype=float)
     pieces = cut(start, records["end"].to_numpy(dtype=float), per.bounds)
@@ -153,7 +163,8 @@ def loentilskud_sums(records: pd.DataFrame, per: Periods, law: PeriodLaw, keys: 
     kinds = records["kind"] if "kind" in records else pd.Series(["loentilskud_privat"]
                                                                  * len(records))
     table, codes = _unit_by_kind(kinds, law.loentilskud, "finance.unit_cost.loentilskud")
-    kr_week = table[p, codes[r]] - (law.rate[p, group] if net_of_benefit else 0.0)
+    benefit = law.rate[p, group, benefit_classes(records)[r]]
+    kr_week = table[p, codes[r]] - (benefit if net_of_benefit else 0.0)
     kr_week = kr_week * law.price[p]
     key = keys.of(per.year_index[p], group, municipality_codes(records)[r])
     return (sum_by_key(keys, key, w * kr_week),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.benefits import REFERENCE
 from sim.clock import Clock
 from sim.groups import GROUP_INDEX, GROUPS
 
@@ -68,6 +69,14 @@ def municipality_codes(df: pd.DataFrame) -> np.ndarray:
     if "municipality" in df:
         return df["municipality"].to_numpy().astype(np.int64)
     return np.zeros(len(df), dtype=np.int64)
+
+
+def benefit_classes(df: pd.DataFrame) -> np.ndarray:
+    """The frame's benefit classes (sim/benefits.py), or the reference class (the
+    group's weekly_rate) for every row."""
+    if "benefit_class" in df:
+        return df["benefit_class"].to_numpy().astype(np.int64)
+    return np.full(len(df), REFERENCE, dtype=np.int64)
 
 
 def keys_for(clock: Clock, by_municipality: bool, *frames: pd.DataFrame | None) -> Keys:

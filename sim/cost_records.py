@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sim.benefits import REFERENCE
 from sim.cost_items import (
     COMPLAINT_KIND,
     CONVERSATION_KINDS,
@@ -76,7 +77,13 @@ def _with_counter(records: pd.DataFrame, segments: pd.DataFrame, on: str, by: li
     support[row] = np.where(found, segments["support_weeks"].to_numpy(dtype=float)[j]
                             + (when[row] - seg_start[j]), 0.0)
     municipality[row] = np.where(found, segments["municipality"].to_numpy(np.int64)[j], 0)
-    return rec.assign(support_weeks=support, municipality=municipality)
+    out = rec.assign(support_weeks=support, municipality=municipality)
+    if "benefit_class" in segments:
+        klass = np.full(len(rec), REFERENCE, dtype=np.int64)
+        klass[row] = np.where(found, segments["benefit_class"].to_numpy(np.int64)[j],
+                              REFERENCE)
+        out["benefit_class"] = klass
+    return out
 
 
 def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[str]
@@ -90,7 +97,8 @@ def offer_records(offers: pd.DataFrame, segments: pd.DataFrame, kinds: Sequence[
     """
     off = offers.assign(kind=np.asarray(kinds, dtype=object)[offers["type"].to_numpy()])
     merged = _with_counter(off, segments, "start", ["citizen"])
-    cols = ["kind", "group", "start", "end", "support_weeks", "municipality"]
+    cols = ["kind", "group", "start", "end", "support_weeks", "municipality",
+            *(["benefit_class"] if "benefit_class" in merged else [])]
     wage = merged["kind"].str.startswith("loentilskud").to_numpy(dtype=bool)
     return merged.loc[~wage, cols].reset_index(drop=True), merged.loc[wage, cols].reset_index(
         drop=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.benefits import N_CLASSES, rate_table
 from sim.brackets import Brackets
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.groups import GROUPS
@@ -26,8 +27,10 @@ from sim.parameters import ParameterTree
 
 SCHEMES: tuple[str, ...] = ("staircase", "cofinancing", "fixed", "staircase_from_2014_07")
 STAIRCASE, COFINANCING, FIXED, FROM_2014 = range(4)
-# Parameter files whose changes cut segments into pieces.
-FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.")
+# Parameters whose changes cut segments into pieces (the persons' earnings and provider
+# share set what they are paid, sim/benefits.py).
+FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.", "population.earnings",
+                    "population.provider_share")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Periods:
 class PeriodLaw:
     """Finance parameters of every period as arrays (P periods, G groups, K steps)."""
 
-    rate: np.ndarray          # (P, G) benefit kr/week
+    rate: np.ndarray          # (P, G, B) benefit kr/week by benefit class (sim/benefits.py)
     scheme: np.ndarray        # (P, G) index into SCHEMES
     lower: np.ndarray         # (P, K) counter weeks where each staircase step starts
     upper: np.ndarray         # (P, K) ... and ends (inf for the last)
@@ -68,7 +71,7 @@ class PeriodLaw:
     casework_weight: np.ndarray      # (P, G) share of sanction casework that is municipal
     pool_cost: tuple[dict[str, float], ...]  # per period: kind -> state pool kr/FT-week
     pool_refusion: np.ndarray        # (P,) state share of the pools' costs
-    # (C, P, G) benefit kr/week of each cohort's law (sim.model.Model.laws); None = rate
+    # (C, P, G, B) benefit kr/week of each cohort's law (sim.model.Model.laws); None = rate
     cohort_rate: np.ndarray | None = None
 
 
@@ -114,7 +117,8 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     lower = np.full((n_p, n_k), np.inf)
     upper = np.full((n_p, n_k), np.inf)
     share = np.zeros((n_p, n_k))
-    rate, scheme = np.zeros((n_p, n_g)), np.zeros((n_p, n_g), dtype=np.int64)
+    rate = np.zeros((n_p, n_g, N_CLASSES + 1))
+    scheme = np.zeros((n_p, n_g), dtype=np.int64)
     pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
     casework, team = np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
     # Named as PeriodLaw's fields.
@@ -136,8 +140,14 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         municipal = params.at("finance.unit_cost.sanction_municipal", d)
         per_week = float(params.at("finance.jobcentre.other_per_ft", d)) / WEEKS_PER_YEAR
         team_groups = set(params.at("finance.unit_cost.rehabilitation_team_groups", d))
+        rate[p] = np.array(rate_table(
+            [params.at(f"benefit_rates.weekly_rate.{name}", d) for name in GROUPS],
+            params.at("benefit_rates.income_replacement", d),
+            params.at("benefit_rates.family_groups", d),
+            float(params.at("benefit_rates.provider_ratio", d)),
+            params.at("population.earnings", d),
+            float(params.at("population.provider_share", d)))).T
         for g, name in enumerate(GROUPS):
-            rate[p, g] = float(params.at(f"benefit_rates.weekly_rate.{name}", d))
             scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
             pre[p, g] = float(pre_share.get(name, 0.0))
             fixed_state[p, g] = 1.0 - fixed_municipal(fixed_muni.get(name, 1.0),

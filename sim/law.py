@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.benefits import rates_of
 from sim.clock import Clock
 from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.parameters import ParameterTree
@@ -36,10 +37,12 @@ class Regime:
     long_multiplier: tuple[float, ...]
     destinations: tuple[tuple[str, ...], ...]
     destination_cum: tuple[tuple[float, ...], ...]
-    weekly_rate: tuple[float, ...]
-    # [paying group][profile]: the benefit-level channel, (benefit paid / benefit of
-    # the profile's group) ^ -effects.benefit_level; 1 where the two are the same group.
-    benefit_multiplier: tuple[tuple[float, ...], ...]
+    # [benefit class][group]: what a person of the class is paid a week (sim/benefits.py)
+    person_rate: tuple[tuple[float, ...], ...]
+    # [benefit class][paying group][profile]: the benefit-level channel, (the person's
+    # benefit paid / their benefit in the profile's group) ^ -effects.benefit_level;
+    # 1 where the two are the same group.
+    benefit_multiplier: tuple[tuple[tuple[float, ...], ...], ...]
     new_spells_per_year: tuple[float, ...]
     dagpenge_max_weeks: float
     dagpenge_to_kontanthjaelp_share: float
@@ -58,6 +61,10 @@ class Regime:
     rules: RuleSet
     job_hours: tuple[float, float, float]  # full-time hours, part-time hours, part-time share
     compliance_sd: float  # log-sd of the persons' no-show factor (drawn at creation)
+    # Drawn at creation: cumulative shares of the earnings bands for a close and a far
+    # type (population.earnings_shares), and the share of providers.
+    earnings_cum: tuple[tuple[float, ...], tuple[float, ...]]
+    provider_share: float
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -75,9 +82,10 @@ def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[f
 
 def benefit_multipliers(weekly: tuple[float, ...], elasticity: float
                         ) -> tuple[tuple[float, ...], ...]:
-    """The benefit-level channel for each (paying group, profile): the profile's
-    baseline hazard holds its own group's benefit, so only a different benefit paid
-    changes the hazard, by (paid / profile's) ^ -elasticity (1 where either is 0)."""
+    """The benefit-level channel of one person for each (paying group, profile), from
+    the person's weekly benefit in each group: the profile's baseline hazard holds the
+    person's benefit in the profile's group, so only a different benefit paid changes
+    the hazard, by (paid / profile's) ^ -elasticity (1 where either is 0)."""
     return tuple(tuple(1.0 if paid == own or paid <= 0.0 or own <= 0.0
                        else (paid / own) ** -elasticity for own in weekly)
                  for paid in weekly)
@@ -90,7 +98,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
     rules = RuleSet.from_stacks(p["rules"])
-    weekly = tuple(float(p["benefit_rates"]["weekly_rate"][g]) for g in GROUPS)
+    person_rate = rates_of(p)
+    elasticity = float(p["effects"]["benefit_level"])
+    shares = p["population"]["earnings_shares"]
     return Regime(
         start_week=start_week,
         date=date,
@@ -101,9 +111,8 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         long_multiplier=tuple(float(hz[g]["long_multiplier"]) for g in GROUPS),
         destinations=tuple(d[0] for d in dests),
         destination_cum=tuple(d[1] for d in dests),
-        weekly_rate=weekly,
-        benefit_multiplier=benefit_multipliers(weekly,
-                                               float(p["effects"]["benefit_level"])),
+        person_rate=person_rate,
+        benefit_multiplier=tuple(benefit_multipliers(r, elasticity) for r in person_rate),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
         dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
@@ -125,6 +134,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
                    float(p["employment"]["part_time_hours"]),
                    float(p["employment"]["part_time_share"])),
         compliance_sd=float(p["process"]["compliance_sd"]),
+        earnings_cum=(cumulative_shares([float(x) for x in shares["close"]]),
+                      cumulative_shares([float(x) for x in shares["far"]])),
+        provider_share=float(p["population"]["provider_share"]),
     )
 
 

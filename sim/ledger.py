@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.benefits import REFERENCE
 from sim.clock import Clock
 from sim.groups import GROUPS
 
@@ -41,10 +42,12 @@ class RecordKind:
 
 RECORD_KINDS: dict[str, RecordKind] = {
     # A stretch of time in one group; support_weeks: weeks on public support at its start;
-    # cohort: the law the spell follows (sim.model.Model.laws); birth: the birth week.
+    # cohort: the law the spell follows (sim.model.Model.laws); birth: the birth week;
+    # benefit_class: what the person is paid in each group (sim/benefits.py).
     "segment": RecordKind("seg_", (("citizen", "q"), ("group", "b"), ("start", "d"),
                                    ("end", "d"), ("support_weeks", "d"),
-                                   ("municipality", "h"), ("cohort", "b"), ("birth", "f")),
+                                   ("municipality", "h"), ("cohort", "b"), ("birth", "f"),
+                                   ("benefit_class", "b")),
                           "start"),
     # Ordinary work after an exit to a job: until re-entry (or inf), hours a week.
     "employment": RecordKind("emp_", (("citizen", "q"), ("start", "d"), ("end", "d"),
@@ -123,8 +126,10 @@ class Ledger:
         return pd.DataFrame(out)
 
     def segment(self, citizen: int, group: int, start: float, end: float, support_weeks: float,
-                municipality: int, cohort: int = 0, birth: float = 0.0) -> None:
+                municipality: int, cohort: int = 0, birth: float = 0.0,
+                benefit_class: int = REFERENCE) -> None:
         if end > start:
+            self.seg_benefit_class.append(benefit_class)
             self.seg_cohort.append(cohort)
             self.seg_birth.append(birth)
             self.seg_citizen.append(citizen)

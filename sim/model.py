@@ -11,6 +11,7 @@ from statistics import NormalDist
 
 import simpy
 
+from sim.benefits import benefit_class
 from sim.citizen import Citizen
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.groups import ADULT_OF_YOUTH, GROUP_INDEX, GROUPS, age_adjusted
@@ -35,12 +36,27 @@ from sim.spell import life
 P_POOL_GAP = purpose_code("reentry_pool_gap")
 P_TYPE = purpose_code("frailty_type")
 P_COMPLIANCE = purpose_code("compliance")
+P_EARNINGS = purpose_code("earnings_band")
+P_PROVIDER = purpose_code("provider")
 _NORMAL = NormalDist()
 
 
 def compliance_factor(u: float, sd: float) -> float:
     """A person's no-show factor from a uniform draw: log-normal with mean 1."""
     return math.exp(sd * _NORMAL.inv_cdf(u) - sd * sd / 2.0) if sd > 0.0 else 1.0
+
+
+def person(cid: int, draws: Draws, municipality: int, birth_week: float, close: bool,
+           regime) -> Citizen:
+    """A citizen with the characteristics drawn once from their own stream: the
+    compliance factor, and the earnings band (by distance to the market) and provider
+    status that set their benefits (sim/benefits.py)."""
+    cum = regime.earnings_cum[0 if close else 1]
+    band = min(bisect_right(cum, draws.uniform(P_EARNINGS)), len(cum) - 1)
+    provider = draws.uniform(P_PROVIDER) < regime.provider_share
+    return Citizen(cid, draws, municipality, birth_week, close,
+                   compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd),
+                   benefit_class(band, provider))
 
 # Parameters the model reads once, at the run's start (the stock, its placement, the
 # arrivals' ages, the former recipients between spells and the business cycle's base):
@@ -116,9 +132,8 @@ class Model:
         age = self.arrival_ages.draw(group, draws.uniform(P_AGE_BAND), draws.uniform(P_AGE_WITHIN))
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
         regime = self.law.regime_at(week)
-        return Citizen(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR,
-                       draws.uniform(P_TYPE) < regime.short_share[group],
-                       compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd))
+        return person(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR,
+                      draws.uniform(P_TYPE) < regime.short_share[group], regime)
 
     def stock_citizen(self, cid: int, group: int, sampler, regime
                       ) -> tuple[Citizen, float]:
@@ -146,9 +161,8 @@ class Model:
         else:
             age = entry_age
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
-        compliance = compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd)
-        return (Citizen(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR,
-                        short, compliance), elapsed)
+        return (person(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR,
+                       short, regime), elapsed)
 
     def populate(self) -> None:
         regime = self.laws[self.cohort_of(self.env.now)].regimes[0]
@@ -258,6 +272,6 @@ class Model:
             # Conversations and offers up to the horizon are recorded as the stay ends.
             c.casework.close(self, c, horizon, regimes[c.cohort])
             self.ledger.segment(c.id, c.group, c.seg_start, horizon, c.seg_support,
-                                c.municipality, c.cohort, c.birth_week)
+                                c.municipality, c.cohort, c.birth_week, c.benefit_class)
             self.ledger.spell(c.id, c.spell_start, None, c.first_group, c.group, "")
         return self.ledger

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim import lawbook
+from sim.benefits import BANDS, REFERENCE, benefit_class
 from sim.clock import Clock
 from sim.finance import finance_table
 from sim.groups import GROUP_INDEX, GROUPS
@@ -46,7 +47,8 @@ def _outside_staircase(spell: Mapping, i: int, fixed_municipal: Mapping | None
 
 def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
                  support_weeks: float = 0.0, municipality: int = 0,
-                 fixed_municipal: Mapping | None = None) -> dict[str, pd.DataFrame]:
+                 fixed_municipal: Mapping | None = None, benefit_class: int = REFERENCE
+                 ) -> dict[str, pd.DataFrame]:
     """Segments (with the weeks-on-support counter) and records of a hand-made path: its
     offers (each also an offer set up) and each spell's start as an entry to its group
     (a rehabiliteringsteam case where the law says so).
@@ -54,7 +56,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
     The counter follows the citizen across spells and restarts at 0 when the gap
     since the last spell is at least ``reset_weeks`` (refusion.counter_reset_weeks).
     ``fixed_municipal``: ``finance.fixed_municipal_share``, for spells that name their
-    ``grant_cohort``.
+    ``grant_cohort``. ``benefit_class``: the person's (sim/benefits.py).
     """
     seg, offers, lt, conv, sanc, compl, starts, entries = [], [], [], [], [], [], [], []
     counter, last_end = float(support_weeks), None
@@ -70,14 +72,15 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
             counter = 0.0
         m = int(spell.get("municipality", municipality))
         pre, fixed = _outside_staircase(spell, i, fixed_municipal)
-        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed))
+        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed, benefit_class))
         entries.append((s, group, m))
         for offer in spell.get("offers", ()):
             os_ = _week(offer["start"], start)
             oe = _week(offer["end"], start) if "end" in offer else os_ + float(offer["weeks"])
             starts.append((os_, group, m))
             if offer["kind"].startswith("loentilskud"):
-                lt.append((offer["kind"], group, os_, oe, counter + (os_ - s), m))
+                lt.append((offer["kind"], group, os_, oe, counter + (os_ - s), m,
+                           benefit_class))
             else:
                 offers.append((offer["kind"], group, os_, oe, m))
         conv += [(_week(w, start), group, m) for w in spell.get("conversations", ())]
@@ -87,11 +90,13 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         last_end = e
     return {
         "segments": pd.DataFrame(seg, columns=["group", "start", "end", "support_weeks",
-                                               "municipality", "pre_2014", "fixed_state"]),
+                                               "municipality", "pre_2014", "fixed_state",
+                                               "benefit_class"]),
         "offers": pd.DataFrame(offers, columns=["kind", "group", "start", "end",
                                                 "municipality"]),
         "loentilskud": pd.DataFrame(lt, columns=["kind", "group", "start", "end",
-                                                 "support_weeks", "municipality"]),
+                                                 "support_weeks", "municipality",
+                                                 "benefit_class"]),
         "conversations": pd.DataFrame(conv, columns=["week", "group", "municipality"]),
         "sanctions": pd.DataFrame(sanc, columns=["week", "group", "municipality"]),
         "complaints": pd.DataFrame(compl, columns=["week", "group", "municipality"]),
@@ -102,7 +107,8 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
 
 def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
               params: ParameterTree | None = None, *, support_weeks: float = 0.0,
-              municipality: int = 0, by_municipality: bool = False) -> pd.DataFrame:
+              municipality: int = 0, by_municipality: bool = False,
+              earnings: str | None = None, provider: bool = False) -> pd.DataFrame:
     """Cost one citizen's path without running the simulation.
 
     Each spell is a dict: ``group``, ``start`` and ``end`` (dates, or weeks from
@@ -114,6 +120,10 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*`` are the wage
     subsidy), ``conversations`` (jobcentre conversations), ``sanctions`` and
     ``complaints`` (dates or weeks).
+    ``earnings`` (a band of ``population.earnings``: low, middle, high) and ``provider``
+    are the person's, and set what they are paid (sim/benefits.py); without
+    ``earnings`` each group pays its ``benefit_rates.weekly_rate`` (the maximum of a
+    benefit that follows prior earnings, the average of one that follows family status).
     ``support_weeks`` is the counter before the first spell. ``start`` defaults to
     1 January of the first spell's year; time before it is not costed. Returns the
     finance table (mio. kr; x 1e6 for kr) without all-zero rows.
@@ -125,9 +135,15 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
         if first is None:
             raise ValueError("give start: the spells are in weeks and need a start date")
         start = dt.date(first.year, 1, 1)
+    if earnings is None:
+        klass = REFERENCE
+    elif earnings in BANDS:
+        klass = benefit_class(BANDS.index(earnings), provider)
+    else:
+        raise ValueError(f"earnings {earnings!r}: one of {', '.join(BANDS)}")
     reset = float(params.at("refusion.counter_reset_weeks", start))
     rec = path_records(spells, start, reset, support_weeks, municipality,
-                       params.at("finance.fixed_municipal_share", start))
+                       params.at("finance.fixed_municipal_share", start), klass)
     last = float(rec["segments"]["end"].max()) if len(rec["segments"]) else 0.0
     last_date = start + dt.timedelta(days=math.ceil(last * 7.0))
     clock = Clock(start, max(1, last_date.year - start.year + 1))

@@ -522,7 +522,7 @@ class Casework:
         """Decide the sanction's type and size, record it and start its ex-post effect.
         ``k``: the conversation it follows, or the first not yet held (keys its draws)."""
         rules, g = self.rules, self.g
-        weekly = regime.weekly_rate[g]
+        weekly = regime.person_rate[c.benefit_class][g]
         if kind == "daily" and g in rules.skaerpet_groups and \
                 now - c.last_sanction <= rules.skaerpet_lookback and \
                 c.draws.uniform(P_LACKING_WILL, self.n, self.k_offer, k) < rules.lacking_will:

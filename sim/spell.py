@@ -89,7 +89,7 @@ def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
         # The stay ends: close its casework and its segment.
         stay.casework.close(model, c, now, regime)
         ledger.segment(c.id, g, c.seg_start, now, c.seg_support, c.municipality,
-                       c.cohort, c.birth_week)
+                       c.cohort, c.birth_week, c.benefit_class)
         moved, target, profile = outcome
         support_now = c.seg_support + (now - c.seg_start)
         if moved:
@@ -189,7 +189,7 @@ class Stay:
                                                         self.extended)
             self.breaks, self.rates = regime.breaks, regime.rates[p]
             self.long_multiplier = regime.long_multiplier[p]
-            self.benefit_mult = regime.benefit_multiplier[g][p]
+            self.benefit_mult = regime.benefit_multiplier[self.c.benefit_class][g][p]
         if now >= self.cycle_end:
             self.cycle_mult = law.exit_multiplier(p, now)
             self.cycle_end = law.next_cycle_change(p, now)

@@ -15,7 +15,7 @@ PACKAGES = ("sim", "policies", "calibration")
 # The layers in data-flow order; a module may import from its own layer and those before.
 LAYERS: list[tuple[str, set[str]]] = [
     ("vocabulary", {"sim.kernel", "sim.errors", "sim.clock", "sim.groups", "sim.random",
-                    "sim.brackets", "sim.parameters", "sim.lawbook", "sim.rules",
+                    "sim.brackets", "sim.benefits", "sim.parameters", "sim.lawbook", "sim.rules",
                     "sim.output", "sim.html"}),
     ("engine", {"sim.hazards", "sim.citizen", "sim.population", "sim.process", "sim.spell",
                 "sim.law", "sim.ledger", "sim.model"}),

@@ -1,7 +1,8 @@
 """The money layer: refusion staircase, co-financing, year splits, the counter, hooks.
 
 Expected values are worked out by hand from the law (rules.md (e) Finance) and the
-parameters: kontanthjælp 2,869 kr/week, dagpenge 3,192, ressourceforløbsydelse 3,099,
+parameters: kontanthjælp 2,869 kr/week (the average; a path of no particular person
+gets each group's weekly_rate), dagpenge at most 4,546, ressourceforløbsydelse 3,099,
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
 [0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
 3,600 kr per full-time person-year times the group's weight (kontanthjælp 1.2,
@@ -104,13 +105,17 @@ def test_the_counter_follows_the_citizen_across_benefits():
 
 
 def test_dagpenge_are_co_financed_by_the_municipality_on_the_staircase():
-    # 30 weeks x 3,192 = 95,760 kr paid by the a-kasse and refunded by the state.
-    # Municipal co-financing = 3,192 x (4 x 0.2 + 22 x 0.6 + 4 x 0.7) = 3,192 x 16.8 = 53,625.6;
-    # the state's net cost is the rest, 3,192 x 13.2 = 42,134.4.
-    df = cost_path([{"group": "dagpenge", "start": JAN_2024, "weeks": 30}])
-    assert kr(df) == pytest.approx(95_760.0, abs=1e-6)
-    assert kr(df, payer="municipality") == pytest.approx(53_625.6, abs=1e-6)
-    assert kr(df, payer="state") == pytest.approx(42_134.4, abs=1e-6)
+    # A high earner gets the highest rate, 4,546 kr/week (0.9 x 35,000 x 12 / 52 is more).
+    # 30 weeks x 4,546 = 136,380 kr paid by the a-kasse and refunded by the state.
+    # Municipal co-financing = 4,546 x (4 x 0.2 + 22 x 0.6 + 4 x 0.7) = 4,546 x 16.8 = 76,372.8;
+    # the state's net cost is the rest, 4,546 x 13.2 = 60,007.2.
+    df = cost_path([{"group": "dagpenge", "start": JAN_2024, "weeks": 30}], earnings="high")
+    assert kr(df) == pytest.approx(136_380.0, abs=1e-6)
+    assert kr(df, payer="municipality") == pytest.approx(76_372.8, abs=1e-6)
+    assert kr(df, payer="state") == pytest.approx(60_007.2, abs=1e-6)
+    # A low earner (12,000 kr/month): 0.9 x 12,000 x 12 / 52 = 2,492.31 kr/week.
+    low = cost_path([{"group": "dagpenge", "start": JAN_2024, "weeks": 30}], earnings="low")
+    assert kr(low) == pytest.approx(30 * 0.9 * 12_000 * 12 / 52, abs=1e-6)
 
 
 def test_foertidspension_granted_before_july_2014_has_fixed_shares():
@@ -146,14 +151,15 @@ def test_offers_conversations_and_sanctions_hooks():
              "offers": [{"kind": "oevrig_vejledning", "start": 5, "weeks": 4},
                         {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
              "conversations": [1, 2, 3], "sanctions": [4], "complaints": [4]}
-    df = cost_path([spell], start=JAN_2024)
+    df = cost_path([spell], start=JAN_2024, earnings="high")
     # ØVO: 4 weeks x 81,400 x 0.894 (dagpenge's price factor) / 52 = 5,597.82 kr, no
     # refusion since 2019.
     assert kr(df, "activation") == pytest.approx(4 * 81_400 * 0.894 / 52, abs=1e-6)
     assert kr(df, "activation", "state") == 0.0
-    # Løntilskud net of dagpenge: 10 x (2,370 - 3,192) = -8,220; counter 10-20 -> 40 % state.
-    assert kr(df, "loentilskud") == pytest.approx(-8_220.0, abs=1e-6)
-    assert kr(df, "loentilskud", "state") == pytest.approx(-3_288.0, abs=1e-6)
+    # Løntilskud net of the person's dagpenge: 10 x (2,370 - 4,546) = -21,760; counter
+    # 10-20 -> 40 % state.
+    assert kr(df, "loentilskud") == pytest.approx(-21_760.0, abs=1e-6)
+    assert kr(df, "loentilskud", "state") == pytest.approx(-8_704.0, abs=1e-6)
     # Conversations 3 x 1.45 hours x 500 kr; other operations are costed per FT beside them.
     assert kr(df, "conversations") == pytest.approx(2_175.0, abs=1e-6)
     assert kr(df, "jobcentre_other") == pytest.approx(30 * JOBCENTRE_DP_WEEK, abs=1e-6)

@@ -1,6 +1,7 @@
 """Refusion and budget history: the dated finance law before 2024, worked out by hand.
 
-Parameters (policies/params): dagpenge 3,192 kr/week, kontanthjælp 2,928 kr/week before
+Parameters (policies/params): dagpenge at most 4,546 kr/week (a path of no particular
+person gets it), kontanthjælp 2,928 kr/week before
 October 2016, førtidspension 4,000 kr/week (benefit_rates.yaml); before 2016 a flat 35 %
 state share at every step of the staircase (refusion.yaml); activation 50 % refusion
 before 2019 with 0 % for ØVO for dagpenge from 2015 and for jobparate (ØVO and mentor)
@@ -41,20 +42,20 @@ def kr(df, item="benefit", payer="gross", **where) -> float:
 # -- dagpenge: municipal co-financing from 2010 ------------------------------------------
 def test_dagpenge_before_2010_are_paid_by_the_state_alone():
     df = cost_path([{"group": DP, "start": dt.date(2009, 3, 2), "weeks": 10}])
-    # 10 x 3,192 = 31,920 kr, all state.
-    assert kr(df) == pytest.approx(31_920.0, abs=1e-6)
-    assert kr(df, payer="state") == pytest.approx(31_920.0, abs=1e-6)
+    # 10 x 4,546 = 45,460 kr, all state.
+    assert kr(df) == pytest.approx(45_460.0, abs=1e-6)
+    assert kr(df, payer="state") == pytest.approx(45_460.0, abs=1e-6)
     assert kr(df, payer="municipality") == 0.0
 
 
 def test_dagpenge_co_financing_starts_on_1_january_2010():
     # 4 Dec 2009 + 28 days = 1 Jan 2010: 4 weeks state only, then 4 weeks co-financed at
-    # the flat 35 % state share of before 2016: municipality 4 x 3,192 x 0.65 = 8,299.2.
+    # the flat 35 % state share of before 2016: municipality 4 x 4,546 x 0.65 = 11,819.6.
     df = cost_path([{"group": DP, "start": dt.date(2009, 12, 4), "weeks": 8}])
-    assert kr(df, year=2009) == pytest.approx(12_768.0, abs=1e-6)
+    assert kr(df, year=2009) == pytest.approx(18_184.0, abs=1e-6)
     assert kr(df, payer="municipality", year=2009) == 0.0
-    assert kr(df, payer="state", year=2010) == pytest.approx(4 * 3192 * 0.35, abs=1e-6)
-    assert kr(df, payer="municipality", year=2010) == pytest.approx(8_299.2, abs=1e-6)
+    assert kr(df, payer="state", year=2010) == pytest.approx(4 * 4546 * 0.35, abs=1e-6)
+    assert kr(df, payer="municipality", year=2010) == pytest.approx(11_819.6, abs=1e-6)
 
 
 # -- ØVO and mentor refusion: 0 % for dagpenge from 2015 and jobparate from 2016 ----------
