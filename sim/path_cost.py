@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim import lawbook
-from sim.clock import Clock
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.finance import finance_table
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
@@ -70,7 +70,8 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
             counter = 0.0
         m = int(spell.get("municipality", municipality))
         pre, fixed = _outside_staircase(spell, i, fixed_municipal)
-        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed))
+        birth = s - float(spell["age"]) * WEEKS_PER_CALENDAR_YEAR if "age" in spell else np.nan
+        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed, birth))
         entries.append((s, group, m))
         for offer in spell.get("offers", ()):
             os_ = _week(offer["start"], start)
@@ -87,7 +88,8 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
         last_end = e
     return {
         "segments": pd.DataFrame(seg, columns=["group", "start", "end", "support_weeks",
-                                               "municipality", "pre_2014", "fixed_state"]),
+                                               "municipality", "pre_2014", "fixed_state",
+                                               "birth"]),
         "offers": pd.DataFrame(offers, columns=["kind", "group", "start", "end",
                                                 "municipality"]),
         "loentilskud": pd.DataFrame(lt, columns=["kind", "group", "start", "end",
@@ -113,7 +115,9 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     ``from_2003`` for førtidspension, see ``finance.fixed_municipal_share``),
     ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*`` are the wage
     subsidy), ``conversations`` (jobcentre conversations), ``sanctions`` and
-    ``complaints`` (dates or weeks).
+    ``complaints`` (dates or weeks), ``age`` (years at the spell's start: the schemes
+    that serve an age band, e.g. seniorjob, need it).
+    The pools' dated amounts are costs of a run, not of a person: a path leaves them out.
     ``support_weeks`` is the counter before the first spell. ``start`` defaults to
     1 January of the first spell's year; time before it is not costed. Returns the
     finance table (mio. kr; x 1e6 for kr) without all-zero rows.
@@ -135,5 +139,5 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
                          offers=rec["offers"], loentilskud=rec["loentilskud"],
                          conversations=rec["conversations"], sanctions=rec["sanctions"],
                          complaints=rec["complaints"], offer_starts=rec["offer_starts"],
-                         entries=rec["entries"],
-                         by_municipality=by_municipality, complete=False)
+                         entries=rec["entries"], by_municipality=by_municipality,
+                         complete=False, dated_amounts=False)
