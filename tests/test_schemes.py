@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from calibration import spending
+from policies import expert_group
 from sim import lawbook
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.experiment import PolicyRef
@@ -163,6 +164,93 @@ def test_every_item_has_a_budget_account_and_gross_is_state_plus_municipality():
                                  values="mio_kr")
         np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
                                    rtol=1e-12, atol=1e-9)
+
+
+# -- the expert group's elements ------------------------------------------------------------
+def at(tree, path, year):
+    return tree.value(path, dt.date(year, 6, 1))
+
+
+def test_run_off_is_the_mean_share_of_places_left_each_year():
+    assert expert_group.run_off(5) == {2026: 0.9, 2027: 0.7, 2028: 0.5, 2029: 0.3,
+                                       2030: 0.1, 2031: 0.0}
+    assert expert_group.run_off(0.5) == {2026: 0.25, 2027: 0.0}
+
+
+def test_2_7_phases_seniorjob_and_jobrotation_out():
+    p = law("eg_phase_out_seniorjob_jobrotation")
+    assert [at(p, "schemes.seniorjob.kr_per_ft", y) for y in range(2025, 2032)] == \
+        pytest.approx([22_000, 19_800, 15_400, 11_000, 6_600, 2_200, 0])
+    assert [at(p, "schemes.jobrotation.kr_per_ft", y) for y in (2025, 2026, 2027)] == \
+        pytest.approx([430, 107.5, 0])
+    df = one("dagpenge", start=dt.date(2028, 1, 1), params=p, age=60)
+    assert kr(df, "seniorjob") == pytest.approx(10 * 11_000 / 52, abs=1e-6)
+
+
+def test_2_12_and_2_13_course_right_pools_and_voksenlaerling():
+    p = law("eg_education_skilled_and_courses")
+    assert [at(p, "schemes.six_week_course.after_weeks", y) for y in range(2025, 2029)] == \
+        pytest.approx([5, 12, 19, 26])
+    assert at(p, "schemes.six_week_course.groups", 2028)["kontanthjaelp_jobparat"] == 1.0
+    assert at(p, "schemes.six_week_course.state_share", 2028) == 0.8
+    assert [at(p, "schemes.education_pools.amount", y) for y in range(2025, 2029)] == \
+        pytest.approx([170, 170 * 2 / 3, 170 / 3, 0])
+    # 45 -> 50 kr an hour: the subsidy per driver FT x 50 / 45; the benefit saved stays.
+    assert at(p, "schemes.voksenlaerling.kr_per_ft", 2028) == pytest.approx(420.0)
+    assert at(p, "schemes.voksenlaerling.offset_per_ft", 2028) == 724
+    more = law(PolicyRef(name="eg_education_skilled_and_courses",
+                         options={"voksenlaerling_more_places": 0.2}))
+    assert at(more, "schemes.voksenlaerling.kr_per_ft", 2028) == pytest.approx(504.0)
+    assert at(more, "schemes.voksenlaerling.offset_per_ft", 2028) == pytest.approx(868.8)
+    # From 2028 the right starts after 26 weeks, for jobparat kontanthjælp too, 80 % state.
+    kh = one("kontanthjaelp_jobparat", weeks=30, start=dt.date(2028, 1, 1), params=p)
+    assert kr(kh, "six_week_course") == pytest.approx(4 * 2_470 / 52, abs=1e-6)
+    assert kr(kh, "six_week_course", "state") == pytest.approx(0.8 * 4 * 2_470 / 52, abs=1e-6)
+    assert expert_group.VOKSENLAERLING_KR_PER_HOUR * 1_924 == 86_580  # schemes.yaml source
+
+
+def test_2_3_adds_the_yearly_review_as_caseworker_hours():
+    p = law("eg_fremdriftsgaranti")
+    shares = [at(p, "finance.unit_cost.yearly_review_share", y) for y in (2025, 2026, 2028)]
+    assert [s["kontanthjaelp_aktivitetsparat"] for s in shares] == pytest.approx([0, 1 / 3, 1])
+    assert shares[-1]["uddannelseshjaelp_aktivitetsparat"] == 1.0
+    assert shares[-1]["kontanthjaelp_jobparat"] == 0.0
+    # As written the conversations after month 6 stay as they are.
+    assert at(p, "contact.schedule.kontanthjaelp_aktivitetsparat", 2028) == \
+        lawbook.value("contact.schedule.kontanthjaelp_aktivitetsparat", dt.date(2028, 6, 1))
+    # One review a person-year: 3 hours x 500 kr, no refusion; none under the 2024 law.
+    df = one("kontanthjaelp_aktivitetsparat", weeks=52, start=dt.date(2028, 1, 1), params=p)
+    assert kr(df, "yearly_review") == pytest.approx(1_500.0, abs=1e-6)
+    assert kr(df, "yearly_review", "state") == 0.0
+    assert kr(one("kontanthjaelp_aktivitetsparat", weeks=52), "yearly_review") == 0.0
+
+
+def test_2_5_frees_half_of_the_team_casework():
+    p = law("eg_rehabiliteringsteam_optional")
+    assert [at(p, "finance.unit_cost.rehabilitation_team_share", y)
+            for y in (2025, 2026, 2027, 2028)] == pytest.approx([1, 5 / 6, 2 / 3, 0.5])
+    df = one("ressourceforloeb", start=dt.date(2028, 1, 1), params=p)
+    assert kr(df, "rehabilitation_team") == pytest.approx(0.5 * 15 * 500, abs=1e-6)
+
+
+def test_chapter_6_administration_service_frame_and_pools():
+    p = law("eg_steering_targets", "eg_activation_in_service_frame", "eg_abolish_pools")
+    assert at(p, "finance.jobcentre.other_per_ft", 2025) == 3_600
+    assert at(p, "finance.jobcentre.other_per_ft", 2026) == pytest.approx(3_528.0)
+    items = at(p, "finance.budget.items", 2027)
+    assert items["personal_assistance"]["category"] == "service"
+    assert items["six_week_course"]["category"] == "transfer_guaranteed"  # a right stays
+    assert [at(p, "schemes.state_pools.amount", y) for y in (2025, 2026)] == [30, 0.0]
+    topped = law(PolicyRef(name="eg_abolish_pools", options={"varslingspulje_mio_kr": 25}))
+    assert at(topped, "schemes.state_pools.amount", 2026) == 25.0
+
+
+def test_the_bundle_holds_the_new_elements_in_their_chapters():
+    names = [m.name for m in expert_group._BUNDLE_MEMBERS]
+    ch2 = expert_group._CHAPTERS["expert_group_2024_ch2_effort"]
+    ch6 = expert_group._CHAPTERS["expert_group_2024_ch6_financing"]
+    assert "eg_phase_out_seniorjob_jobrotation" in names[ch2[1]:ch2[2]]
+    assert {"eg_steering_targets", "eg_abolish_pools"} <= set(names[ch6[1]:ch6[2]])
 
 
 # -- the spending check -----------------------------------------------------------------
