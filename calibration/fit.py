@@ -50,7 +50,7 @@ import pandas as pd
 import yaml
 
 import calibration
-from calibration import report
+from calibration import report, spending
 from calibration.durations import duration_run
 from calibration.targets import (
     FIT_TARGETS,
@@ -68,6 +68,14 @@ from sim.groups import GROUP_INDEX, GROUPS
 from sim.output import atomic_text
 from sim.parameters import ParameterTree
 from sim.population import AgeSampler
+
+# The spending checks of fit_targets.csv (metric -> budget line of calibration.spending).
+SPENDING_CHECKS = {"activation": "aktivering m.v.", "jobcentre_operation": "drift af jobcentrene",
+                   "seniorjob": "- seniorjob", "jobrotation": "- jobrotation (net)",
+                   "voksenlaerling": "- voksenlærlinge (net)",
+                   "personal_assistance": "- personlig assistance",
+                   "state_pools": "særlige indsatser, puljer",
+                   "modelled_items": "total excl. job- og seniorpræmie"}
 
 FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
 STATISTICS_FILE = calibration.CALIBRATION_DIR / "fit_statistics.csv"
@@ -227,14 +235,9 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
 
     fin = tables["finance"]
     gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
-    by_item = gross.groupby("item")["mio_kr"].sum()
-    activation = float(by_item.get("activation", 0.0) + by_item.get("loentilskud", 0.0))
-    operation = float(sum(by_item.get(i, 0.0) for i in
-                          ("conversations", "offer_casework", "rehabilitation_team",
-                           "jobcentre_other", "sanction_admin")))
-    out[("spending", "activation")] = activation
-    out[("spending", "jobcentre_operation")] = operation
-    out[("spending", "modelled_items")] = activation + operation
+    by_line = spending.lines(fin, FIT_YEAR).set_index("line")["simulated"]
+    for metric, line in SPENDING_CHECKS.items():
+        out[("spending", metric)] = float(by_line[line])
     out[("spending", "dagpenge_benefit")] = float(
         gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
     return out

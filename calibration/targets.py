@@ -257,22 +257,35 @@ def derive() -> pd.DataFrame:
             "dagpenge to the a-kasse)")
 
     # -- spending (2024 budget, 2024 prices) -------------------------------------------
+    # Each budget line is the sum of the finance table's items named in
+    # calibration.spending.LINES (the one place that maps lines to items).
     sp = "active_effort_spending_2022_2024.csv"
-    akt, al = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "aktivering m.v.")
-    drift, dl = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "drift af jobcentrene")
-    tot, tl2 = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "total")
-    add("spending", "activation", 2024, float(akt["y2024_budget"]), "mio. kr., 2024 prices",
-        0.10, "rel", "check", _ref(sp, al, akt) + "; simulated: activation + løntilskud, gross")
-    add("spending", "jobcentre_operation", 2024, float(drift["y2024_budget"]),
-        "mio. kr., 2024 prices", 0.10, "rel", "check",
-        _ref(sp, dl, drift) + "; simulated: conversations + offer_casework + rehabilitation_team"
-        " + jobcentre_other + sanction_admin")
-    add("spending", "modelled_items", 2024,
-        float(akt["y2024_budget"]) + float(drift["y2024_budget"]), "mio. kr., 2024 prices",
+
+    def line(label: str) -> tuple[float, str]:
+        row, n = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == label)
+        return float(row["y2024_budget"]), _ref(sp, n, row)
+
+    for metric, label, simulated in (
+            ("activation", "aktivering m.v.",
+             "activation + loentilskud + six_week_course + education_pools"),
+            ("jobcentre_operation", "drift af jobcentrene",
+             "conversations + offer_casework + rehabilitation_team + jobcentre_other + "
+             "sanction_admin + yearly_review"),
+            ("seniorjob", "- seniorjob", "seniorjob"),
+            ("jobrotation", "- jobrotation (net)", "jobrotation"),
+            ("voksenlaerling", "- voksenlærlinge (net)", "voksenlaerling"),
+            ("personal_assistance", "- personlig assistance", "personal_assistance"),
+            ("state_pools", "særlige indsatser, puljer", "state_pools")):
+        value, ref = line(label)
+        add("spending", metric, 2024, value, "mio. kr., 2024 prices", 0.10, "rel", "check",
+            f"{ref}; simulated: {simulated}, gross")
+    total, tref = line("total")
+    premium, pref = line("- job- og seniorpræmie")
+    add("spending", "modelled_items", 2024, total - premium, "mio. kr., 2024 prices",
         0.10, "rel", "check",
-        f"[derived] aktivering m.v. + drift af jobcentrene: {_ref(sp, al, akt)}; "
-        f"L{dl}; the total {float(tot['y2024_budget']):,.0f} (L{tl2}) also holds andre "
-        "beskæftigelsesordninger and puljer, which the simulator does not model")
+        f"[derived] total {total:,.0f} less job- og seniorpræmie {premium:,.0f}, whose "
+        f"driver (exits to a job) the simulator does not cost: {tref}; {pref}; simulated: "
+        "every item of calibration.spending.LINES")
     head, hl = _line("headline_targets.csv",
                      lambda r: r["metric"].startswith("public dagpenge spending")
                      and r["period"] == "2022")

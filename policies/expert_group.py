@@ -16,9 +16,14 @@ Global rules (reforms.md (ii), Global rules):
 - the whole is phased in over 2026-2030 (L12467-L12478): the ØVO cut (6.5) reaches its
   full size in 2028 ("within 2-3 years", L11039-L11143), the financing change (6.3) in 2027.
 
+Money-only elements change the cost items' parameters (finance.yaml, schemes.yaml): the
+yearly review of 2.3, the team casework 2.5 frees, the phase-out of seniorjob and
+jobrotation (2.7), the course right, pools and voksenlærling subsidy of 2.12-2.13, the
+administration of 6.1-6.2 and the state pools of 6.4.
+
 Not modelled (no caseload parameter or no engine mechanism): 1.6 (not in the text), 2.6,
-2.7 (seniorjob and jobrotation are not simulated), 2.9 (contact mode), 2.10, 2.14, 2.15,
-3.4, 3.7, 3.9, 3.10, chapter 4, 5.3-5.6, 6.1, 6.2, 6.4, 6.6, 6.7.
+2.9 (contact mode), 2.10, 2.14, 2.15 (a 100 mio. kr pool for caseworker upskilling
+2026-2029, not yet costed), 3.4, 3.7, 3.9, 3.10, chapter 4, 5.3-5.6, 6.6, 6.7.
 """
 
 # ruff: noqa: E501  (option descriptions carry their sources on one line)
@@ -237,23 +242,35 @@ register(Policy(
 ))
 
 
+REVIEW_GROUPS = ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat")
+
+
 class ReviewOptions(Options):
     review_weeks: float = Field(52.0, gt=0, description=f"Yearly case review and plan ({SEED}, L1485-L1547)")
-    effort_response: float = Field(0.25, ge=0, le=1, description="muni.effort_response (param): how far the interval between conversations after month 6 moves from today's practice to the yearly review (assumption 0.25)")
+    review_share: float = Field(1.0, ge=0, le=1, description=f"Share of the jobhjælp kontanthjælp person-years with the yearly review and plan, any age ({SEED}, L1485-L1547: a guarantee, so all)")
+    effort_response: float = Field(0.0, ge=0, le=1, description="muni.effort_response (param): how far the interval between conversations after month 6 moves from today's practice to the yearly review; 0 = as written: the review is a floor that adds work, not a ceiling that spaces the conversations out")
+
+
+def _review_changes(o: ReviewOptions) -> list[ParameterChange]:
+    out = [ParameterChange(f"finance.unit_cost.yearly_review_share.{g}", o.review_share)
+           for g in REVIEW_GROUPS]
+    if o.effort_response > 0:
+        out += [ParameterChange(f"contact.schedule.{g}.interval_after",
+                                round(law(f"contact.schedule.{g}.interval_after") + o.effort_response
+                                      * (o.review_weeks - law(f"contact.schedule.{g}.interval_after")), 1))
+                for g in REVIEW_GROUPS]
+    return changed(out)
 
 
 register(Policy(
     name="eg_fremdriftsgaranti",
-    description="2.3 Fremdriftsgaranti for jobhjælp: a yearly review and plan; conversations "
-                "after month 6 spaced toward the yearly review by muni.effort_response",
+    description="2.3 Fremdriftsgaranti for jobhjælp kontanthjælp, any age: a yearly case "
+                "review and plan, costed as caseworker hours (work, not a saving); the "
+                "afklaringsret it replaces is not costed",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L1485-L1547",
+    source=f"{SEED}, L1485-L1547 (finance.unit_cost.yearly_review_hours: assumption)",
     options=ReviewOptions,
-    changes=lambda o: changed([
-        ParameterChange(f"contact.schedule.{g}.interval_after",
-                        round(law(f"contact.schedule.{g}.interval_after") + o.effort_response
-                              * (o.review_weeks - law(f"contact.schedule.{g}.interval_after")), 1))
-        for g in ("kontanthjaelp_aktivitetsparat", "uddannelseshjaelp_aktivitetsparat")]),
+    changes=_review_changes,
 ))
 
 register(Policy(
@@ -267,16 +284,70 @@ register(Policy(
 
 class RehabOptions(Options):
     decision_weeks: float = Field(4.0, ge=0, description="Weeks from referral to decision without the mandatory team (param; assumption: half of rehabilitation.decision_weeks)")
+    team_share: float = Field(0.5, ge=0, le=1, description="Share of the cases the municipalities still take through a team once it is optional (param; assumption: the complex half); the rest frees the team's casework (finance.unit_cost.rehabilitation_team_hours a case)")
 
 
 register(Policy(
     name="eg_rehabiliteringsteam_optional",
     description="2.5 Rehabiliteringsteam no longer mandatory: faster decisions on "
-                "fleksjob/førtidspension",
+                "fleksjob/førtidspension, and the team casework of the cases that no "
+                "longer go through a team is freed",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L1615-L1670",
     options=RehabOptions,
-    changes=lambda o: [ParameterChange("rehabilitation.decision_weeks", o.decision_weeks)],
+    changes=lambda o: changed([
+        ParameterChange("rehabilitation.decision_weeks", o.decision_weeks),
+        ParameterChange("finance.unit_cost.rehabilitation_team_share", o.team_share)]),
+))
+
+
+# 2.7: no new seniorjob or jobrotation from the effective date [inferred: "abolished and
+# phased out"]; those in the schemes keep their place to its end, so the money runs off
+# as the places do.
+def run_off(years: float, first: int = EFFECTIVE.year) -> dict[int, float]:
+    """Share of the places left, as a mean over each calendar year from ``first`` on, when
+    no new place opens from 1 January of ``first`` and the places' remaining durations
+    are spread evenly over 0 to ``years`` years: the mean over year k of
+    max(0, 1 - t / years), until it is 0 [derived]."""
+    out, k = {}, 0
+    while k < years:
+        lo, hi = k, min(k + 1.0, years)
+        # integral of (1 - t / years) over [lo, hi], per year
+        out[first + k] = round((hi - lo) - (hi ** 2 - lo ** 2) / (2 * years), 4)
+        k += 1
+    out[first + k] = 0.0
+    return out
+
+
+class PhaseOutOptions(Options):
+    seniorjob_years: float = Field(5.0, gt=0, le=10, description="Longest remaining seniorjob at the stop: a seniorjob lasts until the efterløn age, offered within 5 years of it (glossary.md; the 5 years: rules of the scheme [not in seeds])")
+    jobrotation_years: float = Field(0.5, gt=0, le=5, description="Longest remaining jobrotation substitute job at the stop (assumption: up to 6 months a substitute [not in seeds])")
+
+
+PHASE_OUT_SOURCE = (f"{SEED}, L1734-L1810; the money runs off with the places "
+                    "(expert_group.run_off) [derived]")
+
+
+def _phase_out_changes(o: PhaseOutOptions) -> list[ParameterChange]:
+    out = []
+    for scheme, years in (("seniorjob", o.seniorjob_years), ("jobrotation", o.jobrotation_years)):
+        full = law(f"schemes.{scheme}.kr_per_ft")
+        for year, left in run_off(years).items():
+            out.append(ParameterChange(f"schemes.{scheme}.kr_per_ft", round(full * left, 2),
+                                       start=dt.date(year, 1, 1),
+                                       source=f"{PHASE_OUT_SOURCE}: {left:g} of the places left"))
+    return out
+
+
+register(Policy(
+    name="eg_phase_out_seniorjob_jobrotation",
+    description="2.7 Seniorjob and jobrotation abolished and phased out: no new places from "
+                "2026, the money runs off with the places (seniorjob over 5 years, "
+                "jobrotation over half a year)",
+    effective=EFFECTIVE,
+    source=PHASE_OUT_SOURCE,
+    options=PhaseOutOptions,
+    changes=_phase_out_changes,
 ))
 
 
@@ -310,8 +381,16 @@ register(Policy(
 ))
 
 
+VOKSENLAERLING_KR_PER_HOUR = 45.0  # rules.md (c); seed 003_6dc7bdcfc6d04eb3.txt, L2216-L2220
+
+
 class EducationOptions(Options):
     shift: float = Field(0.05, ge=0, le=0.3, description="Share of offers moved from ØVO to ordinary education for dagpenge and jobparat kontanthjælp (param; assumption)")
+    course_after_weeks: float = Field(26.0, ge=0, le=104, description=f"Weeks of unemployment before the course right starts ({SEED}, L2259-L2377: after 6 months, was 5 weeks)")
+    course_kontanthjaelp: float = Field(1.0, ge=0, le=1, description=f"Weight of jobparat kontanthjælp in the course right's driver ({SEED}, L2259-L2377: the right now includes kontanthjælp; jobparat [inferred])")
+    course_refusion: float = Field(0.8, ge=0, le=1, description=f"State refusion of the merged course right ({SEED}, L2259-L2377: 80 %)")
+    voksenlaerling_kr_per_hour: float = Field(50.0, ge=0, le=200, description=f"Voksenlærling employer subsidy, kr an hour ({SEED}, L2176-L2240: 45 -> 50)")
+    voksenlaerling_more_places: float = Field(0.0, ge=0, le=1, description=f"Rise in apprentices from unemployment when voksenlærling opens to skilled workers with health problems ({SEED}, L2176-L2240; the text gives no number: param)")
 
 
 def _education_changes(o: EducationOptions) -> list[ParameterChange]:
@@ -323,6 +402,25 @@ def _education_changes(o: EducationOptions) -> list[ParameterChange]:
                                    round(mix["oevrig_vejledning"] - moved, 4)))
         out.append(ParameterChange(f"process.offer_mix.{g}.ordinaer_uddannelse",
                                    round(mix["ordinaer_uddannelse"] + moved, 4)))
+    places = 1.0 + o.voksenlaerling_more_places
+    out += [
+        # 2.13: the 6-week course right and the regional pool become one right, from 6
+        # months, for kontanthjælp too, at 80 % refusion.
+        ParameterChange("schemes.six_week_course.after_weeks", o.course_after_weeks),
+        ParameterChange("schemes.six_week_course.groups.kontanthjaelp_jobparat",
+                        o.course_kontanthjaelp),
+        ParameterChange("schemes.six_week_course.state_share", o.course_refusion),
+        # 2.12 abolishes the uddannelsesløft pool, 2.13 merges the regional pool into the
+        # right: the line holds both (6.4 names them again; they are booked here once).
+        ParameterChange("schemes.education_pools.amount", 0.0),
+        # 2.12: the subsidy 45 -> 50 kr an hour for hires from unemployment (the already
+        # employed, whose subsidy goes, are paid outside the active effort's budget).
+        ParameterChange("schemes.voksenlaerling.kr_per_ft", round(
+            law("schemes.voksenlaerling.kr_per_ft") * places * o.voksenlaerling_kr_per_hour
+            / VOKSENLAERLING_KR_PER_HOUR, 2)),
+        ParameterChange("schemes.voksenlaerling.offset_per_ft", round(
+            law("schemes.voksenlaerling.offset_per_ft") * places, 2)),
+    ]
     return changed(out)
 
 
@@ -330,7 +428,8 @@ register(Policy(
     name="eg_education_skilled_and_courses",
     description="2.12+2.13 Education to skilled level and one course right (also for "
                 "kontanthjælp, after 6 months, 80 % refusion): offers shift from ØVO to "
-                "ordinary education",
+                "ordinary education; the regional and uddannelsesløft pools go; "
+                "voksenlærling subsidy 45 -> 50 kr an hour",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L2176-L2240 (2.12); L2259-L2377 (2.13); pool_refusion stays 80 %",
     options=EducationOptions,
@@ -443,13 +542,52 @@ register(Policy(
 
 
 # -- chapter 6: financing ------------------------------------------------------------------
+class SteeringOptions(Options):
+    admin_relief: float = Field(0.02, ge=0, le=0.2, description="Share of the other jobcentre operations (finance.jobcentre.other_per_ft) freed when skærpet tilsyn and the employment-policy targets go (assumption 2 %: the yearly plans, the ministerial targets' follow-up and the recovery plans of skærpet tilsyn [not in seeds]; the five result targets are measured centrally)")
+
+
+register(Policy(
+    name="eg_steering_targets",
+    description="6.1+6.2 Skærpet tilsyn and the employment-policy targets abolished, five "
+                "result targets measured centrally: the municipal administration they took "
+                "is freed",
+    effective=EFFECTIVE,
+    source=f"{SEED}, L10356-L10485; L10560-L10640 (6.1); L10405 (6.2)",
+    options=SteeringOptions,
+    changes=lambda o: changed([ParameterChange(
+        "finance.jobcentre.other_per_ft",
+        round(law("finance.jobcentre.other_per_ft") * (1 - o.admin_relief), 2))]),
+))
+
 register(Policy(
     name="eg_activation_in_service_frame",
-    description="6.3 ØVO, ordinary education and mentor (the activation item) move inside "
-                "the service ceiling; the staircase is unchanged",
+    description="6.3 ØVO, ordinary education and mentor (the activation item) and personal "
+                "assistance move inside the service ceiling; rights-based education (the "
+                "course right) stays outside; the staircase is unchanged",
     effective=dt.date(2027, 1, 1),
     source=f"{SEED}, L10753-L10792; L12467-L12478 (2027: assumption, inside the 2026-2030 phase-in)",
-    changes=lambda o: [ParameterChange("finance.budget.items.activation.category", "service")],
+    changes=lambda o: [ParameterChange("finance.budget.items.activation.category", "service"),
+                       ParameterChange("finance.budget.items.personal_assistance.category",
+                                       "service")],
+))
+
+
+class PoolOptions(Options):
+    state_pools_abolished: float = Field(1.0, ge=0, le=1, description=f"Share of the state pools line (særlige indsatser, puljer) abolished ({SEED}, L10940-L10990: 'several' pools; assumption: all of the line)")
+    varslingspulje_mio_kr: float = Field(0.0, ge=0, le=1000, description=f"Yearly top-up of the varslingspulje (pool for mass layoffs), mio. kr ({SEED}, L10940-L10990: topped up; the amount is not in the text: param)")
+
+
+register(Policy(
+    name="eg_abolish_pools",
+    description="6.4 State pools abolished, the varslingspulje topped up (the regional and "
+                "uddannelsesløft pools are booked under 2.12+2.13)",
+    effective=EFFECTIVE,
+    source=f"{SEED}, L10940-L10990",
+    options=PoolOptions,
+    changes=lambda o: changed([ParameterChange(
+        "schemes.state_pools.amount",
+        round(law("schemes.state_pools.amount") * (1 - o.state_pools_abolished)
+              + o.varslingspulje_mio_kr, 2))]),
 ))
 
 
@@ -476,7 +614,7 @@ register(Policy(
     name="expert_group_2024",
     description="The expert group's proposal (2024): all modelled recommendations, benefit "
                 "changes for new spells from 2026, effort changes over 2026-2028, financing "
-                "to 2028",
+                "to 2028, the run-off of seniorjob to 2030",
     effective=EFFECTIVE,
     source=f"{SEED}, L12467-L12478; L12529-L12531; L11458; L12278-L12286",
     members=(_BUNDLE_MEMBERS := (
@@ -491,6 +629,7 @@ register(Policy(
         Member("eg_fremdriftsgaranti"),
         Member("eg_longer_pauses"),
         Member("eg_rehabiliteringsteam_optional"),
+        Member("eg_phase_out_seniorjob_jobrotation"),
         Member("eg_sick_leave_outside_effort"),
         Member("eg_first_conversation_2_weeks"),
         Member("eg_education_skilled_and_courses"),
@@ -500,7 +639,9 @@ register(Policy(
         Member("eg_sanction_sick_first_conversation"),
         Member("eg_sanction_saa_laenge_recovery"),
         Member("eg_sanction_skaerpet_fixed"),
+        Member("eg_steering_targets"),
         Member("eg_activation_in_service_frame"),
+        Member("eg_abolish_pools"),
         Member("eg_cut_oevo"),
     )),
 ))
@@ -575,9 +716,9 @@ register(Policy(
 # -- the bundle by chapter (for element attribution: compare.elements) ----------------------
 _CHAPTERS = {
     "expert_group_2024_ch1_target_groups": ("Chapter 1: fewer target groups (1.1-1.7)", 0, 6),
-    "expert_group_2024_ch2_effort": ("Chapter 2: individually planned effort (2.1-2.13)", 6, 14),
-    "expert_group_2024_ch3_sanctions": ("Chapter 3: sanctions (3.1-3.8)", 14, 20),
-    "expert_group_2024_ch6_financing": ("Chapter 6: financing (6.3, 6.5)", 20, 22),
+    "expert_group_2024_ch2_effort": ("Chapter 2: individually planned effort (2.1-2.13)", 6, 15),
+    "expert_group_2024_ch3_sanctions": ("Chapter 3: sanctions (3.1-3.8)", 15, 21),
+    "expert_group_2024_ch6_financing": ("Chapter 6: steering and financing (6.1-6.5)", 21, 25),
 }
 for _name, (_title, _first, _last) in _CHAPTERS.items():
     register(Policy(

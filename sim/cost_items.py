@@ -6,7 +6,7 @@
   state's part by the group's refusion scheme (:func:`sim.intervals.state_weeks`);
   less what sanctions withheld (:func:`reduction_sums`); the other jobcentre
   operations per full-time person come from the same pieces;
-* activation: weeks in an offer x unit cost of its kind (HK5), and the education pools;
+* activation: weeks in an offer x unit cost of its kind (HK5);
 * løntilskud: wage subsidy net of the benefit it replaces, on the staircase;
 * conversations and sanction casework: counts or one-by-one records x caseworker hours
   x hourly cost (HK6 service, no refusion).
@@ -35,14 +35,15 @@ CHUNK = 1_000_000  # segments per vectorised pass (bounds memory at full scale)
 
 def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
                  keys: Keys) -> dict[str, np.ndarray]:
-    """Weeks, benefit gross and state, and jobcentre cost (kr) per key.
+    """Weeks, benefit gross and state, other jobcentre operations and the yearly case
+    review (*fremdriftsgaranti*, ``finance.unit_cost.yearly_review_*``) (kr) per key.
 
     ``segments`` has the ledger's columns: group (code or name), start, end,
     support_weeks, municipality; optionally benefit_class (the person's, sim/benefits.py;
     without it the group's weekly_rate), pre_2014 (share, NaN = the parameter) and
     fixed_state (the state's share outside the staircase, NaN = the parameter).
     """
-    out = {k: np.zeros(keys.size) for k in ("weeks", "gross", "state", "jobcentre")}
+    out = {k: np.zeros(keys.size) for k in ("weeks", "gross", "state", "jobcentre", "review")}
     for lo in range(0, len(segments), CHUNK):
         chunk = segments.iloc[lo:lo + CHUNK]
         start = chunk["start"].to_numpy(dtype=float)
@@ -65,21 +66,21 @@ def benefit_sums(segments: pd.DataFrame, clock: Clock, per: Periods, law: Period
         state = state_weeks(counter, w, p, group, law, pre, fixed)
         out["state"] += sum_by_key(keys, key, state * kr_week)
         out["jobcentre"] += sum_by_key(keys, key, w * law.jobcentre[p, group] * law.price[p])
+        out["review"] += sum_by_key(keys, key, w * law.review[p, group] * law.price[p])
     return out
 
 
 
-def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: str,
-                  required: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(P, n_kinds) unit costs and each record's kind code; an unknown kind is an error
-    when ``required``, else costs 0."""
+def _unit_by_kind(kinds: pd.Series, tables: tuple[dict[str, float], ...], path: str
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(P, n_kinds) unit costs and each record's kind code; an unknown kind is an error."""
     codes, names = pd.factorize(kinds)
     unit = np.zeros((len(tables), len(names)))
     for period, costs in enumerate(tables):
         for j, kind in enumerate(names):
             if kind in costs:
                 unit[period, j] = costs[kind]
-            elif required:
+            else:
                 raise ValueError(f"offer kind {kind!r} has no unit cost in {path}; known: "
                                  + ", ".join(costs))
     return unit, codes
@@ -123,24 +124,20 @@ def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Ke
     where ``finance.activation_refusion_exceptions`` says otherwise (ØVO for dagpenge
     from 2015, for jobparate from 2016: 0 %; :func:`activation_refusion`). Kinds must be
     in ``finance.unit_cost.activation``; løntilskud kinds go to :func:`loentilskud_sums`.
-    Kinds in ``finance.unit_cost.education_pools`` (ordinary education) also draw on the
-    education pools, refunded at ``finance.pool_refusion`` (80 %).
+    The education pools are a dated amount of their own (sim/schemes.py).
     """
     pieces = cut(offers["start"].to_numpy(dtype=float), offers["end"].to_numpy(dtype=float),
                  per.bounds)
     r, p, w = pieces.row, pieces.period, pieces.weeks
     table, codes = _unit_by_kind(offers["kind"], law.activation_cost,
                                  "finance.unit_cost.activation")
-    pools, _ = _unit_by_kind(offers["kind"], law.pool_cost, "", required=False)
     refusion, _ = activation_refusion(offers["kind"], law)
     factor, _ = activation_factor(offers["kind"], law)
     group = group_codes(offers["group"])[r]
     key = keys.of(per.year_index[p], group, municipality_codes(offers)[r])
     own = w * table[p, codes[r]] * factor[p, codes[r], group] * law.price[p]
-    pool = w * pools[p, codes[r]] * law.price[p]
-    return (sum_by_key(keys, key, own + pool),
-            sum_by_key(keys, key, own * refusion[p, codes[r], group]
-                       + pool * law.pool_refusion[p]))
+    return (sum_by_key(keys, key, own),
+            sum_by_key(keys, key, own * refusion[p, codes[r], group]))
 
 
 def loentilskud_sums(records: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys,
@@ -236,11 +233,11 @@ def count_sums(counts: pd.DataFrame, clock: Clock, per: Periods, law: PeriodLaw,
     optional municipality. The unit cost of a year is its time-weighted mean over the
     year's periods (hours x ``unit_cost.casework_hour`` x price index). Entries to a
     group are rehabiliteringsteam cases where ``unit_cost.rehabilitation_team_groups``
-    names the group. Sanctions and complaints are weighted by
-    ``unit_cost.sanction_municipal`` (a-kasse decisions are no municipal cost). Counts
-    without a municipality are spread over municipalities in proportion to the group's
-    person-weeks (``weeks`` per key) when the table is by municipality. Returns gross kr
-    per key of each of CASEWORK_ITEMS.
+    names the group, a share ``unit_cost.rehabilitation_team_share`` of them. Sanctions
+    and complaints are weighted by ``unit_cost.sanction_municipal`` (a-kasse decisions
+    are no municipal cost). Counts without a municipality are spread over
+    municipalities in proportion to the group's person-weeks (``weeks`` per key) when
+    the table is by municipality. Returns gross kr per key of each of CASEWORK_ITEMS.
     """
     n_y, n_g = len(clock.calendar_years), len(GROUPS)
     out = {item: np.zeros(keys.size) for item in CASEWORK_ITEMS}

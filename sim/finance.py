@@ -29,6 +29,7 @@ millions of segments. The money layer, by job:
 * ``sim/intervals.py``: intervals cut at period bounds, weeks weighted by the staircase;
 * ``sim/cost_keys.py``: the (year, group[, municipality]) keys the sums are taken over;
 * ``sim/cost_items.py``: each cost item's gross and state kr per key;
+* ``sim/schemes.py``: the special schemes and pools' gross and state kr per key;
 * ``sim/cost_records.py``: the ledger's records as the cost items' inputs;
 * this module: the finance table, unit costs and budget categories;
 * ``sim/path_cost.py``: one hand-made citizen path costed without simulating.
@@ -41,15 +42,20 @@ for by municipality). Items:
   of a reduction is its staircase share at the week of the sanction;
 * ``activation``: operating costs of offers (HK5), weeks x unit cost of the kind,
   refunded at ``finance.activation_refusion`` (by kind and group where
-  ``finance.activation_refusion_exceptions`` says so), and for ordinary education the
-  education pools (80 % state refusion);
+  ``finance.activation_refusion_exceptions`` says so);
 * ``loentilskud``: wage subsidy net of the benefit it replaces (the citizen stays in
   the group's segment, so ``benefit`` counts those weeks), on the staircase;
 * ``conversations``: jobcentre conversations x caseworker hours x hourly cost (HK6
   service, no refusion; a-kasse conversations are not a municipal cost);
 * ``sanction_admin``: casework of sanction processes and complaints (HK6), hours x
   hourly cost, for the groups whose sanctions the municipality decides;
-* ``jobcentre_other``: other jobcentre operations (HK6) per full-time person.
+* ``jobcentre_other``: other jobcentre operations (HK6) per full-time person;
+* ``yearly_review``: the yearly case review and plan (*fremdriftsgaranti*, HK6) per
+  full-time person of the groups that have one (none under the 2024 law);
+* the special schemes and pools (sim/schemes.py): ``seniorjob``, ``jobrotation``,
+  ``voksenlaerling`` (net), ``personal_assistance`` and ``six_week_course`` from the
+  person-weeks of the groups each serves; ``education_pools`` and ``state_pools`` as
+  dated amounts (run tables only, not a hand-made path).
 
 In a run, offers and reductions come from the ledger's records and conversations,
 sanctions and complaints from its activity counts (sim/results.py); a hand-made
@@ -78,11 +84,12 @@ from sim.cost_keys import Keys, Sums, keys_for
 from sim.finance_law import period_law, periods
 from sim.groups import GROUPS
 from sim.parameters import ParameterTree
+from sim.schemes import SCHEME_ITEMS, scheme_law, scheme_sums
 
 PAYERS: tuple[str, ...] = ("gross", "state", "municipality")
 ITEMS: tuple[str, ...] = ("benefit", "jobcentre_other", "activation", "loentilskud",
                           "conversations", "offer_casework", "rehabilitation_team",
-                          "sanction_admin")
+                          "sanction_admin", "yearly_review", *SCHEME_ITEMS)
 COLUMNS = ["year", "group", "item", "payer", "mio_kr"]
 KR_PER_MIO = 1e6
 
@@ -125,7 +132,8 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
                   counts: pd.DataFrame | None = None,
                   reductions: pd.DataFrame | None = None,
                   by_municipality: bool = False, complete: bool = True,
-                  cohort_params: list[ParameterTree] | None = None) -> pd.DataFrame:
+                  cohort_params: list[ParameterTree] | None = None,
+                  dated_amounts: bool = True) -> pd.DataFrame:
     """Tidy money table ``year, group[, municipality_id], item, payer, mio_kr``.
 
     Records are optional: ``offers`` and ``loentilskud``
@@ -139,6 +147,8 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
     stack; otherwise all-zero items go. ``cohort_params``: the laws of spells begun
     before new-spells policies took effect (segments' ``cohort`` indexes them, and
     ``params`` after them), for benefit rates that change for new spells only.
+    ``dated_amounts``: cost the pools' dated amounts (sim/schemes.py), spread over the
+    person-weeks of their groups (False for one person's path).
     """
     per = periods(clock, params)
     law = period_law(params, per)
@@ -157,6 +167,9 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
         benefit = (benefit[0] - red[0], benefit[1] - red[1])
     money["benefit"] = benefit
     money["jobcentre_other"] = (sums["jobcentre"], zero)
+    money["yearly_review"] = (sums["review"], zero)
+    money.update(scheme_sums(segments, per, scheme_law(params, per), keys, scale,
+                             dated_amounts))
     if offers is not None and len(offers):
         money["activation"] = activation_sums(offers, per, law, keys)
     if loentilskud is not None and len(loentilskud):

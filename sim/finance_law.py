@@ -3,7 +3,7 @@ each period read once into arrays indexed by period, group and staircase step.
 
 A period is a stretch of the run with one calendar year and one set of finance
 parameters: the run is cut where a calendar year starts and where a parameter of
-benefit_rates.yaml, refusion.yaml or finance.yaml changes. The cost items
+benefit_rates.yaml, refusion.yaml, finance.yaml or schemes.yaml changes. The cost items
 (sim/cost_items.py) look their rates, shares and unit costs up by period.
 
 The staircase in force on a date comes from refusion.yaml: the 2016 refusionstrappe
@@ -29,8 +29,8 @@ SCHEMES: tuple[str, ...] = ("staircase", "cofinancing", "fixed", "staircase_from
 STAIRCASE, COFINANCING, FIXED, FROM_2014 = range(4)
 # Parameters whose changes cut segments into pieces (the persons' earnings and provider
 # share set what they are paid, sim/benefits.py).
-FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.", "population.earnings",
-                    "population.provider_share")
+FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.", "schemes.",
+                    "population.earnings", "population.provider_share")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class PeriodLaw:
     fixed_state: np.ndarray   # (P, G) state share outside the staircase
     price: np.ndarray         # (P,) price index
     jobcentre: np.ndarray     # (P, G) other jobcentre operations, kr per full-time week
+    review: np.ndarray        # (P, G) yearly case review (fremdriftsgaranti), kr per FT week
     activation_refusion: np.ndarray  # (P,) state share of activation operating costs
     # per period: kind -> group -> state share where it differs from activation_refusion
     activation_exceptions: tuple[dict[str, dict[str, float]], ...]
@@ -66,11 +67,9 @@ class PeriodLaw:
     activation_factor: tuple[dict[str, dict[str, float]], ...]
     offer_cost: np.ndarray           # (P,) kr of casework per offer set up
     team_cost: np.ndarray            # (P,) kr of casework per rehabiliteringsteam case
-    team_case: np.ndarray            # (P, G) 1 where an entry to the group is a team case
+    team_case: np.ndarray            # (P, G) share of entries to the group that are team cases
     complaint_cost: np.ndarray       # (P,) kr per complaint
     casework_weight: np.ndarray      # (P, G) share of sanction casework that is municipal
-    pool_cost: tuple[dict[str, float], ...]  # per period: kind -> state pool kr/FT-week
-    pool_refusion: np.ndarray        # (P,) state share of the pools' costs
     # (C, P, G, B) benefit kr/week of each cohort's law (sim.model.Model.laws); None = rate
     cohort_rate: np.ndarray | None = None
 
@@ -120,12 +119,12 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
     rate = np.zeros((n_p, n_g, N_CLASSES + 1))
     scheme = np.zeros((n_p, n_g), dtype=np.int64)
     pre, fixed_state, jobcentre = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
-    casework, team = np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
+    casework, team, review = np.zeros((n_p, n_g)), np.zeros((n_p, n_g)), np.zeros((n_p, n_g))
     # Named as PeriodLaw's fields.
     scalars = {k: np.zeros(n_p) for k in ("price", "activation_refusion", "conversation_cost",
-                                          "sanction_cost", "complaint_cost", "pool_refusion",
+                                          "sanction_cost", "complaint_cost",
                                           "offer_cost", "team_cost")}
-    activation, subsidy, pools, exceptions, factors = [], [], [], [], []
+    activation, subsidy, exceptions, factors = [], [], [], []
     for p, d in enumerate(per.dates):
         # A step's share applies from its lower counter week up to, not at, its upper.
         n = len(stairs[p].thresholds)
@@ -140,6 +139,10 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         municipal = params.at("finance.unit_cost.sanction_municipal", d)
         per_week = float(params.at("finance.jobcentre.other_per_ft", d)) / WEEKS_PER_YEAR
         team_groups = set(params.at("finance.unit_cost.rehabilitation_team_groups", d))
+        team_share = float(params.at("finance.unit_cost.rehabilitation_team_share", d))
+        hour = float(params.at("finance.unit_cost.casework_hour", d))
+        review_kr = float(params.at("finance.unit_cost.yearly_review_hours", d)) * hour
+        review_share = params.at("finance.unit_cost.yearly_review_share", d)
         rate[p] = np.array(rate_table(
             [params.at(f"benefit_rates.weekly_rate.{name}", d) for name in GROUPS],
             params.at("benefit_rates.income_replacement", d),
@@ -154,8 +157,8 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
                                                       cohorts.get(name))
             jobcentre[p, g] = per_week * float(weight.get(name, 0.0))
             casework[p, g] = float(municipal.get(name, 1.0))
-            team[p, g] = float(name in team_groups)
-        hour = float(params.at("finance.unit_cost.casework_hour", d))
+            team[p, g] = team_share * float(name in team_groups)
+            review[p, g] = review_kr * float(review_share.get(name, 0.0)) / WEEKS_PER_YEAR
         scalars["price"][p] = float(params.at("finance.price_index", d))
         scalars["activation_refusion"][p] = float(params.at("finance.activation_refusion", d))
         factors.append({k: {g: float(v) for g, v in by_group.items()} for k, by_group in
@@ -169,15 +172,12 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
             scalars[f"{task}_cost"][p] = hours * hour
         activation.append({k: float(v) / WEEKS_PER_YEAR
                            for k, v in params.at("finance.unit_cost.activation", d).items()})
-        pools.append({k: float(v) / WEEKS_PER_YEAR
-                      for k, v in params.at("finance.unit_cost.education_pools", d).items()})
-        scalars["pool_refusion"][p] = float(params.at("finance.pool_refusion", d))
         subsidy.append({k: float(v) for k, v in params.at("finance.unit_cost.loentilskud",
                                                           d).items()})
     return PeriodLaw(rate=rate, scheme=scheme, lower=lower, upper=upper, share=share,
-                     pre_2014=pre, fixed_state=fixed_state, jobcentre=jobcentre,
+                     pre_2014=pre, fixed_state=fixed_state, jobcentre=jobcentre, review=review,
                      loentilskud=tuple(subsidy), activation_cost=tuple(activation),
                      activation_exceptions=tuple(exceptions),
                      activation_factor=tuple(factors), team_case=team,
-                     casework_weight=casework, pool_cost=tuple(pools), **scalars)
+                     casework_weight=casework, **scalars)
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim import lawbook
 from sim.benefits import BANDS, REFERENCE, benefit_class
-from sim.clock import Clock
+from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.finance import finance_table
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
@@ -72,7 +72,9 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
             counter = 0.0
         m = int(spell.get("municipality", municipality))
         pre, fixed = _outside_staircase(spell, i, fixed_municipal)
-        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed, benefit_class))
+        birth = s - float(spell["age"]) * WEEKS_PER_CALENDAR_YEAR if "age" in spell else np.nan
+        seg.append((GROUP_INDEX[group], s, e, counter, m, pre, fixed, birth,
+                    benefit_class))
         entries.append((s, group, m))
         for offer in spell.get("offers", ()):
             os_ = _week(offer["start"], start)
@@ -91,7 +93,7 @@ def path_records(spells: Sequence[Mapping], start: dt.date, reset_weeks: float,
     return {
         "segments": pd.DataFrame(seg, columns=["group", "start", "end", "support_weeks",
                                                "municipality", "pre_2014", "fixed_state",
-                                               "benefit_class"]),
+                                               "birth", "benefit_class"]),
         "offers": pd.DataFrame(offers, columns=["kind", "group", "start", "end",
                                                 "municipality"]),
         "loentilskud": pd.DataFrame(lt, columns=["kind", "group", "start", "end",
@@ -119,7 +121,9 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
     ``from_2003`` for førtidspension, see ``finance.fixed_municipal_share``),
     ``offers`` (dicts with kind, start, end/weeks; kinds ``loentilskud_*`` are the wage
     subsidy), ``conversations`` (jobcentre conversations), ``sanctions`` and
-    ``complaints`` (dates or weeks).
+    ``complaints`` (dates or weeks), ``age`` (years at the spell's start: the schemes
+    that serve an age band, e.g. seniorjob, need it).
+    The pools' dated amounts are costs of a run, not of a person: a path leaves them out.
     ``earnings`` (a band of ``population.earnings``: low, middle, high) and ``provider``
     are the person's, and set what they are paid (sim/benefits.py); without
     ``earnings`` each group pays its ``benefit_rates.weekly_rate`` (the maximum of a
@@ -151,5 +155,5 @@ def cost_path(spells: Sequence[Mapping], start: dt.date | None = None,
                          offers=rec["offers"], loentilskud=rec["loentilskud"],
                          conversations=rec["conversations"], sanctions=rec["sanctions"],
                          complaints=rec["complaints"], offer_starts=rec["offer_starts"],
-                         entries=rec["entries"],
-                         by_municipality=by_municipality, complete=False)
+                         entries=rec["entries"], by_municipality=by_municipality,
+                         complete=False, dated_amounts=False)

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("engine", {"sim.hazards", "sim.citizen", "sim.population", "sim.process", "sim.spell",
                 "sim.law", "sim.ledger", "sim.model"}),
     ("money and tables", {"sim.finance_law", "sim.intervals", "sim.cost_keys",
-                          "sim.cost_items", "sim.cost_records", "sim.finance",
+                          "sim.cost_items", "sim.cost_records", "sim.schemes", "sim.finance",
                           "sim.path_cost", "sim.jobpraemie", "sim.results"}),
     ("the law", {"policies", "policies.registry", "policies.current_law", "policies.rules",
                  "policies.catalogue", "policies.expert_group", "policies.financing",
@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("faces", {"sim", "sim.api", "sim.cli", "sim.__main__"}),
     ("calibration", {"calibration", "calibration.targets", "calibration.durations",
                      "calibration.report", "calibration.fit", "calibration.backtest",
+                     "calibration.spending",
                      "calibration.reentry_pool"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}

@@ -104,11 +104,13 @@ def test_phase_in_interpolates_numbers_by_year_and_switches_rules_half_way():
 
 
 def test_two_phased_policies_on_one_table_keep_both_ramps():
-    p = law("eg_contact_courses", "eg_fremdriftsgaranti")
+    p = law("eg_contact_courses",
+            PolicyRef(name="eg_fremdriftsgaranti", options={"effort_response": 0.25}))
     kh = [p.value("contact.schedule.kontanthjaelp_aktivitetsparat", dt.date(y, 6, 1))
           for y in (2025, 2026, 2027, 2028)]
     assert [s["first_6_months"] for s in kh] == pytest.approx([4, 3, 2, 1])
-    # The review spaces conversations a quarter of the way from today's interval to 52.
+    # With effort_response 0.25 the review spaces conversations a quarter of the way from
+    # today's interval to 52 (as written, 0, it leaves them alone).
     today = kh[0]["interval_after"]
     end = round(today + 0.25 * (52 - today), 1)
     assert end > today
