@@ -64,7 +64,8 @@ def person(cid: int, draws: Draws, municipality: int, birth_week: float, close: 
 READ_AT_START = ("population.start_stock", "population.warmup_years",
                  "population.reentry_pool", "population.reentry_group",
                  "population.age_bands", "population.age_distribution",
-                 "cycle.base_rate", "cycle.inflow_thinning_cap", "cycle.elasticity")
+                 "cycle.base_rate", "cycle.inflow_thinning_cap", "cycle.elasticity",
+                 "cycle.alignment")
 
 _MUNICIPALITIES: Municipalities | None = None
 
@@ -86,7 +87,8 @@ class Model:
                  seed: int, replication: int, scale: float, keep_spells: bool = False,
                  keep_events: bool = False,
                  cohorts: list[tuple[dt.date, ParameterTree]] | None = None,
-                 shard: tuple[int, int] = (0, 1)) -> None:
+                 shard: tuple[int, int] = (0, 1),
+                 alignment: dict[int, float] | None = None) -> None:
         """``cohorts``: for policies that apply to new spells only, (date, law) pairs in
         date order: a spell that started before ``date`` follows ``law`` (the first such
         pair); later spells follow ``params``.
@@ -94,11 +96,13 @@ class Model:
         ``shard`` = (k, K): simulate only the citizens whose id is k modulo K. Citizens
         do not interact and draw from their own streams, so the K shards of a
         replication together give exactly its records (sim.runner runs them in parallel).
+
+        ``alignment``: yearly inflow factors of the cyclical groups (sim/alignment.py).
         """
         self.clock = clock
         cohorts = cohorts or []
-        self.laws = [Law(tree, clock, unemployment) for _, tree in cohorts]
-        self.law = Law(params, clock, unemployment)
+        self.laws = [Law(tree, clock, unemployment, alignment) for _, tree in cohorts]
+        self.law = Law(params, clock, unemployment, alignment)
         self.laws.append(self.law)
         self.cohort_weeks = [clock.week_of(d) for d, _ in cohorts]
         self.ledger = Ledger(clock, keep_spells, keep_events)

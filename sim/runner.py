@@ -12,6 +12,7 @@ experiment's) is removed and run again.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import multiprocessing
@@ -29,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from sim.alignment import inflow_alignment
 from sim.clock import Clock
 from sim.errors import InputError
 from sim.experiment import Experiment
@@ -117,7 +119,7 @@ def run_shard(experiment: Experiment, spec: ScenarioSpec, replication: int, shar
     model = Model(spec.parameters, clock, spec.unemployment, experiment.seed, replication,
                   experiment.scale, keep_spells="spells" in experiment.outputs,
                   keep_events="events" in experiment.outputs, cohorts=spec.cohorts,
-                  shard=(shard, shards))
+                  shard=(shard, shards), alignment=spec.alignment)
     fired = [0]
     if _progress_sink is not None:
         model.env.process(_ticker(model.env, model.env.now, clock.horizon,
@@ -400,6 +402,24 @@ def _dask(tasks: list[tuple], workers: int, scheduler: str | None,
             cluster.close()
 
 
+def aligned(experiment: Experiment, specs: list[ScenarioSpec]) -> list[ScenarioSpec]:
+    """The specs with the yearly inflow factors that make gross unemployment follow each
+    one's unemployment path (sim/alignment.py), found with the baseline's law (so a
+    reform's own effect on unemployment stays in the comparison); one alignment per
+    distinct path."""
+    base = next((s for s in specs if s.name == experiment.baseline), specs[0])
+    clock = Clock(experiment.start, experiment.years)
+    found: dict[tuple, dict[int, float] | None] = {}
+    out = []
+    for spec in specs:
+        key = tuple(sorted(spec.unemployment.items()))
+        if key not in found:
+            found[key] = inflow_alignment(base.parameters, clock, spec.unemployment,
+                                          experiment.seed, base.cohorts) or None
+        out.append(dataclasses.replace(spec, alignment=found[key]))
+    return out
+
+
 def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | None = None,
             progress: bool = True, replications: Iterable[int] | None = None,
             store: PartStore | None = None, dask: bool = False,
@@ -414,6 +434,7 @@ def run_all(experiment: Experiment, specs: list[ScenarioSpec], workers: int | No
     than workers). The tables are the same for any number of shards.
     """
     reps = list(range(experiment.replications) if replications is None else replications)
+    specs = aligned(experiment, specs)
     tasks = [(experiment, spec, rep) for spec in specs for rep in reps]
     results: list[TaskResult | None] = [None] * len(tasks)
     todo = []

@@ -42,6 +42,9 @@ class ScenarioSpec:
     changes: list[dict[str, Any]] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
     cohorts: list[tuple[dt.date, ParameterTree]] = field(default_factory=list)
+    # Yearly inflow factors of the cyclical groups that make gross unemployment follow
+    # the path (sim/alignment.py; filled by sim.runner.align before a run).
+    alignment: dict[int, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
                  "policies.catalogue", "policies.expert_group", "policies.financing",
                  "policies.historical"}),
     ("scenarios", {"sim.experiment", "sim.scenario"}),
-    ("runs", {"sim.runner"}),
+    ("runs", {"sim.alignment", "sim.runner"}),
     ("comparison and report", {"sim.compare", "sim.report"}),
     ("faces", {"sim", "sim.api", "sim.cli", "sim.__main__"}),
     ("calibration", {"calibration", "calibration.targets", "calibration.durations",
