@@ -115,10 +115,13 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         mix.append(cumulative_shares([float(shares.get(t, 0.0)) for t in OFFER_TYPES]))
     days = beh["sanction_days"]
     skaerpet = sanc["skaerpet"]
+    # The interval after month 6 held: the law's times the municipalities' practice.
+    practice = beh["contact_practice_factor"]
     return ProcessRules(
         schedule=tuple(
             _schedule(float(s["first_week"]), int(s["first_6_months"]),
-                      _inf(s["interval_after"]), float(s["akasse_weeks"]))
+                      _inf(s["interval_after"]) * float(practice.get(g, 1.0)),
+                      float(s["akasse_weeks"]))
             if (s := sched.get(g)) else None for g in GROUPS),
         rp_first=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("first_week")) for g in GROUPS),
         rp_repeat=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("repeat_weeks"))
