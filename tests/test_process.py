@@ -68,9 +68,10 @@ def test_contact_course_restarts_when_the_benefit_changes():
     conv = events_of(m, 1, "conversation")
     sdp = [w for w, g, _ in conv if g == "sygedagpenge"]
     ja = [w for w, g, _ in conv if g == "jobafklaring"]
-    # Sygedagpenge: first by sick week 8, 5 in months 0-6 (the 5th would be at 22.4,
-    # after the move to jobafklaring at week 22); jobafklaring starts a new course.
-    assert sdp == pytest.approx([8.0, 11.6, 15.2, 18.8])
+    # Sygedagpenge: first by sick week 8, 4 in months 0-6 (8, 12.5, 17, 21.5; the next
+    # would be at 26, after the move to jobafklaring at week 22); jobafklaring starts a
+    # new course.
+    assert sdp == pytest.approx([8.0, 12.5, 17.0, 21.5])
     assert ja[0] == pytest.approx(22.0 + 2.0)
 
 
