@@ -25,7 +25,7 @@ cdef class Casework:
     cdef public Py_ssize_t k, conv_k, scan_k, pending_no_show, no_show_draws, k_offer
     cdef public double last_due, conv_at, offer_start, offer_end, post_until, post_mult
     cdef public double rp_due, voluntary_at, sanction_until, phase_at
-    cdef public double forfeit_from, forfeit_weekly
+    cdef public double forfeit_from, forfeit_until, forfeit_weekly
     cdef public list no_shows
 
     cpdef double _voluntary(self, Citizen c, double now)

@@ -84,6 +84,7 @@ class ProcessRules:
     saa_laenge_days: float
     daily_days: float
     lapse_weeks: float
+    forhaling_max_weeks: float  # a permanent loss withholds at most this long
     no_show_fee_days: tuple[float, ...]  # days of benefit added at a sanctioned no-show
     forhaling_share: float  # share of the lapse sanctions that are for delaying recovery
     forhaling_permanent: bool  # the law: forhaling loses the rest of the stay's benefit
@@ -155,6 +156,7 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         saa_laenge_days=float(days["saa_laenge_days"]),
         daily_days=float(days["daily_days"]),
         lapse_weeks=float(days["lapse_weeks"]),
+        forhaling_max_weeks=float(days["forhaling_max_weeks"]),
         no_show_fee_days=per_group(sanc["no_show_fee_days"], 0.0),
         forhaling_share=float(beh["forhaling_share"]),
         forhaling_permanent=_forhaling_permanent(sanc["forhaling"]),
@@ -255,7 +257,7 @@ class Casework:
                  "conv_k", "scan_k", "pending_no_show", "no_show_draws", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
                  "voluntary_at", "sanction_until", "k_offer", "phase_at", "forfeit_from",
-                 "forfeit_weekly")
+                 "forfeit_until", "forfeit_weekly")
 
     def __init__(self, model, c, g: int, entry: float, now: float, n: int, regime,
                  new_spell: bool) -> None:
@@ -272,7 +274,8 @@ class Casework:
         self.offer_start = self.offer_end = INF
         self.post_until, self.post_mult = -INF, 1.0
         self.sanction_until = -INF
-        self.forfeit_from, self.forfeit_weekly = INF, 0.0  # benefit lost for good from
+        # Benefit lost for good (forhaling) from, to at most, at the weekly amount:
+        self.forfeit_from, self.forfeit_until, self.forfeit_weekly = INF, INF, 0.0
         self.k_offer = 0
         self.last_due = -INF  # the latest time advance() handled (conversations held)
         d = now - origin
@@ -447,8 +450,8 @@ class Casework:
         if self.offer >= 0:
             self._end_offer(model, c, now)
         if self.forfeit_from < now:
-            record_forfeit(model.ledger, c.id, self.g, self.forfeit_from, now,
-                           self.forfeit_weekly)
+            record_forfeit(model.ledger, c.id, self.g, self.forfeit_from,
+                           min(now, self.forfeit_until), self.forfeit_weekly)
 
     def _pass(self, model, c, held: int, now: float, regime) -> None:
         """Record the no-shows among the conversations before ``held`` and sanction the
@@ -568,15 +571,21 @@ class Casework:
             amount = rules.lapse_weeks * weekly
         elif kind == "forhaling":
             if rules.forhaling_permanent:
-                # Lost for the rest of the stay: recorded when the stay ends (close).
+                # Lost for the rest of the stay (at most forhaling_max_weeks, when the
+                # citizen has other support or work): recorded when the stay ends (close).
                 amount = 0.0
+                if now >= self.forfeit_until:  # an earlier loss has run out: record it
+                    record_forfeit(model.ledger, c.id, g, self.forfeit_from,
+                                   self.forfeit_until, self.forfeit_weekly)
+                    self.forfeit_from = INF
                 if self.forfeit_from == INF:
                     self.forfeit_from, self.forfeit_weekly = now, weekly
+                    self.forfeit_until = now + rules.forhaling_max_weeks
             else:  # så længe: until the citizen complies, as a lapse
                 amount = rules.lapse_weeks * weekly
         else:  # karantaene
             amount = rules.karantaene_weeks * weekly
-        if now > self.forfeit_from:
+        if self.forfeit_from < now < self.forfeit_until:
             amount = fee_days = 0.0  # nothing left to withhold
         ledger, group = model.ledger, GROUPS[g]
         ledger.activity(now, group, "sanction:" + kind)

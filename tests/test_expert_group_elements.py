@@ -211,10 +211,16 @@ def test_forhaling_loses_the_rest_of_the_stay_today_and_only_until_compliance_un
     weekly = saa["amount"].iloc[0] / 2.0  # så længe: lapse_weeks (2) of the benefit
     assert list(saa["amount"]) == pytest.approx([2.0 * weekly] * len(saa))
     m, perm = run("permanent")
-    # the first sanction (week 8) stops the benefit to the stay's end (the horizon); the
-    # later ones withhold nothing more
-    assert perm["amount"].sum() == pytest.approx(weekly * (m.clock.horizon - 8.0))
-    assert perm[perm["amount"] > 0]["week"].tolist() == [8.0]
+    # the first sanction (week 8) stops the benefit for the rest of the stay, at most
+    # process.sanction_days.forhaling_max_weeks (26); the sanctions in between withhold
+    # nothing more; the one at week 34 = 8 + 26 starts a new loss, to the horizon
+    assert lawbook.value("process.sanction_days.forhaling_max_weeks") == 26
+    paid = perm[perm["amount"] > 0]
+    assert paid["week"].tolist() == [8.0, 34.0]
+    assert paid["amount"].tolist() == pytest.approx(
+        [weekly * 26.0, weekly * (m.clock.horizon - 34.0)])
+    # every sanction itself withholds nothing at once (one record each, 0 kr)
+    assert (perm[perm["amount"] == 0]["week"]).tolist() == saa["week"].tolist()
 
 
 def test_forhaling_is_drawn_only_among_the_lapse_sanctions():
