@@ -591,7 +591,8 @@ class Casework:
         ledger.activity(now, group, "sanction:" + kind)
         if ledger.keep_events:
             ledger.event(c.id, now, group, "sanction", kind)
-        ledger.reduction(c.id, now, g, kind, amount)
+        if amount > 0.0:
+            ledger.reduction(c.id, now, g, kind, amount)
         ledger.sanctioned(now, g, c.id, kind)
         if fee_days > 0.0:
             # Not cancelled: fee_days of the benefit on top, automatic, so no casework of
