@@ -20,9 +20,11 @@ Blocks (``--targets``, comma-separated; default all):
 * ``activation``: ``process.takeup_per_week``, to the share of weeks in an offer;
 * ``sanctions``: ``process.no_show`` and ``process.karantaene_share``, to the shares
   sanctioned;
-* ``conversations``: the contact interval after month 6 (``contact.schedule.<group>.
-  interval_after``, set individually by law, so behaviour) of dagpenge, jobparate and
-  aktivitetsparate, to VIVE's conversations a year per full-time person;
+* ``conversations``: the municipalities' practice factor on the law's contact interval
+  after month 6 (``process.contact_practice_factor``; the interval is set individually by
+  law, so its use is behaviour) of dagpenge, jobparate and aktivitetsparate, to VIVE's
+  conversations a year per full-time person. The law's schedule (``contact.schedule``)
+  is never written, so a later change to it reaches every run;
 * ``shapes``: the frailty mixture (``hazards.<group>.long_multiplier``) of the
   aktivitetsparate, to the share of their spells still open at the end of VIVE's nine
   years, measured in a separate long stationary run (``duration_run``), at the same
@@ -99,11 +101,16 @@ HAZARD_LEAVES = tuple(f"hazards.{g}" for g in GROUPS)
 FITTED_LEAVES = ("population.start_stock", "population.new_spells_per_year",
                  "population.reentry_pool", *HAZARD_LEAVES, "process.takeup_per_week",
                  "process.no_show", "process.karantaene_share", "rehabilitation.routes",
-                 "contact.schedule")
-# Leaves of the law files whose dated history is kept: the fitted value replaces only the
-# entries in force from the fit year's entry on (routes) or the fitted keys (schedule).
-DATED_LEAVES = ("rehabilitation.routes", "contact.schedule")
-# Groups whose contact interval after month 6 is fitted, by VIVE group. Not fitted:
+                 "process.contact_practice_factor")
+# Leaves written with a dated history: the fitted routes replace only the entries in force
+# from the fit year's entry on; the practice factor is dated as the law's contact schedule
+# (``PRACTICE_OF``) and applies where the law's interval is the fit year's.
+DATED_LEAVES = ("rehabilitation.routes", "process.contact_practice_factor")
+PRACTICE = "process.contact_practice_factor"
+PRACTICE_OF = "contact.schedule"  # the law leaf whose interval_after the factor scales
+# Decimals of a practice factor: enough that law x factor gives the fitted interval back.
+FACTOR_DIGITS = 10
+# Groups whose contact practice after month 6 is fitted, by VIVE group. Not fitted:
 # sygedagpenge (every 4th week is law), ressourceforløb (at least 6 a year is law),
 # jobafklaring and ledighedsydelse (no observed rate).
 CONTACT_FITTED = {"dagpenge": ("dagpenge",),
@@ -376,16 +383,19 @@ def update(values: dict, targets: pd.DataFrame, sim: dict, blocks: set[str],
     if "shapes" in blocks:
         _fit_shapes(v, targets, sim, tree if tree is not None else base_tree())
     if "conversations" in blocks:
-        schedule = v["contact.schedule"]
+        factor = v[PRACTICE]
+        law = (tree if tree is not None else base_tree()).value(PRACTICE_OF, FIT_DATE)
         for name, members in CONTACT_FITTED.items():
             key = ("conversations_per_ft", name)
             if key in tgt and sim.get(key, 0) > 0:
                 # Too many conversations: a longer interval after month 6. Months 0-6 are
                 # law, so only part of the rate moves: the step is amplified (power 1.5).
+                # The interval held (law x practice) stays within 1 to 52 weeks.
                 f = _step(sim[key] / tgt[key], 1.5)
                 for g in members:
-                    schedule[g]["interval_after"] = round(
-                        min(max(schedule[g]["interval_after"] * f, 1.0), 52.0), 2)
+                    interval = float(law[g]["interval_after"])
+                    held = min(max(interval * factor[g] * f, 1.0), 52.0)
+                    factor[g] = round(held / interval, FACTOR_DIGITS)
     if "activation" in blocks:
         take = v["process.takeup_per_week"]
         for name, (_, members) in VIVE_GROUPS.items():
@@ -615,40 +625,47 @@ def write_fitted(fit: Fit, path: Path = FITTED_FILE) -> int:
 
 
 def _dated_values(leaf: str, value, source: str) -> dict:
-    """The dated values written for ``leaf``: one value from 2000-01-01, or, for a leaf of
-    the law files (``DATED_LEAVES``), its hand-set history with the fitted value in the
-    entries it replaces (every source says which)."""
+    """The dated values written for ``leaf``: one value from 2000-01-01, or, for a dated
+    leaf (``DATED_LEAVES``), a history with the fitted value where it applies (every
+    source says which)."""
     if leaf not in DATED_LEAVES:
         return {"2000-01-01": {"value": _plain(value), "source": source}}
+    if leaf == PRACTICE:
+        return _practice_values(value, source)
     history = base_tree("hand").leaves[leaf].values
     in_force = max(v.start for v in history if v.start <= FIT_DATE)
     out = {}
     for entry in history:
-        if leaf == "contact.schedule":
-            new, fitted = _schedule_entry(entry.value, value, history, in_force)
-        else:
-            fitted = entry.start >= in_force
-            new = value if fitted else entry.value
-        note = f"{source}: {fitted}" if isinstance(fitted, str) else \
-            (source if fitted else f"{source}: not fitted, kept")
+        fitted = entry.start >= in_force
+        new = value if fitted else entry.value
+        note = source if fitted else f"{source}: not fitted, kept"
         out[entry.start.isoformat()] = {"value": _plain(new),
                                         "source": f"{note}; hand-set: {entry.source}"}
     return out
 
 
-def _schedule_entry(old: dict, fitted: dict, history, in_force: dt.date) -> tuple[dict, str]:
-    """A dated contact schedule with the fitted interval after month 6 wherever it has the
-    hand-set interval of the fit year (the same assumption; earlier law values stay)."""
-    hand = next(v.value for v in history if v.start == in_force)
-    new = copy.deepcopy(old)
-    moved = []
-    for members in CONTACT_FITTED.values():
-        for g in members:
-            if g in new and new[g]["interval_after"] == hand[g]["interval_after"]:
-                new[g]["interval_after"] = fitted[g]["interval_after"]
-                moved.append(g)
-    return new, ("interval_after fitted for " + ", ".join(moved)) if moved else \
-        "not fitted, kept"
+def _practice_values(fitted: dict, source: str) -> dict:
+    """The practice factor dated as the law's contact schedule: on each of its dates the
+    fitted factor for a group whose interval after month 6 is the fit year's (the same
+    rule of the law, so the same practice), the hand-set factor where the law's interval
+    was another (e.g. one conversation every 3rd month before 2014)."""
+    hand = base_tree("hand")
+    history = hand.leaves[PRACTICE_OF].values
+    law_now = hand.value(PRACTICE_OF, FIT_DATE)
+    out = {}
+    for entry in history:
+        new = dict(hand.value(PRACTICE, entry.start))
+        moved = [g for members in CONTACT_FITTED.values() for g in members
+                 if g in entry.value
+                 and entry.value[g]["interval_after"] == law_now[g]["interval_after"]]
+        for g in moved:
+            new[g] = fitted[g]
+        note = ("fitted for " + ", ".join(moved) + f" (the law's interval of {FIT_YEAR})"
+                ) if moved else "not fitted, kept"
+        out[entry.start.isoformat()] = {
+            "value": {g: round(float(x), FACTOR_DIGITS) for g, x in new.items()},
+            "source": f"{source}: {note}; dated as {PRACTICE_OF}: {entry.source}"}
+    return out
 
 
 def _plain(value):

@@ -36,7 +36,6 @@ from pydantic import Field, model_validator
 
 from policies.registry import Member, Options, ParameterChange, Policy, register
 from sim import lawbook
-from sim.brackets import Brackets
 from sim.groups import EFFORT_CLOSE_TO_MARKET, EFFORT_JOBHJAELP, EFFORT_SICK_LISTED
 from sim.rules import on_top
 
@@ -71,22 +70,27 @@ def reroute(group: str, shares: dict[str, float]) -> list[ParameterChange]:
 
 class RessourceforloebOptions(Options):
     no_benefit: float = Field(0.10, ge=0, le=1, description=f"Share of would-be entrants who get no benefit (asset and offset rules; {SEED}, L12288-L12350: about 10 %)")
-    kontanthjaelp: float = Field(0.50, ge=0, le=1, description=f"Share who get aktivitetsparat kontanthjælp, about 1,000 kr/month below ressourceforløbsydelse ({SEED}, L12288-L12350: about 50 %)")
-    sygedagpenge: float = Field(0.25, ge=0, le=1, description="Share who get sygedagpenge (param; assumption: half of the rest)")
-    foertidspension: float = Field(0.15, ge=0, le=1, description="Share granted førtidspension earlier (param; assumption: the other half of the rest less 10 points of 'etc.' put on sygedagpenge); only from foertidspension.min_age, else the share goes to the others")
+    kontanthjaelp: float = Field(0.50, ge=0, le=1, description=f"Share who get aktivitetsparat kontanthjælp (uddannelseshjælp under 30), about 1,000 kr/month below ressourceforløbsydelse ({SEED}, L12288-L12350: about 50 %; the lower benefit itself is in benefit_rates)")
+    sygedagpenge: float = Field(0.25, ge=0, le=1, description=f"Share who get sygedagpenge: of 'the rest get sygedagpenge, førtidspension etc.' ({SEED}, L12288-L12350; the split is param: assumption, the larger part)")
+    foertidspension: float = Field(0.15, ge=0, le=1, description=f"Share granted førtidspension at once instead of after a ressourceforløb: 'part of the group moves to førtidspension earlier' ({SEED}, L12288-L12350; param: assumption, the smaller part of the rest); only from foertidspension.min_age (as a rule over 40)")
+    foertidspension_under_min_age: str = Field("sygedagpenge", description=f"Where the førtidspension share goes for would-be entrants under foertidspension.min_age: another destination of the rest (assumption: sygedagpenge, the rest's first alternative, {SEED}, L12288-L12350), so the ~10 % without benefit and ~50 % on kontanthjælp hold at every age; 'proportional' spreads it over all the others")
 
     @model_validator(mode="after")
     def _sum_to_one(self):
         total = self.no_benefit + self.kontanthjaelp + self.sygedagpenge + self.foertidspension
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"the shares must sum to 1 (they sum to {total:g})")
+        allowed = ("self_support", "kontanthjaelp_aktivitetsparat", "sygedagpenge", "proportional")
+        if self.foertidspension_under_min_age not in allowed:
+            raise ValueError("foertidspension_under_min_age must be one of " + ", ".join(allowed))
         return self
 
 
 register(Policy(
     name="eg_abolish_ressourceforloeb",
     description="1.1 No new ressourceforløb: would-be entrants get no benefit (~10 %), "
-                "aktivitetsparat kontanthjælp (~50 %) or sygedagpenge/førtidspension",
+                "aktivitetsparat kontanthjælp (~50 %), sygedagpenge or førtidspension at once "
+                "(from 40; under 40 that share goes to sygedagpenge)",
     effective=EFFECTIVE, scope="new_spells",
     source=f"{SEED}, L12583; L12288-L12350",
     options=RessourceforloebOptions,
@@ -94,8 +98,11 @@ register(Policy(
         *reroute("ressourceforloeb", {
             "self_support": o.no_benefit, "kontanthjaelp_aktivitetsparat": o.kontanthjaelp,
             "sygedagpenge": o.sygedagpenge, "foertidspension": o.foertidspension}),
+        *changed([ParameterChange("visitation.foertidspension_fallback.ressourceforloeb",
+                                  o.foertidspension_under_min_age)]),
     ],
 ))
+
 
 register(Policy(
     name="eg_abolish_jobafklaring",
@@ -155,20 +162,38 @@ register(Policy(
     ]),
 ))
 
+# The law's part of a contact course; the interval after month 6 is set individually
+# (seed 003_6dc7bdcfc6d04eb3.txt, L117-L133), so each group keeps its own (and its fitted
+# practice, process.contact_practice_factor) when it takes another group's course.
+COURSE_LAW_KEYS = ("first_week", "first_6_months", "akasse_weeks")
+
+
+def _jobsoegning_changes(o: Options) -> list[ParameterChange]:
+    jp, ly = "kontanthjaelp_jobparat", "ledighedsydelse"
+    skaerpet = law("sanctions.skaerpet")
+    return changed([
+        *(ParameterChange(f"contact.schedule.{ly}.{k}", law(f"contact.schedule.{jp}.{k}"))
+          for k in COURSE_LAW_KEYS),
+        ParameterChange(f"offers.ret_og_pligt.{ly}", law(f"offers.ret_og_pligt.{jp}")),
+        ParameterChange(f"process.sanction_decision.{ly}",
+                        law(f"process.sanction_decision.{jp}")),
+        ParameterChange("sanctions.skaerpet.groups", skaerpet["groups"] + [ly]
+                        if jp in skaerpet["groups"] and ly not in skaerpet["groups"]
+                        else skaerpet["groups"]),
+    ])
+
+
 register(Policy(
     name="eg_ledighedsydelse_jobsoegning",
-    description="1.5 Ledighedsydelse follows the jobsøgning rules of jobparat kontanthjælp: "
-                "contact course, ret og pligt and sanction decision",
+    description="1.5 Ledighedsydelse and jobparat kontanthjælp one effort group: ledighedsydelse "
+                "takes jobsøgning's contact course in months 0-6 (its own interval after "
+                "month 6: set individually), ret og pligt by 6 months and sanction rules "
+                "(decision, skærpet sanction)",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L12591",
-    changes=lambda o: changed([
-        ParameterChange("contact.schedule.ledighedsydelse",
-                        law("contact.schedule.kontanthjaelp_jobparat")),
-        ParameterChange("offers.ret_og_pligt.ledighedsydelse",
-                        law("offers.ret_og_pligt.kontanthjaelp_jobparat")),
-        ParameterChange("process.sanction_decision.ledighedsydelse",
-                        law("process.sanction_decision.kontanthjaelp_jobparat")),
-    ]),
+    source=f"{SEED}, L12591 (one effort group: both follow the jobsøgning rules); "
+           "L117-L133 (interval after month 6 set individually); L135-L141 (ret og pligt); "
+           "L3020-L3028 (skærpet sanction of jobparate)",
+    changes=_jobsoegning_changes,
 ))
 
 register(Policy(
@@ -205,8 +230,11 @@ def _contact_changes(o: ContactOptions) -> list[ParameterChange]:
     out += [
         ParameterChange(*on_top("contact_clock", "spell_start")),
         ParameterChange(*on_top("offer_timing", "spell_start")),
-        ParameterChange("offers.ret_og_pligt.uddannelseshjaelp_aktivitetsparat",
-                        {"first_week": None, "repeat_weeks": None}),
+        # Ret og pligt kept for dagpenge and jobsøgning, dropped for all others (today:
+        # kontanthjælp's aktivitetsparate, uddannelseshjælp's aktivitetsparate).
+        *(ParameterChange(f"offers.ret_og_pligt.{g}", {"first_week": None, "repeat_weeks": None})
+          for g, rp in law("offers.ret_og_pligt").items()
+          if g not in EFFORT_CLOSE_TO_MARKET and rp["first_week"] is not None),
         ParameterChange("offers.types.oevrig_vejledning.counts", True),
     ]
     return changed(out)
@@ -475,27 +503,27 @@ register(Policy(
 
 
 class NoShowFeeOptions(Options):
-    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr)")
+    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr), as days of the benefit (kr / a day of the dagpenge rate in force); kontanthjælp and uddannelseshjælp 'about the same, scaled by benefit': the same days of their benefit")
+
+
+# Who pays the fee: dagpenge and the kontanthjælp system (uddannelseshjælp is kontanthjælp
+# for the young), reforms.md 3.3.
+FEE_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
+              "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat")
 
 
 def _fee_changes(o: NoShowFeeOptions) -> list[ParameterChange]:
-    dp_day = law("benefit_rates.weekly_rate.dagpenge") / 5.0
-    kh_weekly = law("benefit_rates.weekly_rate.kontanthjaelp_jobparat")
-    kh_amount = o.amount_dagpenge * kh_weekly / law("benefit_rates.weekly_rate.dagpenge")
-    monthly = kh_weekly * 52 / 12
-    kh_rate = Brackets.parse(law("sanctions.daily_rate")).at(monthly)
-    return [
-        ParameterChange("process.sanction_days.saa_laenge_days", round(o.amount_dagpenge / dp_day, 3)),
-        ParameterChange("process.sanction_days.daily_days", round(kh_amount / kh_rate, 3)),
-    ]
+    days = o.amount_dagpenge / (law("benefit_rates.weekly_rate.dagpenge") / 5.0)
+    return [ParameterChange(f"sanctions.no_show_fee_days.{g}", days) for g in FEE_GROUPS]
 
 
 register(Policy(
     name="eg_sanction_no_show_fee",
-    description="3.3 No-show without cancelling: about 500 kr for dagpenge, the same scaled "
-                "by benefit for kontanthjælp (days of sanction set to that amount)",
+    description="3.3 A sanction added for a no-show without cancelling: about 500 kr for "
+                "dagpenge, the same days of benefit for kontanthjælp (on top of the så "
+                "længe or daily sanction, which stay)",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L3790-L3810",
+    source=f"{SEED}, L3790-L3810 (the automatic reminders are not modelled)",
     options=NoShowFeeOptions,
     changes=_fee_changes,
 ))
@@ -511,18 +539,14 @@ register(Policy(
 ))
 
 
-class SaaLaengeOptions(Options):
-    lapse_weeks: float = Field(1.0, gt=0, description="Weeks without sygedagpenge until the citizen cooperates (param; assumption: one week, like the så længe days of dagpenge)")
-
-
 register(Policy(
     name="eg_sanction_saa_laenge_recovery",
-    description="3.6 Delaying recovery: sygedagpenge stops only until the citizen complies "
-                "(så længe) instead of being lost",
+    description="3.6 Delaying recovery (forhaling): sygedagpenge stops only until the "
+                "citizen complies (så længe) instead of for the rest of the stay; other "
+                "sanctions of the sick-listed unchanged",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L3894-L3908",
-    options=SaaLaengeOptions,
-    changes=lambda o: changed([ParameterChange("process.sanction_days.lapse_weeks", o.lapse_weeks)]),
+    source=f"{SEED}, L3894-L3908; current law L3045-L3047 (forhaling: permanent loss)",
+    changes=lambda o: [ParameterChange("sanctions.forhaling", "saa_laenge")],
 ))
 
 MONTH = round(52 / 12, 2)  # weeks (domain README, Conventions: 1 month = 52/12 weeks)

@@ -19,8 +19,8 @@ from sim.rules import rule
 
 P_REROUTE = purpose_code("reroute_abolished")
 P_EXEMPT_0_6 = purpose_code("exempt_first_6_months")
+PROPORTIONAL = "proportional"  # visitation.foertidspension_fallback: spread in proportion
 
-FOERTIDSPENSION = GROUP_INDEX["foertidspension"]
 JOBHJAELP = frozenset(GROUP_INDEX[g] for g in EFFORT_JOBHJAELP)
 SICK_LISTED = frozenset(GROUP_INDEX[g] for g in EFFORT_SICK_LISTED)
 
@@ -28,10 +28,14 @@ SICK_LISTED = frozenset(GROUP_INDEX[g] for g in EFFORT_SICK_LISTED)
 # -- visitation: abolished groups -------------------------------------------------------
 def _reroute_table(regime) -> tuple:
     """visitation.reroute compiled once per regime: per group None (not abolished) or
-    (destinations as group index or exit name, shares)."""
+    ((destinations, shares), (destinations, shares) under foertidspension.min_age), a
+    destination as a group index or an exit name. Under the age the førtidspension share
+    goes to the group's visitation.foertidspension_fallback, or, where that is
+    ``proportional``, to the other destinations in proportion (the draw renormalises)."""
     cached = regime.__dict__.get("_reroute")
     if cached is None:
         table = regime.params["visitation"]["reroute"]
+        fallbacks = regime.params["visitation"]["foertidspension_fallback"]
         out = []
         for g in GROUPS:
             shares = table.get(g) or {}
@@ -39,31 +43,44 @@ def _reroute_table(regime) -> tuple:
             if not shares:
                 out.append(None)
                 continue
-            dests = tuple(GROUP_INDEX[d] if d in GROUP_INDEX else d for d in shares)
-            for d in dests:
-                if isinstance(d, str) and d not in EXITS:
+            for d in shares:
+                if d not in GROUP_INDEX and d not in EXITS:
                     raise ValueError(f"visitation.reroute.{g}: unknown destination {d!r}")
-            out.append((dests, tuple(shares.values())))
+            young = dict(shares)
+            foep = young.pop("foertidspension", 0.0)
+            fallback = fallbacks.get(g, PROPORTIONAL)
+            if foep and fallback != PROPORTIONAL:
+                if fallback not in GROUP_INDEX and fallback not in EXITS or \
+                        fallback == "foertidspension":
+                    raise ValueError(f"visitation.foertidspension_fallback.{g}: got "
+                                     f"{fallback!r}; allowed: a group other than "
+                                     f"foertidspension, an exit, or {PROPORTIONAL}")
+                young[fallback] = young.get(fallback, 0.0) + foep
+            out.append((_destinations(shares), _destinations(young) if young else None))
         cached = regime.__dict__["_reroute"] = tuple(out)
     return cached
+
+
+def _destinations(shares: dict[str, float]) -> tuple[tuple, tuple[float, ...]]:
+    return (tuple(GROUP_INDEX[d] if d in GROUP_INDEX else d for d in shares),
+            tuple(shares.values()))
 
 
 @rule("visitation", "reroute_abolished",
       "Groups with a visitation.reroute table take no new entrants: a would-be entrant goes "
       "to a destination drawn from the table (another group, or an exit when the law gives "
       "no benefit); førtidspension only from foertidspension.min_age, its share otherwise "
-      "going to the other destinations in proportion; the rule below then visits the "
-      "destination group (the age rule of uddannelseshjælp)",
+      "going to visitation.foertidspension_fallback (or, where proportional, to the other "
+      "destinations in proportion); the rule below then visits the destination group (the "
+      "age rule of uddannelseshjælp)",
       "seed 003_6dc7bdcfc6d04eb3.txt, L12288-L12360; L12583-L12587 (abolished target "
       "groups and where their would-be entrants go)", layer=True)
 def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, below):
     entry = _reroute_table(regime)[target]
     if entry is not None:
-        dests, shares = entry
-        if c.age(now) < regime.foertidspension_min_age and FOERTIDSPENSION in dests:
-            kept = [(d, s) for d, s in zip(dests, shares, strict=True) if d != FOERTIDSPENSION]
-            if kept:
-                dests, shares = zip(*kept, strict=True)
+        (dests, shares), young = entry
+        if c.age(now) < regime.foertidspension_min_age and young is not None:
+            dests, shares = young
         u = c.draws.uniform(P_REROUTE, n) * sum(shares)
         acc, chosen = 0.0, dests[-1]
         for d, s in zip(dests, shares, strict=True):

@@ -5,8 +5,12 @@ At each year end the group is fixed: citizens over ``min_age`` who spent at leas
 not in fleksjob, ledighedsydelse or førtidspension. A member stays ``membership_years``
 (renewed while qualifying). Each municipality receives, per year,
 ``kr_per_hour * max(0, H - floor_hours * N)`` with H the members' ordinary hours in the
-year (work after exits to a job, sim.citizen) and N the number of members
-(rules.md (e): the formula is inferred; N counts persons).
+year and N the number of members (rules.md (e): the formula is inferred; N counts
+persons). Every ordinary hour counts: the hours of work after an exit to a job (the
+ledger's employment records) and, where ``hours_on_benefit_count`` (the design: small
+jobs are the way to more hours), the hours of small jobs while still on benefit, which
+the engine does not simulate one by one: their expected number, a member's weeks in each
+group x ``employment.hours_on_benefit_share`` x ``employment.hours_on_benefit_per_week``.
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
-from sim.groups import GROUP_INDEX
+from sim.groups import GROUP_INDEX, GROUPS
 from sim.parameters import ParameterTree
 
-COLUMNS = ["year", "members", "hours", "hours_per_member", "premium_mio_kr",
-           "municipalities_paid"]
+COLUMNS = ["year", "members", "hours", "hours_on_benefit", "hours_per_member",
+           "premium_mio_kr", "municipalities_paid"]
 
 
 def _overlap(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -81,21 +85,36 @@ def jobpraemie_table(segments: pd.DataFrame, work: pd.DataFrame, params: Paramet
     for i, year in enumerate(years):
         date = dt.date(year, 1, 1)
         p = {k: params.value(f"jobpraemie.{k}", date) for k in (
-            "active", "kr_per_hour", "floor_hours", "membership_years")}
+            "active", "kr_per_hour", "floor_hours", "membership_years",
+            "hours_on_benefit_count")}
         span = int(p["membership_years"])
         member = qualified[:, max(0, i - span):i].any(axis=1) if i else np.zeros(n_c, bool)
         if not p["active"] or not member.any():
-            rows.append((year, 0.0, 0.0, 0.0, 0.0, 0))
+            rows.append((year, 0.0, 0.0, 0.0, 0.0, 0.0, 0))
             continue
         hours = np.bincount(w_c, weights=w_hours * _overlap(w_start, w_end, starts[i],
                                                              starts[i + 1]), minlength=n_c)
-        hours = np.where(member, hours, 0.0)
+        on_benefit = np.zeros(n_c)
+        if p["hours_on_benefit_count"]:
+            on_benefit = np.bincount(inverse, weights=_overlap(
+                start, end, starts[i], starts[i + 1]) * hours_on_benefit(params, date)[group],
+                minlength=n_c)
+        hours = np.where(member, hours + on_benefit, 0.0)
+        on_benefit = np.where(member, on_benefit, 0.0)
         h_m = np.bincount(municipality, weights=hours, minlength=n_m)
         n_m_members = np.bincount(municipality, weights=member, minlength=n_m)
         excess = np.clip(h_m - float(p["floor_hours"]) * n_m_members, 0.0, None)
         premium = float(p["kr_per_hour"]) * excess.sum() / scale / 1e6
         members = member.sum() / scale
         total = hours.sum() / scale
-        rows.append((year, members, total, total / members, premium,
+        rows.append((year, members, total, on_benefit.sum() / scale, total / members, premium,
                      int((excess > 0).sum())))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def hours_on_benefit(params: ParameterTree, date: dt.date) -> np.ndarray:
+    """Expected ordinary hours a week on benefit by group index (small jobs beside it):
+    the share of weeks with paid hours times the hours in such a week."""
+    share = params.value("employment.hours_on_benefit_share", date)
+    per_week = float(params.value("employment.hours_on_benefit_per_week", date))
+    return np.array([float(share.get(g, 0.0)) * per_week for g in GROUPS])

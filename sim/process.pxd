@@ -25,6 +25,7 @@ cdef class Casework:
     cdef public Py_ssize_t k, conv_k, scan_k, pending_no_show, no_show_draws, k_offer
     cdef public double last_due, conv_at, offer_start, offer_end, post_until, post_mult
     cdef public double rp_due, voluntary_at, sanction_until, phase_at
+    cdef public double forfeit_from, forfeit_until, forfeit_weekly
     cdef public list no_shows
 
     cpdef double _voluntary(self, Citizen c, double now)
@@ -53,7 +54,7 @@ cdef class Casework:
     cpdef _end_offer(self, model, Citizen c, double now)
     @cython.locals(g=cython.int, weekly=cython.double, amount=cython.double)
     cpdef _sanction(self, model, Citizen c, double now, regime, str kind, Py_ssize_t k,
-                    bint behavioural=*)
+                    bint behavioural=*, double fee_days=*)
 
 cdef class NoCasework(Casework):
     pass
@@ -62,6 +63,10 @@ cdef class NoCasework(Casework):
                end=cython.Py_ssize_t, split=cython.Py_ssize_t, year_end=cython.double)
 cpdef record_conversations(ledger, long long citizen, str group, tuple sched, double origin,
                            Py_ssize_t k0, Py_ssize_t k1, double now)
+
+@cython.locals(t=cython.double, stop=cython.double, year_end=cython.double)
+cpdef record_forfeit(ledger, long long citizen, int g, double start, double end,
+                     double weekly)
 
 @cython.locals(mid=cython.Py_ssize_t)
 cpdef Py_ssize_t _first_from(tuple sched, double origin, Py_ssize_t lo, Py_ssize_t hi,

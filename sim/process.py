@@ -28,6 +28,8 @@ from sim.rules import RuleSet
 INF = math.inf
 SCAN_WEEKS = 520.0  # look-ahead for the next sanctioned conversation (skips cost no draws)
 EPS = 1e-9  # weeks; tolerance when the clock meets an event's time
+# sanctions.forhaling: the benefit is lost for the rest of the stay, or until compliance.
+FORHALING_LOSS = ("permanent", "saa_laenge")
 
 OFFER_TYPES = ("virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
                "nytteindsats", "oevrig_vejledning", "ordinaer_uddannelse", "mentor")
@@ -49,6 +51,7 @@ P_EXEMPTION = purpose_code("exemption")
 P_KARANTAENE = purpose_code("karantaene")
 P_LACKING_WILL = purpose_code("lacking_will")
 P_COMPLAINT = purpose_code("complaint")
+P_FORHALING = purpose_code("forhaling")
 
 
 @dataclass
@@ -81,6 +84,10 @@ class ProcessRules:
     saa_laenge_days: float
     daily_days: float
     lapse_weeks: float
+    forhaling_max_weeks: float  # a permanent loss withholds at most this long
+    no_show_fee_days: tuple[float, ...]  # days of benefit added at a sanctioned no-show
+    forhaling_share: float  # share of the lapse sanctions that are for delaying recovery
+    forhaling_permanent: bool  # the law: forhaling loses the rest of the stay's benefit
     lacking_will: float
     complaint_share: float
     lock_in: tuple[float, ...]
@@ -115,10 +122,13 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         mix.append(cumulative_shares([float(shares.get(t, 0.0)) for t in OFFER_TYPES]))
     days = beh["sanction_days"]
     skaerpet = sanc["skaerpet"]
+    # The interval after month 6 held: the law's times the municipalities' practice.
+    practice = beh["contact_practice_factor"]
     return ProcessRules(
         schedule=tuple(
             _schedule(float(s["first_week"]), int(s["first_6_months"]),
-                      _inf(s["interval_after"]), float(s["akasse_weeks"]))
+                      _inf(s["interval_after"]) * float(practice.get(g, 1.0)),
+                      float(s["akasse_weeks"]))
             if (s := sched.get(g)) else None for g in GROUPS),
         rp_first=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("first_week")) for g in GROUPS),
         rp_repeat=tuple(_inf(offers["ret_og_pligt"].get(g, {}).get("repeat_weeks"))
@@ -146,6 +156,10 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         saa_laenge_days=float(days["saa_laenge_days"]),
         daily_days=float(days["daily_days"]),
         lapse_weeks=float(days["lapse_weeks"]),
+        forhaling_max_weeks=float(days["forhaling_max_weeks"]),
+        no_show_fee_days=per_group(sanc["no_show_fee_days"], 0.0),
+        forhaling_share=float(beh["forhaling_share"]),
+        forhaling_permanent=_forhaling_permanent(sanc["forhaling"]),
         lacking_will=float(beh["lacking_will_share"]),
         complaint_share=float(beh["complaint_share"]),
         lock_in=tuple(float(eff["lock_in"][t]) for t in OFFER_TYPES),
@@ -158,6 +172,13 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         sanction_weeks=float(eff["sanction_weeks"]),
         sanction_decision=hooks.sanction_decision,
     )
+
+
+def _forhaling_permanent(loss: str) -> bool:
+    if loss not in FORHALING_LOSS:
+        raise ValueError(f"sanctions.forhaling: got {loss!r}; allowed: "
+                         + " or ".join(FORHALING_LOSS))
+    return loss == "permanent"
 
 
 def _schedule(first: float, n6: int, interval: float, akasse: float) -> tuple:
@@ -235,7 +256,8 @@ class Casework:
     __slots__ = ("g", "profile", "origin", "n", "rules", "sched", "k", "last_due", "conv_at",
                  "conv_k", "scan_k", "pending_no_show", "no_show_draws", "no_shows",
                  "offer", "offer_start", "offer_end", "post_until", "post_mult", "rp_due",
-                 "voluntary_at", "sanction_until", "k_offer", "phase_at")
+                 "voluntary_at", "sanction_until", "k_offer", "phase_at", "forfeit_from",
+                 "forfeit_until", "forfeit_weekly")
 
     def __init__(self, model, c, g: int, entry: float, now: float, n: int, regime,
                  new_spell: bool) -> None:
@@ -252,6 +274,8 @@ class Casework:
         self.offer_start = self.offer_end = INF
         self.post_until, self.post_mult = -INF, 1.0
         self.sanction_until = -INF
+        # Benefit lost for good (forhaling) from, to at most, at the weekly amount:
+        self.forfeit_from, self.forfeit_until, self.forfeit_weekly = INF, INF, 0.0
         self.k_offer = 0
         self.last_due = -INF  # the latest time advance() handled (conversations held)
         d = now - origin
@@ -425,6 +449,9 @@ class Casework:
                                  self.origin, self.k, held, now)
         if self.offer >= 0:
             self._end_offer(model, c, now)
+        if self.forfeit_from < now:
+            record_forfeit(model.ledger, c.id, self.g, self.forfeit_from,
+                           min(now, self.forfeit_until), self.forfeit_weekly)
 
     def _pass(self, model, c, held: int, now: float, regime) -> None:
         """Record the no-shows among the conversations before ``held`` and sanction the
@@ -442,7 +469,8 @@ class Casework:
             ledger.activity(t, group, "no_show")
             if ledger.keep_events:
                 ledger.event(c.id, t, group, "no_show", "conversation")
-            self._sanction(model, c, t, regime, self.rules.kind[self.g], self.conv_k)
+            self._sanction(model, c, t, regime, self.rules.kind[self.g], self.conv_k,
+                           True, self.rules.no_show_fee_days[self.g])
             self.conv_k = -1
 
     def _start_offer(self, model, c, now: float, regime, mandatory: bool) -> None:
@@ -518,15 +546,19 @@ class Casework:
         self.voluntary_at = self._voluntary(c, now)
 
     def _sanction(self, model, c, now: float, regime, kind: str, k: int,
-                  behavioural: bool = True) -> None:
+                  behavioural: bool = True, fee_days: float = 0.0) -> None:
         """Decide the sanction's type and size, record it and start its ex-post effect.
-        ``k``: the conversation it follows, or the first not yet held (keys its draws)."""
+        ``k``: the conversation it follows, or the first not yet held (keys its draws).
+        ``fee_days``: days of benefit added for a no-show without cancelling."""
         rules, g = self.rules, self.g
         weekly = regime.person_rate[c.benefit_class][g]
         if kind == "daily" and g in rules.skaerpet_groups and \
                 now - c.last_sanction <= rules.skaerpet_lookback and \
                 c.draws.uniform(P_LACKING_WILL, self.n, self.k_offer, k) < rules.lacking_will:
             kind = "skaerpet"
+        if kind == "lapse" and rules.forhaling_share > 0.0 and \
+                c.draws.uniform(P_FORHALING, self.n, self.k_offer, k) < rules.forhaling_share:
+            kind = "forhaling"  # delaying recovery, not only not cooperating
         if kind == "saa_laenge":
             amount = rules.saa_laenge_days * weekly / 5.0
         elif kind == "daily":
@@ -537,14 +569,36 @@ class Casework:
             amount = rules.skaerpet_weeks * weekly
         elif kind == "lapse":
             amount = rules.lapse_weeks * weekly
+        elif kind == "forhaling":
+            if rules.forhaling_permanent:
+                # Lost for the rest of the stay (at most forhaling_max_weeks, when the
+                # citizen has other support or work): recorded when the stay ends (close).
+                amount = 0.0
+                if now >= self.forfeit_until:  # an earlier loss has run out: record it
+                    record_forfeit(model.ledger, c.id, g, self.forfeit_from,
+                                   self.forfeit_until, self.forfeit_weekly)
+                    self.forfeit_from = INF
+                if self.forfeit_from == INF:
+                    self.forfeit_from, self.forfeit_weekly = now, weekly
+                    self.forfeit_until = now + rules.forhaling_max_weeks
+            else:  # så længe: until the citizen complies, as a lapse
+                amount = rules.lapse_weeks * weekly
         else:  # karantaene
             amount = rules.karantaene_weeks * weekly
+        if self.forfeit_from < now < self.forfeit_until:
+            amount = fee_days = 0.0  # nothing left to withhold
         ledger, group = model.ledger, GROUPS[g]
         ledger.activity(now, group, "sanction:" + kind)
         if ledger.keep_events:
             ledger.event(c.id, now, group, "sanction", kind)
-        ledger.reduction(c.id, now, g, kind, amount)
+        if amount > 0.0:
+            ledger.reduction(c.id, now, g, kind, amount)
         ledger.sanctioned(now, g, c.id, kind)
+        if fee_days > 0.0:
+            # Not cancelled: fee_days of the benefit on top, automatic, so no casework of
+            # its own (counted as no_show_fee, not as a sanction).
+            ledger.activity(now, group, "no_show_fee")
+            ledger.reduction(c.id, now, g, "no_show_fee", fee_days * weekly / 5.0)
         if c.draws.uniform(P_COMPLAINT, self.n, self.k_offer, k) < rules.complaint_share:
             ledger.activity(now, group, "complaint")
         if behavioural:
@@ -580,6 +634,18 @@ def record_conversations(ledger, citizen: int, group: str, sched: tuple, origin:
             t = origin + conversation_week(sched, k)
             holder = "akasse" if t - origin < akasse else "jobcentre"
             ledger.event(citizen, min(t, now), group, "conversation", holder)
+
+
+def record_forfeit(ledger, citizen: int, g: int, start: float, end: float,
+                   weekly: float) -> None:
+    """Benefit lost for good from ``start`` to the stay's end ``end`` (forhaling under
+    current law), as one reduction per calendar year, dated at the start of its part."""
+    t = start
+    while t < end:
+        _, _, year_end = ledger.year_span(t)
+        stop = min(end, year_end)
+        ledger.reduction(citizen, t, g, "forhaling", (stop - t) * weekly)
+        t = stop
 
 
 def _first_from(sched: tuple, origin: float, lo: int, hi: int, bound: float,

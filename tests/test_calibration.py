@@ -14,7 +14,10 @@ from calibration.targets import FIT_TARGETS, derive, jobsamtale_share, stock_pat
 from calibration.targets import load as load_targets
 from sim import lawbook
 from sim.cli import main as cli
+from sim.groups import GROUP_INDEX
 from sim.parameters import ParameterTree
+from sim.process import compile_process
+from sim.rules import RuleSet
 
 
 def _settings() -> dict:
@@ -165,21 +168,41 @@ def test_conversations_are_compared_as_jobsamtaler():
 
 
 def test_the_fitted_law_leaves_keep_their_dated_history():
-    """Fitted leaves of the law files (rehabiliteringsteam routes, contact schedule)
-    replace only the fitted entries: the 2000 routes and the pre-2014 schedule stay."""
+    """The fitted routes replace only their fitted entries (the 2000 routes stay); the
+    law's contact schedule is never overlaid: the fit writes the municipalities' practice
+    factor on its interval after month 6, dated as the schedule, applied where the law's
+    interval is the fit year's (not to one conversation every 3rd month before 2014)."""
     params = lawbook.base()
     hand = fit.base_tree("hand")
-    for leaf in fit.DATED_LEAVES:
-        assert [v.start for v in params.leaves[leaf].values] == \
-            [v.start for v in hand.leaves[leaf].values]
     routes = params.leaves["rehabilitation.routes"].values
+    assert [v.start for v in routes] == \
+        [v.start for v in hand.leaves["rehabilitation.routes"].values]
     assert routes[0].value == hand.leaves["rehabilitation.routes"].values[0].value
     assert sum(routes[-1].value.values()) == pytest.approx(1.0)
-    sched = params.leaves["contact.schedule"].values
-    before_2014 = hand.leaves["contact.schedule"].values[0].value
+    assert "contact.schedule" not in fit.FITTED_LEAVES
+    law = params.leaves["contact.schedule"].values
+    assert [(v.start, v.value, v.source) for v in law] == \
+        [(v.start, v.value, v.source) for v in hand.leaves["contact.schedule"].values]
+    factor = params.leaves[fit.PRACTICE].values
+    assert [v.start for v in factor] == [v.start for v in law]
     for g in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat"):
-        assert sched[0].value[g] == before_2014[g]  # law: one every 3rd month
-    assert sched[-1].value["sygedagpenge"]["interval_after"] == 4  # law: every 4th week
+        assert factor[0].value[g] == 1.0  # law: one every 3rd month
+    assert factor[-1].value["sygedagpenge"] == 1.0  # law: every 4th week, not fitted
+    # law x practice = the interval the v8 fit found (4.42 weeks for jobparate)
+    assert law[-1].value["kontanthjaelp_jobparat"]["interval_after"] * \
+        factor[-1].value["kontanthjaelp_jobparat"] == pytest.approx(4.42, abs=1e-9)
+
+
+def test_a_law_edit_of_the_contact_schedule_reaches_the_run():
+    """A change of contact.schedule (an override, a policy) is not shadowed by the fitted
+    overlay: the interval held is the new law value times the practice factor."""
+    tree = lawbook.base().copy()
+    tree.set("contact.schedule.kontanthjaelp_jobparat.interval_after", 10.0, "test")
+    snap = tree.snapshot(fit.FIT_DATE)
+    rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+    factor = tree.value(f"{fit.PRACTICE}.kontanthjaelp_jobparat", fit.FIT_DATE)
+    assert factor == 0.884
+    assert rules.schedule[GROUP_INDEX["kontanthjaelp_jobparat"]][2] == 10.0 * factor
 
 
 def test_stocks_hold_with_another_seed_at_a_small_scale():

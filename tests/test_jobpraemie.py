@@ -68,13 +68,36 @@ def test_members_hours_and_premium_are_exact(scale):
 
 def test_the_floor_is_the_group_average_of_a_municipality():
     segs, work = records()
-    # A second member in the same municipality who does not work doubles the floor.
+    # A second member in the same municipality who does not leave benefit doubles the
+    # floor; the 10 weeks of 2026 on kontanthjælp bring 9 % x 10 hours a week of small
+    # jobs (employment.hours_on_benefit_*): 9 hours.
     extra = pd.DataFrame([segment(6, KH, -200.0, T2026 + 10.0)])
     table = jobpraemie_table(pd.concat([segs, extra], ignore_index=True), work, params(True),
                              CLOCK, 1.0).set_index("year")
     hours = 37.0 * (T2027 - T2026)
     assert table.loc[2026, "members"] == 2
-    assert table.loc[2026, "premium_mio_kr"] == pytest.approx(60 * (hours - 2 * 230) / 1e6)
+    assert table.loc[2026, "hours_on_benefit"] == pytest.approx(10 * 0.09 * 10)
+    assert table.loc[2026, "premium_mio_kr"] == pytest.approx(
+        60 * (hours + 9 - 2 * 230) / 1e6)
+
+
+def test_hours_worked_while_on_benefit_count_small_jobs_included():
+    """Every ordinary hour counts (seed 002_f1f51405438ca364.txt, L866-L869; L43-L56): a
+    member on kontanthjælp all year works small jobs in 9 % of the weeks, 10 hours each
+    (seed 002, L81-L92; L1282-L1283); before, only hours after an exit counted."""
+    segs = pd.DataFrame([segment(7, KH, -200.0, 500.0)])  # on kontanthjælp throughout
+    none = pd.DataFrame(columns=["citizen", "start", "end", "hours", "municipality"])
+    year = T2027 - T2026
+    table = jobpraemie_table(segs, none, params(True), CLOCK, 1.0).set_index("year")
+    assert table.loc[2026, "members"] == 1
+    assert table.loc[2026, "hours"] == table.loc[2026, "hours_on_benefit"] == \
+        pytest.approx(year * 0.09 * 10)
+    assert table.loc[2026, "premium_mio_kr"] == pytest.approx(
+        60 * max(0.0, year * 0.9 - 230) / 1e6) == 0.0  # 47 hours: below the floor
+    only_exits = law_of(applied_policies([PolicyRef(name="jobpraemie")], "t", "t"),
+                        {"jobpraemie.hours_on_benefit_count": False}, "t", "t")
+    table = jobpraemie_table(segs, none, only_exits, CLOCK, 1.0).set_index("year")
+    assert table.loc[2026, "hours"] == table.loc[2026, "hours_on_benefit"] == 0.0
 
 
 def test_the_premium_alone_leaves_every_life_unchanged():

@@ -128,8 +128,10 @@ def test_composition_order_the_last_policy_wins():
     p = law("eg_ledighedsydelse_jobsoegning", "eg_first_conversation_2_weeks")
     ly = p.value("contact.schedule.ledighedsydelse", dt.date(2029, 1, 1))
     jobparat = law().value("contact.schedule.kontanthjaelp_jobparat", dt.date(2029, 1, 1))
+    own = law().value("contact.schedule.ledighedsydelse", dt.date(2029, 1, 1))
     assert jobparat["first_week"] != 2
-    assert (ly["first_week"], ly["interval_after"]) == (2, jobparat["interval_after"])
+    assert (ly["first_week"], ly["first_6_months"], ly["interval_after"]) == \
+        (2, jobparat["first_6_months"], own["interval_after"])
 
 
 def test_options_change_the_table():

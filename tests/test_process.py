@@ -23,15 +23,22 @@ def quiet(**extra) -> dict:
     return {**silent(), **NO_REENTRY, **no_process(), **extra}
 
 
+def held_interval(group: str, date: dt.date = dt.date(2024, 1, 1)) -> float:
+    """The interval after month 6 held: the law's (contact.schedule) times the
+    municipalities' fitted practice (process.contact_practice_factor)."""
+    base = lawbook.base()
+    return base.at("contact.schedule", date)[group]["interval_after"] * \
+        base.at("process.contact_practice_factor", date)[group]
+
+
 def test_dagpenge_contact_course_2024_first_three_months_at_the_akasse():
     m = model_with(quiet(), years=1)
     add_citizen(m, 1, "dagpenge", age=40)
     m.run(populate=False)
     conv = events_of(m, 1, "conversation")[:9]
     # 6 conversations in months 0-6: first within 2 weeks, then evenly to week 26;
-    # after month 6 at the fitted interval (contact.schedule.dagpenge.interval_after).
-    step = lawbook.base().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
-        "interval_after"]
+    # after month 6 at the law's interval times the fitted practice factor.
+    step = held_interval("dagpenge")
     assert [w for w, _, _ in conv] == pytest.approx(
         [2, 6, 10, 14, 18, 22, 22 + step, 22 + 2 * step, 22 + 3 * step])
     # From 1 January 2024 the a-kasse holds months 0-3 (weeks 0-13).
@@ -61,9 +68,10 @@ def test_contact_course_restarts_when_the_benefit_changes():
     conv = events_of(m, 1, "conversation")
     sdp = [w for w, g, _ in conv if g == "sygedagpenge"]
     ja = [w for w, g, _ in conv if g == "jobafklaring"]
-    # Sygedagpenge: first by sick week 8, 5 in months 0-6 (the 5th would be at 22.4,
-    # after the move to jobafklaring at week 22); jobafklaring starts a new course.
-    assert sdp == pytest.approx([8.0, 11.6, 15.2, 18.8])
+    # Sygedagpenge: first by sick week 8, 4 in months 0-6 (8, 12.5, 17, 21.5; the next
+    # would be at 26, after the move to jobafklaring at week 22); jobafklaring starts a
+    # new course.
+    assert sdp == pytest.approx([8.0, 12.5, 17.0, 21.5])
     assert ja[0] == pytest.approx(22.0 + 2.0)
 
 
@@ -149,8 +157,7 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
         if casework is not None and casework.g == 0:
             seen.append((env.now, casework.offer, casework.multiplier(env.now)))
     eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
-    step = lawbook.base().at("contact.schedule", dt.date(2024, 1, 1))["dagpenge"][
-        "interval_after"]
+    step = held_interval("dagpenge")
     conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / step)  # after month 6
     in_offer = [v for _, o, v in seen if o >= 0]
     assert in_offer and all(v == pytest.approx(eff["lock_in"]["loentilskud_privat"] * conv)

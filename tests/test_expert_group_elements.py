@@ -1,0 +1,236 @@
+"""The expert group's elements against their text (reforms.md (ii); rules.md (b)-(d)):
+each element's parameter change with exact arithmetic, and the engine doing it.
+
+1.1 (ressourceforløb's would-be entrants), 1.5 (ledighedsydelse in the jobsøgning group),
+3.3 (a sanction added for a no-show without cancelling), 3.6 (forhaling only), and the
+current law they change: sygedagpenge's 4 conversations in months 0-6 and kontanthjælp's
+ret og pligt by 6 months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+import policies  # noqa: F401  (registers the rules and policies)
+from policies.current_law import visitation_current_law
+from policies.rules import _reroute_table, visitation_reroute_abolished
+from sim import lawbook
+from sim.experiment import PolicyRef
+from sim.groups import GROUP_INDEX
+from sim.process import OFFER_INDEX, compile_process
+from sim.rules import RuleSet
+from sim.scenario import applied_policies, law_of
+from tests.helpers import add_citizen, events_of, model_with, no_process, silent
+
+FULL = dt.date(2028, 6, 1)  # effort changes fully phased in (2026-2028)
+NO_REENTRY = {f"population.reentry.{d}.share": 0.0
+              for d in ("job", "self_support", "education", "other")}
+KH_AP, KH_JP = GROUP_INDEX["kontanthjaelp_aktivitetsparat"], GROUP_INDEX["kontanthjaelp_jobparat"]
+SDP, FOEP = GROUP_INDEX["sygedagpenge"], GROUP_INDEX["foertidspension"]
+RF = GROUP_INDEX["ressourceforloeb"]
+
+
+def law(*names: str):
+    return law_of(applied_policies([PolicyRef(name=n) for n in names], "t", "t"), {}, "t",
+                  "t")
+
+
+def quiet(**extra) -> dict:
+    return {**silent(), **NO_REENTRY, **no_process(), "process.compliance_sd": 0.0, **extra}
+
+
+# -- current law: sygedagpenge 4 conversations in months 0-6 ------------------------------
+def test_sygedagpenge_has_four_conversations_in_months_0_6_then_every_4th_week():
+    """rules.md (b): 4 in months 0-6 as the other groups (seed 003, L95-L115), the first
+    by sick week 8 (L147-L149), then every 4th week (seed 004, L1274-L1277)."""
+    for year in (2011, 2015, 2024):
+        s = lawbook.value("contact.schedule.sygedagpenge", dt.date(year, 6, 1))
+        assert (s["first_week"], s["first_6_months"], s["interval_after"]) == (8, 4, 4)
+    m = model_with(quiet(**{"time_limits.sygedagpenge.extension_share": 1.0}), years=1)
+    add_citizen(m, 1, "sygedagpenge", age=45)
+    m.run(populate=False)
+    weeks = [w for w, _, _ in events_of(m, 1, "conversation")][:7]
+    # evenly from week 8 to week 26: a step of (26 - 8) / 4 = 4.5; then every 4 weeks
+    # from max(21.5 + 4, 26) = 26 on (process.contact_practice_factor 1: not fitted)
+    assert weeks == pytest.approx([8.0, 12.5, 17.0, 21.5, 26.0, 30.0, 34.0])
+
+
+# -- current law: kontanthjælp's ret og pligt by 6 months, aktivitetsparate included ------
+def test_kontanthjaelp_ret_og_pligt_by_six_months_for_both_readiness_groups():
+    for g in ("kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat"):
+        assert lawbook.value(f"offers.ret_og_pligt.{g}", dt.date(2024, 6, 1)) == \
+            {"first_week": 26, "repeat_weeks": None}
+    m = model_with(quiet(), years=1)
+    add_citizen(m, 1, "kontanthjaelp_aktivitetsparat", age=45)
+    m.run(populate=False)
+    start = events_of(m, 1, "offer_start")[0]
+    assert start[0] == pytest.approx(26.0)
+    assert m.law.regimes[0].process.counts[OFFER_INDEX[start[2]]]
+
+
+def test_contact_courses_keep_ret_og_pligt_only_for_dagpenge_and_jobsoegning():
+    """2.1: ret og pligt at 6 months kept for dagpenge and jobsøgning, dropped for all
+    others (seed 003, L1327-L1450): jobhjælp's aktivitetsparate lose it."""
+    rp = law("eg_contact_courses").value("offers.ret_og_pligt", FULL)
+    assert rp["kontanthjaelp_aktivitetsparat"] == {"first_week": None, "repeat_weeks": None}
+    assert rp["uddannelseshjaelp_aktivitetsparat"] == {"first_week": None, "repeat_weeks": None}
+    assert rp["kontanthjaelp_jobparat"] == {"first_week": 26, "repeat_weeks": None}
+    assert rp["dagpenge"] == {"first_week": 26, "repeat_weeks": None}
+
+
+# -- 1.1: where would-be ressourceforløb entrants go --------------------------------------
+def test_abolished_ressourceforloeb_routes_by_the_texts_shares_at_every_age():
+    """~10 % no benefit, ~50 % kontanthjælp, the rest sygedagpenge and førtidspension
+    (seed 003, L12288-L12350); førtidspension only from 40, its share then sygedagpenge's,
+    so the 10 % and 50 % hold for the young too."""
+    p = law("eg_abolish_ressourceforloeb")
+    row = {d: s for d, s in p.value("visitation.reroute.ressourceforloeb", FULL).items() if s}
+    assert row == {"kontanthjaelp_aktivitetsparat": 0.5, "sygedagpenge": 0.25,
+                   "foertidspension": 0.15, "self_support": 0.1}
+    assert p.value("visitation.foertidspension_fallback.ressourceforloeb", FULL) == \
+        "sygedagpenge"
+    regime = SimpleNamespace(params=p.snapshot(FULL), foertidspension_min_age=40.0)
+    (dests, shares), young = _reroute_table(regime)[RF]
+    assert dict(zip(dests, shares, strict=True)) == {KH_AP: 0.5, SDP: 0.25, FOEP: 0.15,
+                                                     "self_support": 0.1}
+    assert dict(zip(*young, strict=True)) == {KH_AP: 0.5, SDP: 0.25 + 0.15,
+                                              "self_support": 0.1}
+    # The draw walks the shares in order: [0, .5) kontanthjælp, then sygedagpenge, ...
+    regime.youth_max_age = 30.0
+
+    def visit(age: float, u: float):
+        c = SimpleNamespace(age=lambda now: age,
+                            draws=SimpleNamespace(uniform=lambda *a: u))
+        return visitation_reroute_abolished(c, RF, 0.0, regime, 0,
+                                            below=visitation_current_law)
+
+    assert [visit(45, u) for u in (0.49, 0.5, 0.74, 0.75, 0.89, 0.9)] == \
+        [KH_AP, SDP, SDP, FOEP, FOEP, "self_support"]
+    assert [visit(35, u) for u in (0.49, 0.5, 0.89, 0.9)] == \
+        [KH_AP, SDP, SDP, "self_support"]
+    # kontanthjælp under 30 is uddannelseshjælp (the rule below, the age rule)
+    assert visit(25, 0.1) == GROUP_INDEX["uddannelseshjaelp_aktivitetsparat"]
+
+
+def test_the_old_proportional_spread_is_an_option():
+    p = law_of(applied_policies([PolicyRef(
+        name="eg_abolish_ressourceforloeb",
+        options={"foertidspension_under_min_age": "proportional"})], "t", "t"), {}, "t", "t")
+    regime = SimpleNamespace(params=p.snapshot(FULL))
+    (_, _), (dests, shares) = _reroute_table(regime)[RF]
+    assert dict(zip(dests, shares, strict=True)) == {KH_AP: 0.5, SDP: 0.25,
+                                                     "self_support": 0.1}  # / 0.85 in the draw
+
+
+# -- 1.5: ledighedsydelse and jobparate one effort group ----------------------------------
+def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
+    p = law("eg_ledighedsydelse_jobsoegning")
+    ly = p.value("contact.schedule.ledighedsydelse", FULL)
+    jp = lawbook.value("contact.schedule.kontanthjaelp_jobparat", FULL)
+    own = lawbook.value("contact.schedule.ledighedsydelse", FULL)
+    assert {k: ly[k] for k in ("first_week", "first_6_months", "akasse_weeks")} == \
+        {k: jp[k] for k in ("first_week", "first_6_months", "akasse_weeks")} == \
+        {"first_week": 1, "first_6_months": 4, "akasse_weeks": 0}
+    # the interval after month 6 is set individually: ledighedsydelse's own 8 weeks, not
+    # jobparate's 5 x their fitted practice 0.884 = 4.42
+    assert ly["interval_after"] == own["interval_after"] == 8
+    snap = p.snapshot(FULL)
+    held = compile_process(snap, RuleSet.from_stacks(snap["rules"])).schedule
+    assert held[GROUP_INDEX["ledighedsydelse"]][2] == 8.0
+    assert held[KH_JP][2] == pytest.approx(4.42)
+    assert p.value("offers.ret_og_pligt.ledighedsydelse", FULL) == \
+        {"first_week": 26, "repeat_weeks": None}
+    assert p.value("process.sanction_decision.ledighedsydelse", FULL) == 0.8
+    assert "ledighedsydelse" in p.value("sanctions.skaerpet.groups", FULL)
+    # phased in: first week 4 -> 1 by a third a year, the lists switch half-way (2027)
+    assert [p.value("contact.schedule.ledighedsydelse.first_week", dt.date(y, 6, 1))
+            for y in (2025, 2026, 2027, 2028)] == pytest.approx([4, 3, 2, 1])
+    assert "ledighedsydelse" not in p.value("sanctions.skaerpet.groups", dt.date(2026, 6, 1))
+
+
+# -- 3.3: a sanction added for a no-show without cancelling -------------------------------
+def test_no_show_fee_is_500_kr_of_dagpenge_and_the_same_days_of_kontanthjaelp():
+    p = law("eg_sanction_no_show_fee")
+    days = 500 / (3192 / 5)  # 500 kr / a day of the dagpenge rate (3,192 kr a week)
+    fee = p.value("sanctions.no_show_fee_days", FULL)
+    for g in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
+              "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat"):
+        assert fee[g] == pytest.approx(days, rel=1e-12)
+    assert fee["sygedagpenge"] == fee["ledighedsydelse"] == 0.0
+    assert fee["dagpenge"] * 3192 / 5 == pytest.approx(500.0, rel=1e-12)
+    assert fee["kontanthjaelp_jobparat"] * 2869 / 5 == pytest.approx(500 * 2869 / 3192)
+    # the så længe and daily sanctions stay as they are (the fee is added, not instead)
+    assert p.value("process.sanction_days", FULL) == lawbook.value("process.sanction_days", FULL)
+    assert [p.value("sanctions.no_show_fee_days.dagpenge", dt.date(y, 6, 1))
+            for y in (2025, 2026, 2027)] == pytest.approx([0, days / 3, 2 * days / 3])
+
+
+def test_a_sanctioned_no_show_at_a_conversation_pays_the_fee_on_top():
+    days = 500 / (3192 / 5)
+    m = model_with(quiet(**{"process.no_show.dagpenge": 1.0,
+                            "process.sanction_decision.dagpenge": 1.0,
+                            "offers.ret_og_pligt.dagpenge": {"first_week": None,
+                                                             "repeat_weeks": None},
+                            "sanctions.no_show_fee_days.dagpenge": days}), years=1)
+    add_citizen(m, 1, "dagpenge", age=40)
+    m.run(populate=False)
+    red = m.ledger.reductions()
+    saa, fee = red[red["kind"] == "saa_laenge"], red[red["kind"] == "no_show_fee"]
+    assert len(saa) == len(fee) == len(events_of(m, 1, "conversation")) > 5
+    assert list(fee["week"]) == list(saa["week"])
+    # both are days of the same benefit: fee / så længe = fee days / så længe days (5)
+    assert list(fee["amount"]) == pytest.approx(list(saa["amount"] * days / 5))
+    assert fee["amount"].iloc[0] == pytest.approx(500.0)
+    kinds = {k for (_, _, k) in m.ledger.activities}
+    assert "no_show_fee" in kinds and "sanction:no_show_fee" not in kinds
+
+
+# -- 3.6: forhaling only -----------------------------------------------------------------
+def test_forhaling_loses_the_rest_of_the_stay_today_and_only_until_compliance_under_3_6():
+    assert lawbook.value("sanctions.forhaling") == "permanent"
+    p = law("eg_sanction_saa_laenge_recovery")
+    assert p.value("sanctions.forhaling", FULL) == "saa_laenge"
+    # nothing else of the sick-listed's sanctions changes: the lapse keeps its weeks
+    assert p.value("process.sanction_days", FULL) == lawbook.value("process.sanction_days", FULL)
+
+    def run(forhaling: str):
+        m = model_with(quiet(**{"process.no_show.sygedagpenge": 1.0,
+                                "process.sanction_decision.sygedagpenge": 1.0,
+                                "process.forhaling_share": 1.0,
+                                "time_limits.sygedagpenge.extension_share": 1.0,
+                                "sanctions.forhaling": forhaling}), years=1)
+        add_citizen(m, 1, "sygedagpenge", age=45)
+        m.run(populate=False)
+        return m, m.ledger.reductions()
+
+    m, saa = run("saa_laenge")
+    assert set(saa["kind"]) == {"forhaling"}
+    weekly = saa["amount"].iloc[0] / 2.0  # så længe: lapse_weeks (2) of the benefit
+    assert list(saa["amount"]) == pytest.approx([2.0 * weekly] * len(saa))
+    m, perm = run("permanent")
+    # the first sanction (week 8) stops the benefit for the rest of the stay, at most
+    # process.sanction_days.forhaling_max_weeks (26); the sanctions in between withhold
+    # nothing more; the one at week 34 = 8 + 26 starts a new loss, to the horizon
+    assert lawbook.value("process.sanction_days.forhaling_max_weeks") == 26
+    assert perm["week"].tolist() == [8.0, 34.0]
+    assert perm["amount"].tolist() == pytest.approx(
+        [weekly * 26.0, weekly * (m.clock.horizon - 34.0)])
+    # every conversation's no-show is a forhaling sanction, as under så længe
+    assert sum(n for (_, g, k), n in m.ledger.activities.items()
+               if g == "sygedagpenge" and k == "sanction:forhaling") == len(saa)
+
+
+def test_forhaling_is_drawn_only_among_the_lapse_sanctions():
+    m = model_with(quiet(**{"process.no_show.sygedagpenge": 1.0,
+                            "process.sanction_decision.sygedagpenge": 1.0,
+                            "process.forhaling_share": 0.0,
+                            "time_limits.sygedagpenge.extension_share": 1.0}), years=1)
+    add_citizen(m, 1, "sygedagpenge", age=45)
+    m.run(populate=False)
+    assert set(m.ledger.reductions()["kind"]) == {"lapse"}
+    snap = lawbook.base().snapshot(FULL)
+    rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+    assert rules.forhaling_permanent and rules.forhaling_share == 0.1
