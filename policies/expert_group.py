@@ -503,7 +503,7 @@ register(Policy(
 
 
 class NoShowFeeOptions(Options):
-    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr), as days of the benefit (kr / a day of the dagpenge rate in force); kontanthjælp and uddannelseshjælp 'about the same, scaled by benefit': the same days of their benefit")
+    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr), as days of the benefit (kr / a day of the highest dagpenge rate in force: a recipient at that rate loses the amount, one with less dagpenge the same days); kontanthjælp and uddannelseshjælp 'about the same, scaled by benefit': the same days of their benefit")
 
 
 # Who pays the fee: dagpenge and the kontanthjælp system (uddannelseshjælp is kontanthjælp
