@@ -465,6 +465,24 @@ register(Policy(
 ))
 
 
+class UpskillingOptions(Options):
+    total_mio_kr: float = Field(100.0, ge=0, le=10_000, description=f"The pool for caseworker upskilling over 2026-2029, mio. kr ({SEED}, L2458-L2466: 100 mio. kr); spread evenly over the four years (assumption: the text gives the total and the years)")
+
+
+register(Policy(
+    name="eg_caseworker_upskilling_pool",
+    description="2.15 A pool for caseworker upskilling, 2026-2029 (money only: no effect "
+                "on the persons is modelled)",
+    effective=EFFECTIVE,
+    source=f"{SEED}, L2458-L2466",
+    options=UpskillingOptions,
+    changes=lambda o: [
+        ParameterChange("schemes.upskilling_pool.amount", o.total_mio_kr / 4.0),
+        ParameterChange("schemes.upskilling_pool.amount", 0.0, start=dt.date(2030, 1, 1)),
+    ],
+))
+
+
 # -- chapter 3: sanctions ---------------------------------------------------------------
 class JobhjaelpSanctionOptions(Options):
     multiplier: float = Field(0.25, ge=0, le=1, description="sanction.jobhjaelp_multiplier (param, reforms.md 3.1: << 1): factor on jobhjælp's sanction decision probability (assumption 0.25)")
@@ -657,6 +675,7 @@ register(Policy(
         Member("eg_sick_leave_outside_effort"),
         Member("eg_first_conversation_2_weeks"),
         Member("eg_education_skilled_and_courses"),
+        Member("eg_caseworker_upskilling_pool"),
         Member("eg_sanction_jobhjaelp"),
         Member("eg_sanction_joblog"),
         Member("eg_sanction_no_show_fee"),
@@ -740,9 +759,9 @@ register(Policy(
 # -- the bundle by chapter (for element attribution: compare.elements) ----------------------
 _CHAPTERS = {
     "expert_group_2024_ch1_target_groups": ("Chapter 1: fewer target groups (1.1-1.7)", 0, 6),
-    "expert_group_2024_ch2_effort": ("Chapter 2: individually planned effort (2.1-2.13)", 6, 15),
-    "expert_group_2024_ch3_sanctions": ("Chapter 3: sanctions (3.1-3.8)", 15, 21),
-    "expert_group_2024_ch6_financing": ("Chapter 6: steering and financing (6.1-6.5)", 21, 25),
+    "expert_group_2024_ch2_effort": ("Chapter 2: individually planned effort (2.1-2.15)", 6, 16),
+    "expert_group_2024_ch3_sanctions": ("Chapter 3: sanctions (3.1-3.8)", 16, 22),
+    "expert_group_2024_ch6_financing": ("Chapter 6: steering and financing (6.1-6.5)", 22, 26),
 }
 for _name, (_title, _first, _last) in _CHAPTERS.items():
     register(Policy(

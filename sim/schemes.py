@@ -10,7 +10,8 @@ municipality], sim/cost_keys.py):
   ``schemes.<item>.ages`` and with a weeks-on-support counter of at least
   ``schemes.<item>.after_weeks``. Gross = weeks / 52 x (kr_per_ft - offset_per_ft);
   state = gross x state_share.
-* **Dated amounts** (the education pools, the state pools): a fixed amount a year (mio.
+* **Dated amounts** (the education pools, the state pools, the caseworker upskilling
+  pool): a fixed amount a year (mio.
   kr), prorated by the share of the year each period covers and spread over the keys in
   proportion to the weighted person-weeks of ``schemes.<item>.groups`` (a pool is an
   appropriation, not a price per person: it does not follow the caseload). They are
@@ -37,7 +38,7 @@ from sim.parameters import ParameterTree
 
 VOLUME_SCHEMES: tuple[str, ...] = ("seniorjob", "jobrotation", "voksenlaerling",
                                    "personal_assistance", "six_week_course")
-DATED_AMOUNTS: tuple[str, ...] = ("education_pools", "state_pools")
+DATED_AMOUNTS: tuple[str, ...] = ("education_pools", "state_pools", "upskilling_pool")
 SCHEME_ITEMS: tuple[str, ...] = VOLUME_SCHEMES + DATED_AMOUNTS
 KR_PER_MIO = 1e6
 CHUNK = 1_000_000  # segments per vectorised pass

@@ -245,11 +245,26 @@ def test_chapter_6_administration_service_frame_and_pools():
     assert at(topped, "schemes.state_pools.amount", 2026) == 25.0
 
 
+def test_2_15_adds_a_100_mio_kr_upskilling_pool_over_2026_2029():
+    p = law("eg_caseworker_upskilling_pool")
+    assert [at(p, "schemes.upskilling_pool.amount", y) for y in range(2025, 2031)] == \
+        [0, 25.0, 25.0, 25.0, 25.0, 0.0]
+    # A whole year of 2027: 25 mio. kr, all state, spread over the target group's weeks.
+    seg = _segments([("dagpenge", 0.0, 52.0, 0.0, 1), ("fleksjob", 0.0, 52.0, 0.0, 1)])
+    df = finance_table(seg, p, Clock(dt.date(2027, 1, 1), 1), 1.0)
+    assert kr(df, "upskilling_pool") == pytest.approx(25e6, rel=1e-12)
+    assert kr(df, "upskilling_pool", "state") == pytest.approx(25e6, rel=1e-12)
+    assert kr(df, "upskilling_pool", group="fleksjob") == 0.0
+    assert kr(finance_table(seg, lawbook.base(), Clock(dt.date(2027, 1, 1), 1), 1.0),
+              "upskilling_pool") == 0.0  # none under current law
+
+
 def test_the_bundle_holds_the_new_elements_in_their_chapters():
     names = [m.name for m in expert_group._BUNDLE_MEMBERS]
     ch2 = expert_group._CHAPTERS["expert_group_2024_ch2_effort"]
     ch6 = expert_group._CHAPTERS["expert_group_2024_ch6_financing"]
-    assert "eg_phase_out_seniorjob_jobrotation" in names[ch2[1]:ch2[2]]
+    assert {"eg_phase_out_seniorjob_jobrotation",
+            "eg_caseworker_upskilling_pool"} <= set(names[ch2[1]:ch2[2]])
     assert {"eg_steering_targets", "eg_abolish_pools"} <= set(names[ch6[1]:ch6[2]])
 
 
