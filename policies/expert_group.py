@@ -19,11 +19,11 @@ Global rules (reforms.md (ii), Global rules):
 Money-only elements change the cost items' parameters (finance.yaml, schemes.yaml): the
 yearly review of 2.3, the team casework 2.5 frees, the phase-out of seniorjob and
 jobrotation (2.7), the course right, pools and voksenlærling subsidy of 2.12-2.13, the
-administration of 6.1-6.2 and the state pools of 6.4.
+administration of 6.1-6.2 and the state pools of 6.4; 2.15 the pool for caseworker
+upskilling (money only).
 
 Not modelled (no caseload parameter or no engine mechanism): 1.6 (not in the text), 2.6,
-2.9 (contact mode), 2.10, 2.14, 2.15 (a 100 mio. kr pool for caseworker upskilling
-2026-2029, not yet costed), 3.4, 3.7, 3.9, 3.10, chapter 4, 5.3-5.6, 6.6, 6.7.
+2.9 (contact mode), 2.10, 2.14, 3.4, 3.7, 3.9, 3.10, chapter 4, 5.3-5.6, 6.6, 6.7.
 """
 
 # ruff: noqa: E501  (option descriptions carry their sources on one line)
@@ -521,7 +521,8 @@ register(Policy(
 
 
 class NoShowFeeOptions(Options):
-    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr), as days of the benefit (kr / a day of the highest dagpenge rate in force: a recipient at that rate loses the amount, one with less dagpenge the same days); kontanthjælp and uddannelseshjælp 'about the same, scaled by benefit': the same days of their benefit")
+    amount_dagpenge: float = Field(500.0, gt=0, description=f"Sanction for a no-show without cancelling, dagpenge, kr ({SEED}, L3790-L3810: about 500 kr), as days of the benefit (kr / a day of the average dagpenge, average_dagpenge_weekly: the average recipient loses the amount, one with more or less dagpenge the same days); kontanthjælp and uddannelseshjælp 'about the same, scaled by benefit': the same days of their benefit")
+    average_dagpenge_weekly: float = Field(3192.0, gt=0, description="The average dagpenge a week that the fee's days are counted in, kr (derived: 13.3 bn kr of public dagpenge 2022, seed 003_6dc7bdcfc6d04eb3.txt, L6373-L6374, over about 80,000 full-time persons, seed 004_282ac59a8741076f.txt, L3042; the simulated recipients average about 3,208, calibration/README.md)")
 
 
 # Who pays the fee: dagpenge and the kontanthjælp system (uddannelseshjælp is kontanthjælp
@@ -531,7 +532,7 @@ FEE_GROUPS = ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetspar
 
 
 def _fee_changes(o: NoShowFeeOptions) -> list[ParameterChange]:
-    days = o.amount_dagpenge / (law("benefit_rates.weekly_rate.dagpenge") / 5.0)
+    days = o.amount_dagpenge / (o.average_dagpenge_weekly / 5.0)
     return [ParameterChange(f"sanctions.no_show_fee_days.{g}", days) for g in FEE_GROUPS]
 
 

@@ -11,8 +11,7 @@ where U_flat is the same law's stock under the flat path at ``cycle.base_rate`` 
 level the calibration fits) and L_base the labour force of the run's first year. The
 persons' inflow and exit hazards already move with the cycle's elasticities
 (``cycle.elasticity``); the stock follows them slowly (persons stay for months), so
-the inflow of the cyclical groups gets a factor a_y per year on top (and their exit
-hazards a_y ** -0.5), found before
+the inflow of the cyclical groups gets a factor a_y per year on top, found before
 the run by pilot runs of the baseline law (:func:`inflow_alignment`):
 
 1. a pilot under the flat path gives U_flat and the response of the stock to the
@@ -21,9 +20,9 @@ the run by pilot runs of the baseline law (:func:`inflow_alignment`):
    included), which, persons being independent, is the stock's response to one more
    arrival;
 2. a pilot under the path with factors a gives U; the log gap e_y = ln(target_y /
-   U_y) is closed by a Newton step on ln a with that response (a factor a also slows
-   the exits, ``sim.law.ALIGNMENT_EXIT_POWER``: the response grows by a part the
-   first guess does not know, which each later pilot adds by a Broyden update);
+   U_y) is closed by a Newton step on ln a with that response, corrected between
+   pilots by a Broyden update (the cycle's own elasticities and the persons' moves
+   make the response differ from the first guess);
 3. step 2 is repeated ``cycle.alignment.iterations`` times.
 
 The pilots use the experiment's seed (their own replication number), so the factors
@@ -155,8 +154,8 @@ def inflow_alignment(params: ParameterTree, clock: Clock, path: Mapping[int, flo
         stock, _ = pilot(params, clock, path, seed, scale, factors, cohorts)
         log_ratio = np.log(stock / reference)
         if before is not None:
-            # Broyden: the response seen between two pilots corrects the first guess
-            # (which knows the inflow's part, not the exits'); a year moves only later years.
+            # Broyden: the response seen between two pilots corrects the first guess;
+            # a year's inflow moves only that year and later ones.
             dx, dz = log_a - before[0], log_ratio - before[1]
             if dx @ dx > 0:
                 jacobian = jacobian + causal * np.outer(dz - jacobian @ dx, dx) / (dx @ dx)

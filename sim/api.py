@@ -19,7 +19,7 @@ from sim import lawbook
 from sim.compare import Comparison, compare, precision_reached
 from sim.experiment import OUTPUTS, Experiment, file_sha256, load, validate
 from sim.output import FolderLock, TableSet, clean_leftovers, folder_error, publish, write_tables
-from sim.runner import PartStore, TaskResult, check_workers, run_all
+from sim.runner import PartStore, TaskResult, aligned, check_workers, run_all
 from sim.scenario import scenarios
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
@@ -211,6 +211,7 @@ def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
         store.open()
     t0 = time.perf_counter()
     reps = exp.replications
+    specs = aligned(full, specs)  # once: the precision rounds below reuse the factors
     results = run_all(full, specs, workers=workers, progress=progress,
                       replications=range(reps), store=store, dask=dask)
     precision = None

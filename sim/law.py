@@ -21,13 +21,9 @@ from sim.random import cumulative_shares
 from sim.rules import RuleSet
 
 CYCLICAL = ("dagpenge", "kontanthjaelp_jobparat")
-# The alignment factor a of a year (sim/alignment.py) multiplies the cyclical groups'
-# inflow by a and their exit hazards by a ** -ALIGNMENT_EXIT_POWER: a path moves both
-# layoffs and hiring, so a falling path empties the stock through exits too.
-ALIGNMENT_EXIT_POWER = 0.5
 # Parameter files that only money reads (sim/finance.py, sim/jobpraemie.py): a date at
 # which only they change is no regime boundary for citizens.
-MONEY_ONLY = frozenset({"finance", "refusion", "jobpraemie"})
+MONEY_ONLY = frozenset({"finance", "refusion", "jobpraemie", "schemes"})
 
 
 @dataclass
@@ -147,9 +143,8 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
 class Law:
     """Regimes over the run and the business-cycle multipliers by calendar year.
 
-    ``alignment``: yearly factors on the cyclical groups' inflow and exits that make
-    gross unemployment follow the path (sim/alignment.py); none = the elasticities
-    alone."""
+    ``alignment``: yearly factors on the cyclical groups' inflow that make gross
+    unemployment follow the path (sim/alignment.py); none = the elasticities alone."""
 
     def __init__(self, params: ParameterTree, clock: Clock, unemployment: dict[int, float],
                  alignment: dict[int, float] | None = None):
@@ -175,12 +170,9 @@ class Law:
             for yi, year in enumerate(clock.calendar_years):
                 ratio = unemployment[year] / base
                 self.inflow_mult[gi, yi] = ratio ** float(el["inflow"])
-                if alignment and g in CYCLICAL:
-                    # More inflow and slower exits together (ALIGNMENT_EXIT_POWER).
-                    a = alignment.get(year, 1.0)
-                    self.inflow_mult[gi, yi] *= a
-                    self.exit_mult[gi, yi] *= a ** -ALIGNMENT_EXIT_POWER
                 self.exit_mult[gi, yi] = ratio ** float(el["exit"])
+                if alignment and g in CYCLICAL:
+                    self.inflow_mult[gi, yi] *= alignment.get(year, 1.0)
         # Years at whose start a group's exit multiplier changes (cyclical wake-ups).
         self._year_starts = [float(w) for w in clock.year_starts[:-1]]
         self._exit_rows = [list(map(float, row)) for row in self.exit_mult]

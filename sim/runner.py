@@ -406,16 +406,25 @@ def aligned(experiment: Experiment, specs: list[ScenarioSpec]) -> list[ScenarioS
     """The specs with the yearly inflow factors that make gross unemployment follow each
     one's unemployment path (sim/alignment.py), found with the baseline's law (so a
     reform's own effect on unemployment stays in the comparison); one alignment per
-    distinct path."""
-    base = next((s for s in specs if s.name == experiment.baseline), specs[0])
+    distinct path. Specs already aligned (``alignment`` not None; {} for a flat path)
+    keep theirs, so more replications later (sim.api's precision rounds) run no pilot."""
+    if all(s.alignment is not None for s in specs):
+        return specs
+    base = next((s for s in specs if s.name == experiment.baseline), None)
+    if base is None:
+        raise ValueError(f"the baseline {experiment.baseline!r} is not among the scenarios "
+                         "to run; it is needed to align the unemployment path")
     clock = Clock(experiment.start, experiment.years)
-    found: dict[tuple, dict[int, float] | None] = {}
+    found: dict[tuple, dict[int, float]] = {}
     out = []
     for spec in specs:
+        if spec.alignment is not None:
+            out.append(spec)
+            continue
         key = tuple(sorted(spec.unemployment.items()))
         if key not in found:
             found[key] = inflow_alignment(base.parameters, clock, spec.unemployment,
-                                          experiment.seed, base.cohorts) or None
+                                          experiment.seed, base.cohorts)
         out.append(dataclasses.replace(spec, alignment=found[key]))
     return out
 

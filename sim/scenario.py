@@ -43,7 +43,8 @@ class ScenarioSpec:
     policies: list[str] = field(default_factory=list)
     cohorts: list[tuple[dt.date, ParameterTree]] = field(default_factory=list)
     # Yearly inflow factors of the cyclical groups that make gross unemployment follow
-    # the path (sim/alignment.py; filled by sim.runner.align before a run).
+    # the path (sim/alignment.py; filled by sim.runner.aligned before a run; {} for a
+    # flat path, None before it is found).
     alignment: dict[int, float] | None = None
 
 

@@ -154,14 +154,14 @@ def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
 # -- 3.3: a sanction added for a no-show without cancelling -------------------------------
 def test_no_show_fee_is_500_kr_of_dagpenge_and_the_same_days_of_kontanthjaelp():
     p = law("eg_sanction_no_show_fee")
-    days = 500 / (4546 / 5)  # 500 kr / a day of the highest dagpenge rate (4,546 kr a week)
+    days = 500 / (3192 / 5)  # 500 kr / a day of the average dagpenge (3,192 kr a week)
     fee = p.value("sanctions.no_show_fee_days", FULL)
     for g in ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
               "uddannelseshjaelp_uddannelsesparat", "uddannelseshjaelp_aktivitetsparat"):
         assert fee[g] == pytest.approx(days, rel=1e-12)
     assert fee["sygedagpenge"] == fee["ledighedsydelse"] == 0.0
-    assert fee["dagpenge"] * 4546 / 5 == pytest.approx(500.0, rel=1e-12)
-    assert fee["kontanthjaelp_jobparat"] * 2869 / 5 == pytest.approx(500 * 2869 / 4546)
+    assert fee["dagpenge"] * 3192 / 5 == pytest.approx(500.0, rel=1e-12)
+    assert fee["kontanthjaelp_jobparat"] * 2869 / 5 == pytest.approx(500 * 2869 / 3192)
     # the så længe and daily sanctions stay as they are (the fee is added, not instead)
     assert p.value("process.sanction_days", FULL) == lawbook.value("process.sanction_days", FULL)
     assert [p.value("sanctions.no_show_fee_days.dagpenge", dt.date(y, 6, 1))
@@ -169,7 +169,7 @@ def test_no_show_fee_is_500_kr_of_dagpenge_and_the_same_days_of_kontanthjaelp():
 
 
 def test_a_sanctioned_no_show_at_a_conversation_pays_the_fee_on_top():
-    days = 500 / (4546 / 5)
+    days = 500 / (3192 / 5)
     m = model_with(quiet(**{"process.no_show.dagpenge": 1.0,
                             "process.sanction_decision.dagpenge": 1.0,
                             "offers.ret_og_pligt.dagpenge": {"first_week": None,
@@ -183,7 +183,9 @@ def test_a_sanctioned_no_show_at_a_conversation_pays_the_fee_on_top():
     assert list(fee["week"]) == list(saa["week"])
     # both are days of the same benefit: fee / så længe = fee days / så længe days (5)
     assert list(fee["amount"]) == pytest.approx(list(saa["amount"] * days / 5))
-    assert fee["amount"].iloc[0] == pytest.approx(500.0)
+    # 500 kr at the average dagpenge; a citizen made by hand has the reference class,
+    # the highest rate (4,546 kr a week), so the same days withhold more.
+    assert fee["amount"].iloc[0] == pytest.approx(500.0 * 4546 / 3192)
     kinds = {k for (_, _, k) in m.ledger.activities}
     assert "no_show_fee" in kinds and "sanction:no_show_fee" not in kinds
 
