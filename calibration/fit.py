@@ -52,7 +52,7 @@ import pandas as pd
 import yaml
 
 import calibration
-from calibration import report, spending
+from calibration import effort, report, spending
 from calibration.durations import duration_run
 from calibration.targets import (
     FIT_TARGETS,
@@ -247,6 +247,8 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
         out[("spending", metric)] = float(by_line[line])
     out[("spending", "dagpenge_benefit")] = float(
         gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
+    for row in effort.by_group(fin, st, FIT_YEAR).itertuples():
+        out[("effort_per_ft", row.group)] = float(row.kr1000_per_ft)
     return out
 
 

@@ -23,6 +23,7 @@ TITLES = {"stock_ft": "Stocks of full-time persons (2024)",
           "conversations": "Conversations a year",
           "conversations_per_ft": "Conversations per full-time person (2019, VIVE)",
           "spending": "Spending (mio. kr., 2024 prices)",
+          "effort_per_ft": "Effort cost per full-time person by group (1,000 kr, 2024)",
           "censored_share": "Spells of 2011-2019 still open at the end of 2019 (%)"}
 
 
@@ -96,8 +97,9 @@ def write(out: Path, stats: pd.DataFrame, history: pd.DataFrame | None, settings
         f'<b>{int(checks["within"].sum())} of {len(checks)}</b>. Settings: '
         f'{_html.escape(", ".join(f"{k}={v}" for k, v in settings.items()))}.</p>')
     body.append("<p>Goals: every stock within ±5 %, every exit-route share within ±3 "
-                "percentage points, conversations and spending within ±10 %. Targets and "
-                "their sources: calibration/targets/fit_targets.csv. <i>fit</i> targets are "
+                "percentage points, conversations, spending and the effort cost by group "
+                "within ±10 %. Targets and their sources: calibration/targets/fit_targets.csv. "
+                "<i>fit</i> targets are "
                 "moved by fitted parameters; <i>check</i> targets are only compared.</p>")
     summary = (stats.assign(kind=stats["metric"])
                .groupby(["kind", "use"], as_index=False)

@@ -44,6 +44,19 @@ STOCK_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
 SIX_GROUPS = ("dagpenge", "kontanthjaelp_uddannelseshjaelp", "sygedagpenge_jobafklaring",
               "ressourceforloeb", "revalidering", "ledighedsydelse")
 
+# The expert group's effort cost per full-time person (unit_costs_expert_group.csv): its
+# groups -> simulator groups.
+EFFORT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "uddannelseshjaelp": ("uddannelseshjælp", ("uddannelseshjaelp_uddannelsesparat",
+                                                "uddannelseshjaelp_aktivitetsparat")),
+    "ressourceforloeb": ("ressourceforløb", ("ressourceforloeb",)),
+    "kontanthjaelp": ("kontanthjælp", ("kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat")),
+    "jobafklaring": ("jobafklaring", ("jobafklaring",)),
+    "dagpenge": ("dagpenge", ("dagpenge",)),
+    "sygedagpenge": ("sygedagpenge", ("sygedagpenge",)),
+    "ledighedsydelse_fleksjob": ("ledighedsydelse+fleksjob", ("ledighedsydelse", "fleksjob")),
+}
+
 # VIVE's four groups (spells, exit routes, activation): all uddannelseshjælp counts as
 # jobparat (calibration.md, conversations row); ressourceforløb and revalidering are
 # counted with the aktivitetsparate [inferred: VIVE T3.3 aktivitetsparate months exceed
@@ -293,6 +306,31 @@ def derive() -> pd.DataFrame:
         0.10, "rel", "check",
         f"calibration/targets/headline_targets.csv L{hl} ({head['source']}); simulated: "
         "dagpenge benefit, gross")
+
+    # -- effort cost per full-time person by group (the expert group's table) ----------
+    # The table covers the whole effort; its average over the target group (40,000 kr) is
+    # the whole budget over the 300,000 full-time persons (12,135 mio. kr in 2022). The
+    # simulator costs the 2024 budget less the job- og seniorpræmie, so the table is
+    # compared at that level: its profile, not its year's total.
+    uc = "unit_costs_expert_group.csv"
+    whole, wl = _line(uc, lambda r: r["group"] == "whole target group")
+    tg, tgl = _line("headline_targets.csv",
+                    lambda r: r["metric"].startswith("target group for activation")
+                    and r["period"] == "2023")
+    level_kr = (total - premium) / float(tg["value"]) * 1e3  # 1,000 kr per FT
+    level = level_kr / float(whole["kr1000_per_FT_person"])
+    for name, (label, members) in EFFORT_GROUPS.items():
+        row, line_no = _line(uc, lambda r, lab=label: r["group"] == lab)
+        table = float(row["kr1000_per_FT_person"])
+        add("effort_per_ft", name, 2024, table * level, "1,000 kr per FT person a year",
+            0.10, "rel", "check",
+            f"[derived] {table:g} x {level:.4f}, the table's level moved to the 2024 budget's: "
+            f"(total {total:,.0f} less job- og seniorpræmie {premium:,.0f}) mio. kr / "
+            f"{float(tg['value']):,.0f} FT = {level_kr:.2f} over the table's "
+            f"{float(whole['kr1000_per_FT_person']):g} for the whole target group: "
+            f"{_ref(uc, line_no, row)}; {_ref(uc, wl, whole)}; {tref}; {pref}; "
+            f"calibration/targets/headline_targets.csv L{tgl}; simulated: every item of "
+            f"calibration.spending's budget lines on {', '.join(members)} / their FT")
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

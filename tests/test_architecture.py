@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("faces", {"sim", "sim.api", "sim.cli", "sim.__main__"}),
     ("calibration", {"calibration", "calibration.targets", "calibration.durations",
                      "calibration.report", "calibration.fit", "calibration.backtest",
-                     "calibration.spending",
+                     "calibration.spending", "calibration.effort",
                      "calibration.reentry_pool"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}

@@ -5,8 +5,8 @@ parameters: kontanthjælp 2,869 kr/week (the average; a path of no particular pe
 gets each group's weekly_rate), dagpenge at most 4,546, ressourceforløbsydelse 3,099,
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
 [0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
-3,600 kr per full-time person-year times the group's weight (kontanthjælp 1.2,
-dagpenge 0.7); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
+3,600 kr per full-time person-year times the group's weight (kontanthjælp 0.5,
+dagpenge 0.801); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
 up, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
 """
 
@@ -33,7 +33,7 @@ from sim.path_cost import cost_path
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
-JOBCENTRE_FT = {KH: 3_600 * 1.2, "dagpenge": 3_600 * 0.7}  # 4,320 and 2,520
+JOBCENTRE_FT = {KH: 3_600 * 0.5, "dagpenge": 3_600 * 0.801}  # 1,800 and 2,883.6
 JOBCENTRE_WEEK = JOBCENTRE_FT[KH] / 52
 JOBCENTRE_DP_WEEK = JOBCENTRE_FT["dagpenge"] / 52
 
@@ -54,7 +54,7 @@ def test_kontanthjaelp_60_weeks_from_a_zero_counter():
     assert kr(df, payer="state") == pytest.approx(61_396.6, abs=1e-6)
     # Municipality: 172,140 - 61,396.6 = 110,743.4.
     assert kr(df, payer="municipality") == pytest.approx(110_743.4, abs=1e-6)
-    # Other jobcentre operations: 60 x 3,600 x 1.2 / 52 = 4,984.62 kr, municipal, no refusion.
+    # Other jobcentre operations: 60 x 3,600 x 0.5 / 52 = 2,076.92 kr, municipal, no refusion.
     assert kr(df, "jobcentre_other") == pytest.approx(60 * JOBCENTRE_WEEK, abs=1e-6)
     assert kr(df, "jobcentre_other", "state") == 0.0
 

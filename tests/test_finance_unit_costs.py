@@ -3,8 +3,8 @@
 A caseworker hour costs 500 kr: 1.45 hours per jobcentre conversation (725 kr), 6.1 per
 offer set up (3,050 kr), 15 per rehabiliteringsteam case (7,500 kr; a case is an entry to
 ressourceforløb, ledighedsydelse, førtidspension or jobafklaring from 2013). Other
-jobcentre operations 3,600 kr per full-time person-year times the group's weight (the
-expert group's effort cost per full-time person over its 40,000 kr average). ØVO
+jobcentre operations 3,600 kr per full-time person-year times the group's weight (fitted
+to the expert group's effort cost per full-time person, calibration/effort.py). ØVO
 81,400 kr per full-time person-year times the group's price factor (from the 2015 prices
 by group).
 """
@@ -114,28 +114,25 @@ def test_unit_costs_are_hours_times_the_hourly_cost():
 
 # -- jobcentre operation by group -------------------------------------------------------------
 @pytest.mark.parametrize(("group", "weight"), [
-    ("uddannelseshjaelp_uddannelsesparat", 1.775), ("ressourceforloeb", 1.35),
-    ("kontanthjaelp_aktivitetsparat", 1.2), ("jobafklaring", 1.1), ("dagpenge", 0.7),
-    ("sygedagpenge", 0.575), ("fleksjob", 0.0)])
+    ("uddannelseshjaelp_uddannelsesparat", 4.637), ("ressourceforloeb", 0.651),
+    ("kontanthjaelp_aktivitetsparat", 0.5), ("jobafklaring", 1.08), ("dagpenge", 0.801),
+    ("sygedagpenge", 0.5), ("fleksjob", 0.0)])
 def test_other_jobcentre_operations_by_group(group, weight):
     df = cost_path([{"group": group, "start": JAN_2024, "weeks": 52}])
     # 52 weeks = one full-time person-year x 3,600 kr x the group's weight.
     assert kr(df, "jobcentre_other") == pytest.approx(3_600.0 * weight, abs=1e-6)
 
 
-def test_jobcentre_weights_are_the_expert_groups_costs_over_its_average():
-    with open(TARGETS / "unit_costs_expert_group.csv", encoding="utf-8") as f:
-        eg = {r["group"]: float(r["kr1000_per_FT_person"]) for r in csv.DictReader(f)}
+def test_jobcentre_weights_share_the_table_s_groups_and_keep_the_floor():
+    """One weight for each of the expert group's groups (its sub-groups alike; revalidering
+    as ressourceforløb), at least the fit's floor inside the target group, 0 outside it."""
+    from calibration.effort import DEFAULT_FLOOR, WEIGHT_GROUPS
+
     weight = law("finance.jobcentre.weight")
-    mean = eg["whole target group"]
-    for group, name in (("uddannelseshjaelp_uddannelsesparat", "uddannelseshjælp"),
-                        ("uddannelseshjaelp_aktivitetsparat", "uddannelseshjælp"),
-                        ("ressourceforloeb", "ressourceforløb"),
-                        ("kontanthjaelp_jobparat", "kontanthjælp"),
-                        ("kontanthjaelp_aktivitetsparat", "kontanthjælp"),
-                        ("jobafklaring", "jobafklaring"), ("dagpenge", "dagpenge"),
-                        ("sygedagpenge", "sygedagpenge")):
-        assert weight[group] == pytest.approx(eg[name] / mean, abs=1e-12), group
+    for members in WEIGHT_GROUPS.values():
+        assert len({weight[g] for g in members}) == 1, members
+        assert weight[members[0]] >= DEFAULT_FLOOR
+    assert weight["fleksjob"] == weight["foertidspension"] == 0.0
 
 
 # -- ØVO price by group ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ expert group's money-only elements, worked out by hand.
 2024 law: seniorjob 22,000 kr per full-time dagpenge recipient aged 57-63, 30 % state;
 jobrotation 430 kr (net) per FT of dagpenge and jobparat kontanthjælp, 60 % state;
 voksenlærling 378 kr subsidy less 724 kr benefit saved per FT of the same groups from 25,
-100 % state; personlig assistance 6,060 kr per FT of fleksjob and ledighedsydelse, no
+100 % state; personlig assistance 1,900 kr per FT of the jobcentres' target group, no
 refusion since 2019; the 6-week course right 2,470 kr per FT of dagpenge and
 ledighedsydelse past 5 weeks on support, no refusion since 2019. Education pools 170 mio.
 kr a year (80 % state) over dagpenge, state pools 30 mio. kr (all state) over the target
@@ -80,14 +80,18 @@ def test_jobrotation_and_voksenlaerling_are_net_amounts_of_the_unemployed():
     assert kr(old, "jobrotation", "state") == pytest.approx(kr(old, "jobrotation"), abs=1e-9)
 
 
-def test_personal_assistance_follows_the_fleksjob_system():
-    df = one("fleksjob")
-    assert kr(df, "personal_assistance") == pytest.approx(10 * 6_060 / 52, abs=1e-6)
+def test_personal_assistance_follows_the_target_group():
+    df = one("kontanthjaelp_aktivitetsparat")
+    assert kr(df, "personal_assistance") == pytest.approx(10 * 1_900 / 52, abs=1e-6)
     assert kr(df, "personal_assistance", "state") == 0.0
     ly = one("ledighedsydelse", start=dt.date(2018, 1, 1))
-    assert kr(ly, "personal_assistance", "state") == pytest.approx(0.5 * 10 * 6_060 / 52,
+    assert kr(ly, "personal_assistance", "state") == pytest.approx(0.5 * 10 * 1_900 / 52,
                                                                    abs=1e-6)
-    assert kr(one("dagpenge"), "personal_assistance") == 0.0
+    assert kr(one("dagpenge"), "personal_assistance") == pytest.approx(10 * 1_900 / 52,
+                                                                       abs=1e-6)
+    # Fleksjob and førtidspension are outside the target group.
+    assert kr(one("fleksjob"), "personal_assistance") == 0.0
+    assert kr(one("foertidspension"), "personal_assistance") == 0.0
 
 
 def test_the_course_right_counts_the_weeks_past_the_fifth_on_support():
