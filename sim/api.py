@@ -24,7 +24,7 @@ from sim.scenario import scenarios
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
                "budget",
-               "unit_costs", "unit_costs_municipality", "jobpraemie"]
+               "unit_costs", "unit_costs_municipality", "jobpraemie", "employment"]
 
 
 def package_version() -> str:

@@ -28,7 +28,7 @@ from sim.clock import DATE_RANGE, FIRST_DATE, LAST_DATE
 from sim.errors import MISSING, InputError
 
 OutputName = Literal["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
-                     "unit_costs", "unit_costs_municipality", "jobpraemie"]
+                     "unit_costs", "unit_costs_municipality", "jobpraemie", "employment"]
 OUTPUTS = get_args(OutputName)
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 NAME_LENGTH = 64  # names become folder names (parts/<scenario>/) and labels

@@ -176,6 +176,28 @@ def unit_cost_tables(ledger: Ledger, clock: Clock, scale: float, params: Paramet
     return unit_costs(money, fulltime(ledger.segments(), clock, scale, by_municipality))
 
 
+def employment(ledger: Ledger, clock: Clock, scale: float, full_time_hours: float
+               ) -> pd.DataFrame:
+    """Ordinary work after exits to a job, by year: ``employed_persons`` (person-weeks in
+    work / 52) and ``employed_fulltime`` (weighted by hours / ``full_time_hours``). Work
+    lasts from the exit until the person's next spell or the pension age; the work of
+    persons who never were on support in the run is not in it, so only differences
+    between scenarios are employment effects."""
+    emp = ledger.employment_records()
+    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
+                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+    pieces = cut(emp["start"].to_numpy(dtype=float),
+                 np.minimum(emp["end"].to_numpy(dtype=float), clock.horizon), per.bounds)
+    n = len(clock.calendar_years)
+    year = per.year_index[pieces.period]
+    hours = emp["hours"].to_numpy(dtype=float)[pieces.row] / full_time_hours
+    weeks = np.bincount(year, weights=pieces.weeks, minlength=n)
+    fulltime = np.bincount(year, weights=pieces.weeks * hours, minlength=n)
+    return pd.DataFrame({"year": list(clock.calendar_years),
+                         "employed_persons": weeks / WEEKS_PER_YEAR / scale,
+                         "employed_fulltime": fulltime / WEEKS_PER_YEAR / scale})
+
+
 def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
            params: ParameterTree | None = None,
            cohort_params: list[ParameterTree] | None = None) -> dict[str, pd.DataFrame]:
@@ -202,6 +224,9 @@ def tables(ledger: Ledger, clock: Clock, scale: float, outputs: list[str],
                 out["budget"] = budget(money, params)
             if "unit_costs" in outputs:
                 out["unit_costs"] = unit_cost_tables(ledger, clock, scale, params, money=money)
+        if "employment" in outputs:
+            hours = float(params.at("employment.full_time_hours", clock.start))
+            out["employment"] = employment(ledger, clock, scale, hours)
         if "jobpraemie" in outputs:
             out["jobpraemie"] = jobpraemie_table(ledger.segments(), ledger.employment_records(),
                                                  params, clock, scale)

@@ -111,10 +111,12 @@ def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
         draws.uniform(P_REENTRY, last) < share_gap[0]
     gap = share_gap[1] * draws.exponential(P_GAP, last) if returns else INF
     if target == "job":
-        # Ordinary work until the next spell (the jobpræmie counts its hours).
+        # Ordinary work until the next spell or the pension age (the jobpræmie counts
+        # its hours; the employment table its full-time persons).
         full, part, part_share = regime.job_hours
         hours = part if draws.uniform(P_JOB_HOURS, last) < part_share else full
-        ledger.employment(c.id, now, now + gap, hours, c.municipality)
+        pension = c.birth_week + regime.pension_age * WEEKS_PER_CALENDAR_YEAR
+        ledger.employment(c.id, now, min(now + gap, pension), hours, c.municipality)
     if not returns:
         return
     model.await_reentry(c, g, target, back, gap)

@@ -361,9 +361,12 @@ def test_a_run_has_every_item_and_gross_is_state_plus_municipality(ledger_run):
     df = finance(ledger, clock, SCALE, params)
     assert set(df["item"]) == set(ITEMS) and set(df["group"]) == set(GROUPS)
     totals = df[df["payer"] == "gross"].groupby("item")["mio_kr"].sum()
-    # Net items may be negative; the yearly review is not in the 2024 law.
-    assert (totals.drop(["loentilskud", "voksenlaerling", "yearly_review"]) > 0).all()
-    assert totals["voksenlaerling"] < 0 and totals["yearly_review"] == 0.0
+    # Net items may be negative; the yearly review and the upskilling pool are not in
+    # the 2024 law.
+    assert (totals.drop(["loentilskud", "voksenlaerling", "yearly_review",
+                         "upskilling_pool"]) > 0).all()
+    assert totals["voksenlaerling"] < 0
+    assert totals["yearly_review"] == totals["upskilling_pool"] == 0.0
     wide = df.pivot_table(index=["year", "group", "item"], columns="payer", values="mio_kr")
     np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
                                rtol=1e-12, atol=1e-9)
