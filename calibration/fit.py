@@ -228,7 +228,7 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     fin = tables["finance"]
     gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
     by_item = gross.groupby("item")["mio_kr"].sum()
-    activation = float(by_item.get("activation", 0.0) + by_item.get("loentilskud", 0.0))
+    activation = float(sum(by_item.get(i, 0.0) for i in ("oevo", "activation", "loentilskud")))
     operation = float(sum(by_item.get(i, 0.0) for i in
                           ("conversations", "offer_casework", "rehabilitation_team",
                            "jobcentre_other", "sanction_admin")))

@@ -262,7 +262,8 @@ def derive() -> pd.DataFrame:
     drift, dl = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "drift af jobcentrene")
     tot, tl2 = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == "total")
     add("spending", "activation", 2024, float(akt["y2024_budget"]), "mio. kr., 2024 prices",
-        0.10, "rel", "check", _ref(sp, al, akt) + "; simulated: activation + løntilskud, gross")
+        0.10, "rel", "check",
+        _ref(sp, al, akt) + "; simulated: oevo + activation + løntilskud, gross")
     add("spending", "jobcentre_operation", 2024, float(drift["y2024_budget"]),
         "mio. kr., 2024 prices", 0.10, "rel", "check",
         _ref(sp, dl, drift) + "; simulated: conversations + offer_casework + rehabilitation_team"

@@ -445,11 +445,12 @@ register(Policy(
 # -- chapter 6: financing ------------------------------------------------------------------
 register(Policy(
     name="eg_activation_in_service_frame",
-    description="6.3 ØVO, ordinary education and mentor (the activation item) move inside "
-                "the service ceiling; the staircase is unchanged",
+    description="6.3 ØVO, ordinary education and mentor (the oevo and activation items) move "
+                "inside the service ceiling; the staircase is unchanged",
     effective=dt.date(2027, 1, 1),
     source=f"{SEED}, L10753-L10792; L12467-L12478 (2027: assumption, inside the 2026-2030 phase-in)",
-    changes=lambda o: [ParameterChange("finance.budget.items.activation.category", "service")],
+    changes=lambda o: [ParameterChange(f"finance.budget.items.{item}.category", "service")
+                       for item in ("oevo", "activation")],
 ))
 
 
