@@ -28,7 +28,8 @@ OTHER_SCHEMES = "andre beskæftigelsesordninger"
 # Budget line (as in SPENDING_FILE) -> the finance table's items that make it. Indented
 # lines ("- ...") are parts of the line above them.
 LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("aktivering m.v.", ("activation", "loentilskud", "six_week_course", "education_pools")),
+    ("aktivering m.v.", ("oevo", "activation", "loentilskud", "six_week_course",
+                         "education_pools")),
     ("- regional pulje + pulje til uddannelsesløft", ("education_pools",)),
     ("- løntilskud (net of alternative benefit)", ("loentilskud",)),
     (OTHER_SCHEMES, ("voksenlaerling", "jobrotation", "seniorjob",

@@ -280,7 +280,7 @@ def derive() -> pd.DataFrame:
 
     for metric, label, simulated in (
             ("activation", "aktivering m.v.",
-             "activation + loentilskud + six_week_course + education_pools"),
+             "oevo + activation + loentilskud + six_week_course + education_pools"),
             ("jobcentre_operation", "drift af jobcentrene",
              "conversations + offer_casework + rehabilitation_team + jobcentre_other + "
              "sanction_admin + yearly_review"),

@@ -604,14 +604,13 @@ register(Policy(
 
 register(Policy(
     name="eg_activation_in_service_frame",
-    description="6.3 ØVO, ordinary education and mentor (the activation item) and personal "
-                "assistance move inside the service ceiling; rights-based education (the "
-                "course right) stays outside; the staircase is unchanged",
+    description="6.3 ØVO, ordinary education and mentor (the oevo and activation items) and "
+                "personal assistance move inside the service ceiling; rights-based education "
+                "(the course right) stays outside; the staircase is unchanged",
     effective=dt.date(2027, 1, 1),
     source=f"{SEED}, L10753-L10792; L12467-L12478 (2027: assumption, inside the 2026-2030 phase-in)",
-    changes=lambda o: [ParameterChange("finance.budget.items.activation.category", "service"),
-                       ParameterChange("finance.budget.items.personal_assistance.category",
-                                       "service")],
+    changes=lambda o: [ParameterChange(f"finance.budget.items.{item}.category", "service")
+                       for item in ("oevo", "activation", "personal_assistance")],
 ))
 
 

@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from sim import lawbook
-from sim.compare import Comparison, compare, precision_reached
+from sim.compare import Comparison, compare, precision_reached, steady_reached
 from sim.experiment import OUTPUTS, Experiment, file_sha256, load, validate
 from sim.output import FolderLock, TableSet, clean_leftovers, folder_error, publish, write_tables
+from sim.revenue import Permanent
 from sim.runner import PartStore, TaskResult, aligned, check_workers, run_all
-from sim.scenario import scenarios
+from sim.scenario import extensions, prepare, scenarios, steady_experiment, steady_window
 
 TABLE_ORDER = ["stocks", "flows", "headcounts", "spells", "activity", "events", "finance",
                "budget",
@@ -143,10 +144,11 @@ def code_sha256() -> str:
 
 def task_sha256(exp: Experiment) -> str:
     """Hash of what each (scenario, replication) task depends on: the experiment less its
-    replication count, precision target, cluster, description and headline years."""
+    replication count, precision target, cluster, description, headline years and
+    permanent-effect options (an extended run's scenarios are named by their last year)."""
     data = exp.model_dump(mode="json", exclude={"replications": True, "precision": True,
                                                 "cluster": True, "description": True,
-                                                "compare": {"years"}})
+                                                "compare": {"years", "permanent"}})
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -227,6 +229,12 @@ def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
             reps = more
         precision = {**p.model_dump(mode="json"), "half_width_reached": half,
                      "replications": reps, "reached": bool(half <= p.half_width)}
+    permanent = None
+    if exp.compare.permanent is not None:
+        longer, long_specs, permanent = _steady_runs(exp, source, full, purposes, reps,
+                                                     workers, progress, store, dask)
+        results += longer
+        specs = [*specs, *long_specs]
     seconds = time.perf_counter() - t0
     order = {s.name: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: (order[r.scenario], r.replication))
@@ -252,6 +260,7 @@ def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
         "channels": purposes["channels"],
         "sensitivity": purposes["sensitivity"],
         "precision": precision,
+        "permanent": permanent,
         "initial_stock": {
             "persons": baseline.parameters.at("population.start_stock", exp.start),
             "placed_years_before_start": baseline.parameters.at("population.warmup_years",
@@ -264,6 +273,35 @@ def _run(exp: Experiment, source: str, sha: str, full: Experiment, specs: list,
         "wall_seconds": round(seconds, 3),
     }
     return Results(_tables(results), manifest)
+
+
+def _steady_runs(exp: Experiment, source: str, full: Experiment, purposes: dict, reps: int,
+                 workers: int | None, progress: bool, store: PartStore | None, dask: bool
+                 ) -> tuple[list[TaskResult], list, dict[str, Any]]:
+    """``compare.permanent``: run the baseline, the reforms and their element steps past
+    the horizon, longer by ``extend_years`` at a time until every reform's total revenue
+    is steady over the window (sim.stats.steady_state) or ``max_extend_years`` is
+    reached. Returns the last extended run's results and specs, and what the manifest
+    records of it."""
+    p = exp.compare.permanent
+    assert p is not None
+    users = list(exp.scenarios)
+    tried: list[int] = []
+    for extend in extensions(exp):
+        longer, names = steady_experiment(exp, full, purposes["elements"], extend)
+        specs = prepare(longer, source)
+        results = run_all(longer, specs, workers=workers, progress=progress,
+                          replications=range(reps), store=store, dask=dask)
+        window = steady_window(exp, extend)
+        tried.append(extend)
+        rule = Permanent(tuple(window), names, p.tolerance)
+        reached = steady_reached(_tables(results), rule, users[0], users[1:])
+        if all(reached.values()):
+            break
+    info = {**p.model_dump(mode="json"), "max_extend_years": p.max_years,
+            "extended_years": tried[-1], "tried": tried, "end_year": window[-1],
+            "window": window, "names": names, "reached": reached}
+    return results, specs, info
 
 
 def _tables(results: list[TaskResult]) -> dict[str, pd.DataFrame]:

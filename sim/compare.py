@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiment import Experiment
 from sim.output import TableSet, published_run
+from sim.revenue import WHOLE, Pair, Permanent, convention_table, judge
+from sim.stats import LEVEL, mean_ci
 
-LEVEL = 0.95
+__all__ = ["LEVEL", "mean_ci"]  # mean_ci lives in sim.stats; kept importable from here
 STATS = ["baseline", "reform", "difference", "ci_low", "ci_high", "half_width", "replications"]
 PAYERS = {"gross": "public_total", "state": "state", "municipality": "municipalities"}
 # Exits that a reform's shorter stays turn into; death, emigration and pension are not.
@@ -29,19 +32,6 @@ LABOUR_EXITS = ("job", "education", "self_support", "other")
 EMPLOYMENT_DOC = ("employment = -(change in full-time persons in all groups) x (baseline share "
                   "of exits to a job among exits to job, education, self-support and other, "
                   "same year and replication) + change in full-time persons in fleksjob")
-
-
-def mean_ci(diffs: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and Student-t half-width over the last axis (replications); NaN width if n < 2."""
-    diffs = np.asarray(diffs, dtype=float)
-    n = diffs.shape[-1]
-    mean = diffs.mean(axis=-1)
-    if n < 2:
-        return mean, np.full_like(mean, np.nan)
-    from scipy import stats  # here, not at the top: scipy takes seconds to import
-
-    t = stats.t.ppf(0.5 + level / 2, n - 1)
-    return mean, t * diffs.std(axis=-1, ddof=1) / math.sqrt(n)
 
 
 def _wide(df: pd.DataFrame, scenario: str, keys: list[str], value: str) -> pd.DataFrame:
@@ -312,23 +302,114 @@ def sensitivity_table(m: pd.DataFrame, baseline: str, reform: str,
 
 # --- the comparison as a whole -----------------------------------------------------------
 
-def revenue_table(diffs: pd.DataFrame) -> pd.DataFrame:
-    """Revenue (provenu) by year with a ``permanent`` column (the last simulated year):
-    estimate and 95 % half-width of the change in public finances by payer, mio. kr."""
+MONEY_MEASURES = {"gross_mio_kr": "public_total", "state_mio_kr": "state",
+                  "municipality_mio_kr": "municipalities"}
+
+
+def revenue_table(diffs: pd.DataFrame,
+                  permanent: dict[tuple[str, str], tuple[float, float]] | None = None,
+                  permanent_years: str | None = None) -> pd.DataFrame:
+    """Revenue (provenu) by year with a ``permanent`` column: estimate and 95 % half-width
+    of the change in public finances by payer, mio. kr. ``permanent`` ((scenario,
+    measure) -> (difference, half-width)): the permanent effect from a run extended to a
+    steady state (:func:`permanent_money`), averaged over ``permanent_years``; without it,
+    the last simulated year. Column ``permanent_years`` names the years."""
     rows = []
-    money = {"gross_mio_kr": "public_total", "state_mio_kr": "state",
-             "municipality_mio_kr": "municipalities"}
     for (scenario, measure), d in diffs.groupby(["scenario", "measure"], sort=False):
-        if measure not in money:
+        if measure not in MONEY_MEASURES:
             continue
         d = d.sort_values("year")
         years = [str(int(y)) for y in d["year"]]
-        for stat, values in (("estimate", -d["difference"]), ("half_width", d["half_width"])):
-            row = {"scenario": scenario, "payer": money[measure], "statistic": stat}
+        steady = (permanent or {}).get((scenario, measure))
+        for k, (stat, values) in enumerate((("estimate", -d["difference"]),
+                                            ("half_width", d["half_width"]))):
+            row = {"scenario": scenario, "payer": MONEY_MEASURES[measure], "statistic": stat}
             row.update(dict(zip(years, values.to_numpy(), strict=True)))
-            row["permanent"] = float(values.iloc[-1])
+            if steady is None:
+                row["permanent"] = float(values.iloc[-1])
+                row["permanent_years"] = years[-1]
+            else:
+                row["permanent"] = -steady[0] if k == 0 else steady[1]
+                row["permanent_years"] = permanent_years
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def permanent_rule(manifest: dict[str, Any]) -> Permanent | None:
+    """The permanent effect's run and window from the manifest (``compare.permanent``);
+    None when the run was not extended."""
+    p = manifest.get("permanent")
+    if not p:
+        return None
+    return Permanent(tuple(int(y) for y in p["window"]), dict(p["names"]),
+                     float(p["tolerance"]))
+
+
+def permanent_money(m: pd.DataFrame, rule: Permanent, baseline: str, reforms: list[str]
+                    ) -> dict[tuple[str, str], tuple[float, float]]:
+    """Each reform's paired change in expenditure by payer, averaged over the permanent
+    window of the extended run per replication, with its 95 % half-width."""
+    out = {}
+    for reform in reforms:
+        wide = paired_measures(m, rule.names[baseline], rule.names[reform])
+        for measure in MONEY_MEASURES:
+            if measure not in wide:
+                continue
+            b, r = wide[measure]
+            window = [y for y in rule.window if y in b.index]
+            mean, half = mean_ci((r - b).loc[window].mean(axis=0).to_numpy()[None, :])
+            out[(reform, measure)] = (float(mean[0]), float(half[0]))
+    return out
+
+
+def employment_effects(m: pd.DataFrame):
+    """(before, after) -> the paired change in employment, year x replication (cached)."""
+
+    @cache
+    def employment_of(before: str, after: str) -> pd.DataFrame:
+        b, r = paired_measures(m, before, after)["employment"]
+        return r - b
+
+    return employment_of
+
+
+def convention_pairs(manifest: dict[str, Any], baseline: str, reforms: list[str]
+                     ) -> list[Pair]:
+    """Each reform against the baseline, then each of its elements (compare.elements)
+    against the step before it."""
+    pairs = []
+    for reform in reforms:
+        pairs.append(Pair(reform, 0, WHOLE, baseline, reform))
+        before = baseline
+        for step in (manifest.get("elements") or {}).get(reform, []):
+            pairs.append(Pair(reform, int(step["order"]), str(step["element"]), before,
+                              step["scenario"]))
+            before = step["scenario"]
+    return pairs
+
+
+def steady_reached(tables: dict[str, pd.DataFrame], rule: Permanent, baseline: str,
+                   reforms: list[str]) -> dict[str, bool]:
+    """Whether each reform's total revenue in the convention's columns is steady over the
+    window of the extended run (sim.revenue.judge)."""
+    emp = employment_effects(measures(tables))
+    return {r: judge(tables["finance"], emp, Pair(r, 0, WHOLE, baseline, r), rule).reached
+            for r in reforms}
+
+
+CONVENTION_TABLES = ("stocks", "flows", "finance")
+
+
+def revenue_convention(tables: dict[str, pd.DataFrame], m: pd.DataFrame,
+                       manifest: dict[str, Any], baseline: str, reforms: list[str]
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The revenue table in the costing convention's columns and the steady-state tests
+    (sim/revenue.py); empty frames without the tables it needs (CONVENTION_TABLES)."""
+    if not reforms or not all(t in tables for t in CONVENTION_TABLES):
+        return pd.DataFrame(), pd.DataFrame()
+    return convention_table(tables["finance"], employment_effects(m),
+                            convention_pairs(manifest, baseline, reforms),
+                            permanent_rule(manifest))
 
 
 @dataclass(repr=False)
@@ -346,7 +427,11 @@ class Comparison(TableSet):
         if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         why = {"elements": " (it needs `compare: {elements: [reform]}` in the experiment)",
-               "headline": " (it needs a reform: a second scenario)"}.get(
+               "headline": " (it needs a reform: a second scenario)",
+               "revenue_convention": " (it needs a reform and the stocks, flows and finance "
+                                     "tables among the outputs)",
+               "steady_state": " (it needs `compare: {permanent: {...}}` in the "
+                               "experiment)"}.get(
             name, " (it needs a reform and the table it compares among the outputs)")
         raise AttributeError(f"no comparison table {name!r}{why}; this comparison has "
                              f"{', '.join(tables) or 'none'}")
@@ -393,6 +478,9 @@ def compare(results: Any, baseline: str | None = None,
 
     ``results``: a ``sim.Results`` or a run folder. Returns a Comparison whose tables are
     ``headline`` (last year), ``measures`` (headline measures by year), ``revenue``,
+    ``revenue_convention`` (revenue in the costing convention's columns by element, year
+    and permanent, sim/revenue.py), ``steady_state`` (its steady-state test, when the run
+    was extended: ``compare.permanent``),
     ``elements`` (when ``compare.elements`` was set), ``channels`` (when
     ``compare.channels`` was set), ``stocks``, ``flows``, ``activity``
     and ``finance`` (paired differences by year and group, ``group == 'total'`` summed),
@@ -428,7 +516,15 @@ def compare(results: Any, baseline: str | None = None,
     last = diffs.groupby("scenario")["year"].transform("max")
     out["headline"] = diffs[diffs["year"] == last].reset_index(drop=True)
     out["measures"] = diffs
-    out["revenue"] = revenue_table(diffs)
+    rule = permanent_rule(manifest)
+    out["revenue"] = revenue_table(
+        diffs, permanent_money(m, rule, baseline, reforms) if rule else None,
+        rule.label if rule else None)
+    conv, steady = revenue_convention(tables, m, manifest, baseline, reforms)
+    if len(conv):
+        out["revenue_convention"] = conv
+    if len(steady):
+        out["steady_state"] = steady
     # The extra scenarios' tables: each reform's element steps and channel runs.
     for name, table_of in (("elements", element_table), ("channels", channel_table),
                            ("sensitivity", sensitivity_table)):

@@ -114,6 +114,11 @@ def activation_factor(kinds: pd.Series, law: PeriodLaw) -> tuple[np.ndarray, np.
     return _by_kind_and_group(kinds, np.ones(len(law.price)), law.activation_factor)
 
 
+# Offer kinds of *øvrig vejledning og opkvalificering* (ØVO): the finance table's item
+# ``oevo``; the other offers' operating costs are its item ``activation``.
+OEVO_KINDS: tuple[str, ...] = ("oevrig_vejledning",)
+
+
 def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Keys) -> Sums:
     """*Driftsudgifter til aktivering* (HK5): weeks in an offer x unit cost of its kind.
 

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import (
@@ -139,6 +139,40 @@ HeadlineMetric = Literal["fulltime_persons", "employment", "gross_mio_kr", "stat
                          "municipality_mio_kr", "conversations", "offers", "sanctions"]
 
 
+MAX_YEARS = 60  # the longest horizon of a run, extended runs included
+
+
+class Permanent(BaseModel):
+    """The permanent (varig) effect from a run extended past the horizon until the effect
+    is in a steady state (sim/revenue.py, sim/stats.py steady_state)."""
+
+    model_config = ConfigDict(extra="forbid")
+    extend_years: Annotated[int, Strict()] = Field(
+        15, ge=1, le=MAX_YEARS - 1,
+        description="Years the baseline, the reforms and their element steps run past the "
+                    "horizon (same seeds: common random numbers); also the step of each "
+                    "further extension")
+    max_extend_years: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=MAX_YEARS - 1,
+        description="Extend by extend_years at a time while a reform's effect is not "
+                    "steady, up to this many years past the horizon (default: "
+                    "extend_years, one extended run); the horizon plus this is at most "
+                    f"{MAX_YEARS} years")
+    window_years: Annotated[int, Strict()] = Field(
+        5, ge=3, le=20,
+        description="The last years of the extended run that are judged for a steady state "
+                    "and averaged into the permanent effect (at most extend_years)")
+    tolerance: Annotated[float, Strict()] = Field(
+        0.1, gt=0, le=1, allow_inf_nan=False,
+        description="Largest drift over the window, as a share of the effect's level, "
+                    "that counts as steady (besides a drift within the level's own 95 % "
+                    "half-width)")
+
+    @property
+    def max_years(self) -> int:
+        return self.extend_years if self.max_extend_years is None else self.max_extend_years
+
+
 class Compare(BaseModel):
     """How reforms are compared with the baseline (sim/compare.py)."""
 
@@ -167,7 +201,10 @@ class Compare(BaseModel):
     years: list[int] = Field(
         default_factory=list,
         description="Calendar years whose effects the report's headline states, in words "
-                    "and numbers (default: the last simulated year, the permanent effect)")
+                    "and numbers (default: the last simulated year)")
+    permanent: Permanent | None = Field(
+        None, description="Take the permanent (varig) effect from a run extended past the "
+                          "horizon to a steady state, instead of the last simulated year")
 
 
 class Precision(BaseModel):
@@ -198,7 +235,7 @@ class Experiment(BaseModel):
                       description="Name of the experiment")
     description: str = Field("", max_length=TEXT_LENGTH)
     start: Date = Field(description=f"Start date of the simulation (ISO date, {DATE_RANGE})")
-    years: Annotated[int, Strict()] = Field(ge=1, le=60, description="Horizon in years")
+    years: Annotated[int, Strict()] = Field(ge=1, le=MAX_YEARS, description="Horizon in years")
     scale: Annotated[float, Strict()] = Field(ge=MIN_SCALE, le=1, allow_inf_nan=False,
                          description=f"Sample share of the population ({MIN_SCALE} <= scale "
                                      f"<= 1)")
@@ -448,7 +485,17 @@ def _range(info: FieldInfo) -> str | None:
              if hasattr(m, key)]
     if not parts:
         return None
-    return ("an integer " if info.annotation is int else "a number ") + " and ".join(parts)
+    return ("an integer " if _is_int(info.annotation) else "a number ") + " and ".join(parts)
+
+
+def _is_int(annotation: Any) -> bool:
+    """An int, also inside Annotated[...] or optional (``int | None``)."""
+    if annotation is int:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _is_int(get_args(annotation)[0])
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    return bool(args) and all(_is_int(a) for a in args)
 
 
 def _allowed(error: dict, model: type[BaseModel], loc: tuple) -> str:
@@ -461,8 +508,9 @@ def _allowed(error: dict, model: type[BaseModel], loc: tuple) -> str:
         return "a value (this field is required)"
     if kind == "string_type" and _union_branch(error["loc"]) == len(error["loc"]) - 1:
         return "a registered policy name, or a mapping with name and options"
-    if kind in _NUMBER_ERRORS and len(loc) == 1 and loc[0] in model.model_fields:
-        bounds = _range(model.model_fields[loc[0]])
+    if kind in _NUMBER_ERRORS:
+        info = _field_info(model, loc)
+        bounds = _range(info) if info is not None else None
         if bounds:
             return bounds
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == NAME_PATTERN:
@@ -480,6 +528,21 @@ def _allowed(error: dict, model: type[BaseModel], loc: tuple) -> str:
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
     return msg
+
+
+def _field_info(model: type[BaseModel], loc: tuple) -> FieldInfo | None:
+    """The field at ``loc`` when every step is a field of a (sub)model, e.g.
+    ``compare.permanent.window_years``; None otherwise."""
+    current: Any = model
+    info = None
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or \
+                part not in current.model_fields:
+            return None
+        info = current.model_fields[part]
+        current = next((a for a in (info.annotation, *get_args(info.annotation))
+                        if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return info
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -40,9 +40,12 @@ for by municipality). Items:
 
 * ``benefit``: the benefit (transfers) less what sanctions withheld; the state's part
   of a reduction is its staircase share at the week of the sanction;
-* ``activation``: operating costs of offers (HK5), weeks x unit cost of the kind,
-  refunded at ``finance.activation_refusion`` (by kind and group where
+* ``oevo``: operating costs (HK5) of *øvrig vejledning og opkvalificering* (the offer
+  kinds in ``sim.cost_items.OEVO_KINDS``), weeks x unit cost of the kind x its factor
+  for the group, refunded at ``finance.activation_refusion`` (by kind and group where
   ``finance.activation_refusion_exceptions`` says so);
+* ``activation``: operating costs of the other offers (HK5: ordinary education, mentor),
+  priced and refunded the same way;
 * ``loentilskud``: wage subsidy net of the benefit it replaces (the citizen stays in
   the group's segment, so ``benefit`` counts those weeks), on the staircase;
 * ``conversations``: jobcentre conversations x caseworker hours x hourly cost (HK6
@@ -73,6 +76,7 @@ import pandas as pd
 from sim.clock import Clock
 from sim.cost_items import (
     CASEWORK_ITEMS,
+    OEVO_KINDS,
     activation_sums,
     benefit_sums,
     count_sums,
@@ -87,7 +91,7 @@ from sim.parameters import ParameterTree
 from sim.schemes import SCHEME_ITEMS, scheme_law, scheme_sums
 
 PAYERS: tuple[str, ...] = ("gross", "state", "municipality")
-ITEMS: tuple[str, ...] = ("benefit", "jobcentre_other", "activation", "loentilskud",
+ITEMS: tuple[str, ...] = ("benefit", "jobcentre_other", "oevo", "activation", "loentilskud",
                           "conversations", "offer_casework", "rehabilitation_team",
                           "sanction_admin", "yearly_review", *SCHEME_ITEMS)
 COLUMNS = ["year", "group", "item", "payer", "mio_kr"]
@@ -171,7 +175,10 @@ def finance_table(segments: pd.DataFrame, params: ParameterTree, clock: Clock,
     money.update(scheme_sums(segments, per, scheme_law(params, per), keys, scale,
                              dated_amounts))
     if offers is not None and len(offers):
-        money["activation"] = activation_sums(offers, per, law, keys)
+        oevo = offers["kind"].isin(OEVO_KINDS).to_numpy(dtype=bool)
+        for item, rows in (("oevo", oevo), ("activation", ~oevo)):
+            if rows.any():
+                money[item] = activation_sums(offers[rows], per, law, keys)
     if loentilskud is not None and len(loentilskud):
         money["loentilskud"] = loentilskud_sums(loentilskud, per, law, keys)
     counted = count_sums(counts, clock, per, law, keys, sums["weeks"])

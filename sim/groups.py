@@ -53,10 +53,18 @@ ADULT_OF_YOUTH = {GROUP_INDEX[y]: GROUP_INDEX[a] for y, a in ADULT_COUNTERPART.i
 YOUTH_OF_ADULT = {a: y for y, a in ADULT_OF_YOUTH.items()}
 
 
+# An age limit counts as reached this close below it (years): the engine's age-limit event
+# falls at birth week + limit x weeks a year, and the age computed back from that week may
+# round to just below the limit (29.999999999999996), which would keep the citizen in
+# uddannelseshjælp and wake the same event again at the same instant, for ever.
+AGE_TOLERANCE = 1e-9
+
+
 def age_adjusted(group: int, age: float, youth_max_age: float) -> int:
     """Uddannelseshjælp under the age limit, kontanthjælp from it (same readiness)."""
-    if group in ADULT_OF_YOUTH and age >= youth_max_age:
+    reached = age >= youth_max_age - AGE_TOLERANCE
+    if group in ADULT_OF_YOUTH and reached:
         return ADULT_OF_YOUTH[group]
-    if group in YOUTH_OF_ADULT and age < youth_max_age:
+    if group in YOUTH_OF_ADULT and not reached:
         return YOUTH_OF_ADULT[group]
     return group

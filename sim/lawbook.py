@@ -24,6 +24,7 @@ from sim.parameters import ParameterTree
 ROOT = Path(__file__).resolve().parent.parent
 LAW_DIR = ROOT / "policies" / "params"             # the law: dated values with sources
 BEHAVIOUR_DIR = ROOT / "calibration" / "params"    # hazards, inflows, process behaviour
+CONVENTION_DIR = ROOT / "policies" / "costing"     # the costing convention (sim/convention.py)
 MUNICIPALITIES_FILE = ROOT / "calibration" / "municipalities.csv"
 
 
@@ -32,6 +33,15 @@ def base() -> ParameterTree:
     """The shared, read-only tree of the law and the behaviour (fitted overlay applied).
     Copy it (``base().copy()``) to change values."""
     tree = ParameterTree.load([LAW_DIR, BEHAVIOUR_DIR])
+    tree.freeze()
+    return tree
+
+
+@cache
+def convention() -> ParameterTree:
+    """The costing convention's values (``policies/costing/*.yaml``), read-only: used by
+    the comparison after the runs, the same for every scenario, so not in :func:`base`."""
+    tree = ParameterTree.load([CONVENTION_DIR])
     tree.freeze()
     return tree
 

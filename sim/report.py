@@ -2,10 +2,11 @@
 
 The answer first: each reform's revenue (provenu) by payer, employment and full-time
 persons on public support in the chosen years, in words and numbers with 95 % confidence
-intervals, and the revenue path by payer. Then stock and cost paths with 95 % bands, the
-revenue table, figures by benefit group (for a single scenario too), element and group
-tables, the policy changes of each scenario and a method appendix in the spirit of the
-STRESS-DES checklist (Monks et al. 2019).
+intervals; then the first table, the revenue in the costing convention's columns by year,
+permanent and by element (sim/revenue.py), and the revenue path by payer. Then stock and
+cost paths with 95 % bands, the revenue table by payer, figures by benefit group (for a
+single scenario too), element and group tables, the policy changes of each scenario and
+a method appendix in the spirit of the STRESS-DES checklist (Monks et al. 2019).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compare import EMPLOYMENT_DOC, Comparison, compare
+from sim.convention import COLUMNS, LABELS, TOTAL, employment_source, employment_value
 from sim.groups import GROUPS
 from sim.html import clean, figure_png, img, number, page, table
 from sim.output import atomic_text, write_tables
@@ -484,16 +486,27 @@ def headline_text(comp: Comparison, manifest: dict[str, Any]) -> list[str]:
     last = None
     if comp.tables.get("measures") is not None and len(comp.tables["measures"]):
         last = int(comp.tables["measures"]["year"].max())
+    rc = comp.tables.get("revenue_convention")
     for scenario in comp.reforms:
         for year in headline_years(comp, manifest):
             effects = headline_effects(comp, scenario, year)
-            tag = " (permanent effect)" if year == last else ""
+            tag = "" if year != last else " (the last simulated year)" \
+                if manifest.get("permanent") else " (permanent effect)"
             lines.append(f"{scenario} against {comp.baseline}, {year}{tag}:")
             for key, d in effects.items():
                 lines.append("  " + effect_words(key, float(d["difference"]), d["ci_low"],
                                                  d["ci_high"], d["half_width"], year))
             if "employment" not in effects:
                 lines.append(f"  Employment: {NO_EMPLOYMENT}")
+        if rc is not None and len(rc) and manifest.get("permanent"):
+            row = rc[(rc["scenario"] == scenario) & (rc["order"] == 0)
+                     & (rc["period"] == "permanent") & (rc["payer"] == "public_total")
+                     & (rc["column"] == TOTAL)]
+            if len(row):
+                r = row.iloc[0]
+                lines.append(f"  Permanent (varig) revenue with the employment effect, mean of "
+                             f"{r['permanent_years']} (steady state {r['steady_state']}): "
+                             f"{_pm(r['estimate'], r['half_width'])} mio. kr.")
     return lines
 
 
@@ -541,7 +554,8 @@ def _headline(comp: Comparison, manifest: dict[str, Any],
                    "revenue (provenu) is the change in public finances, positive when "
                    "expenditure falls; 95 % confidence intervals.</p>")
         for year in years:
-            tag = " (the last simulated year: permanent effect)" if year == last else ""
+            tag = ("" if year != last else " (the last simulated year)"
+                   if manifest.get("permanent") else " (the last simulated year: permanent effect)")
             effects = headline_effects(comp, scenario, year)
             cards = [_card(k, v, year) for k, v in effects.items()]
             if "employment" not in effects:
@@ -551,6 +565,7 @@ def _headline(comp: Comparison, manifest: dict[str, Any],
             out.append(f"<h3>{year}{tag}</h3><div class=\"cards\">" + "".join(cards)
                        + "</div>")
         out.append("</div>")
+    out += _convention(comp, manifest)
     png = revenue_figure(comp, figures / "revenue.png" if figures else None)
     if png is not None:
         out.append(img(png, "Revenue (provenu) by year and payer, mio. kr at 2024 prices, "
@@ -569,6 +584,97 @@ def _headline(comp: Comparison, manifest: dict[str, Any],
     return out
 
 
+def _permanent_words(manifest: dict[str, Any], rows: pd.DataFrame) -> str:
+    """How the permanent effect was taken, in words."""
+    years = str(rows["permanent_years"].iloc[0])
+    steady = str(rows["steady_state"].iloc[0])
+    p = manifest.get("permanent")
+    if not p:
+        return (f"permanent = the last simulated year ({years}); the steady state was not "
+                "tested (add <code>compare: {permanent: {...}}</code> to the experiment to "
+                "take it from a run extended to a steady state)")
+    tried = ", ".join(str(e) for e in p["tried"])
+    return (f"permanent (varig) = the mean of {years} in a run of the baseline, the reform "
+            f"and its element steps extended {p['extended_years']} years past the horizon "
+            f"(same seeds and replications; extensions tried: {tried} years, at most "
+            f"{p['max_extend_years']}); steady state <b>{html.escape(steady)}</b>")
+
+
+def _convention(comp: Comparison, manifest: dict[str, Any]) -> list[str]:
+    """The revenue table in the costing convention's columns: the report's first table."""
+    rc = comp.tables.get("revenue_convention")
+    if rc is None or not len(rc):
+        return []
+    steady = comp.tables.get("steady_state")
+    labels = [LABELS[c] for c in (*COLUMNS, TOTAL)]
+    pub = rc[rc["payer"] == "public_total"]
+    years = [p for p in dict.fromkeys(pub["period"]) if p != "permanent"]
+    value = employment_value(int(years[-1]))
+    out = ['<section id="convention"><h2>Revenue (provenu) in the costing convention\'s '
+           "columns</h2>"
+           "<p>The change in public finances (state and municipalities together), mio. kr a "
+           "year at 2024 prices, positive when public finances improve, ± the 95 % "
+           "half-width over paired replications: drift (jobcentre operation: conversations, "
+           "casework, offers set up, rehabiliteringsteam, other operation), ØVO, anden "
+           "indsats (løntilskud, ordinary education, mentor), afledt ydelse (benefits less "
+           "sanction reductions) and the beskæftigelseseffekt: the change in employment x "
+           f"{number(value)} kr a year per full-time person "
+           f"(<code>convention.employment_value</code>, {html.escape(employment_source())})."
+           " The state's and the municipalities' parts of the first four columns are in "
+           "revenue_convention.csv.</p>"]
+    for scenario, d in pub.groupby("scenario", sort=False):
+        whole = d[d["order"] == 0]
+        cells = whole.assign(cell=[_pm(e, h) for e, h in
+                                   zip(whole["estimate"], whole["half_width"], strict=True)])
+        wide = cells.pivot(index="period", columns="column", values="cell")
+        wide = wide.reindex(index=[*years, "permanent"], columns=[*COLUMNS, TOTAL])
+        wide.columns = labels
+        label = whole.loc[whole["period"] == "permanent", "permanent_years"].iloc[0]
+        wide.index = [*years, f"permanent ({label})"]
+        out.append(f"<h3>{html.escape(scenario)} against {html.escape(comp.baseline)}</h3>")
+        out.append(table(wide.reset_index(names="year"), 0))
+        out.append(f"<p>{_permanent_words(manifest, whole[whole['period'] == 'permanent'])}"
+                   ".</p>")
+        if steady is not None and len(steady) and (steady["scenario"] == scenario).any():
+            st = steady[steady["scenario"] == scenario].iloc[0]
+            out.append(
+                f"<p>Steady-state test of the total over {html.escape(str(st['window']))}: "
+                f"fitted slope {number(st['slope'], 1, sign=True)} ± "
+                f"{number(st['slope_half_width'], 1)} mio. kr a year (steady needs the 95 % "
+                "interval to include zero) and the drift it implies over the window, "
+                f"{number(st['drift'], 1)}, at most {number(st['allowed_drift'], 1)} (the "
+                f"larger of {number(st['tolerance'] * 100)} % of the level, "
+                f"{number(st['level'])}, and the level's 95 % half-width, "
+                f"{number(st['level_half_width'])}).</p>")
+        parts = d[d["order"] > 0]
+        if len(parts):
+            perm = parts[parts["period"] == "permanent"]
+            rows = perm.assign(cell=[_pm(e, h) for e, h in
+                                     zip(perm["estimate"], perm["half_width"], strict=True)])
+            wide = rows.pivot_table(index=["order", "element"], columns="column",
+                                    values="cell", aggfunc="first")
+            wide = wide.reindex(columns=[*COLUMNS, TOTAL])
+            wide.columns = labels
+            out.append(f"<h3>{html.escape(scenario)}: permanent effect by element "
+                       f"({html.escape(str(perm['permanent_years'].iloc[0]))})</h3>")
+            out.append(table(wide.reset_index(), 0))
+            tot = parts[parts["column"] == TOTAL].assign(
+                cell=lambda f: [_pm(e, h) for e, h in
+                                zip(f["estimate"], f["half_width"], strict=True)])
+            tot = tot.assign(label=[f"{o}. {e}" for o, e in zip(tot["order"], tot["element"],
+                                                                  strict=True)])
+            wide = tot.pivot_table(index="period", columns="label", values="cell",
+                                   aggfunc="first")
+            wide = wide.reindex(index=[*years, "permanent"],
+                                columns=list(dict.fromkeys(tot["label"])))
+            out.append(f"<h3>{html.escape(scenario)}: total by element and year</h3>")
+            out.append(table(wide.reset_index(names="year"), 0))
+            out.append("<p>Elements added one at a time in the listed order; each row is "
+                       "the marginal effect of its element (paired replications).</p>")
+    out.append("</section>")
+    return out
+
+
 def _pm(est: float, half: float, digits: int = 0) -> str:
     if pd.isna(half):
         return number(est, digits, sign=True)
@@ -576,7 +682,8 @@ def _pm(est: float, half: float, digits: int = 0) -> str:
 
 
 def _wide_revenue(rev: pd.DataFrame) -> pd.DataFrame:
-    years = [c for c in rev.columns if c not in ("scenario", "payer", "statistic")]
+    years = [c for c in rev.columns if c not in ("scenario", "payer", "statistic",
+                                                 "permanent_years")]
     est = rev[rev["statistic"] == "estimate"].set_index(["scenario", "payer"])[years]
     half = rev[rev["statistic"] == "half_width"].set_index(["scenario", "payer"])[years]
     cells = est.copy().astype(object)
@@ -711,7 +818,10 @@ def _method(manifest: dict[str, Any]) -> list[str]:
         ("Employment", EMPLOYMENT_DOC),
         ("Revenue (provenu)", "minus the change in public expenditure (gross = state + "
                               "municipalities), mio. kr at the parameters' price level; "
-                              "'permanent' = the last simulated year"),
+                              + ("'permanent' = the mean over the last years of a run "
+                                 "extended to a steady state (compare.permanent)"
+                                 if manifest.get("permanent") else
+                                 "'permanent' = the last simulated year")),
         ("Executor", f"{manifest.get('executor')}, workers: {manifest.get('workers') or 'auto'}"),
         ("Run time", f"{manifest.get('wall_seconds', 0):,.1f} s wall; "
                      f"{sum(r['seconds'] for r in runs):,.1f} s over {len(runs)} tasks; "
@@ -815,8 +925,10 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
     if rev is not None and len(rev):
         body.append('<section id="revenue"><h2>Revenue (provenu) by year</h2><p>Change in '
                     "public finances, mio. kr at 2024 prices (positive = lower expenditure "
-                    "than the baseline), ± 95 % half-width; permanent = the last simulated "
-                    "year.</p>")
+                    "than the baseline), ± 95 % half-width; permanent = "
+                    + (f"the mean of {html.escape(str(rev['permanent_years'].iloc[0]))} in "
+                       "the run extended to a steady state"
+                       if manifest.get("permanent") else "the last simulated year") + ".</p>")
         body.append(table(_wide_revenue(rev)))
         body.append("</section>")
     body += _group_figures(comp, figures)
@@ -835,14 +947,15 @@ def render(comp: Comparison, manifest: dict[str, Any], figures: Path | None = No
 
 def write_report(results: Any, out: str | Path, comparison: Comparison | None = None
                  ) -> list[Path]:
-    """Write the comparison tables (``compare_*``, ``revenue``, ``elements``, ``headline``,
-    ``paths``, ``group_paths``), the figures (``figures/*.png``) and ``report.html`` into
-    ``out``. ``results``: a ``sim.Results`` (or anything with ``tables`` and
-    ``manifest``); ``comparison``: its ``sim.compare(results)`` when already made."""
+    """Write the comparison tables (``compare_*``, ``revenue``, ``revenue_convention``,
+    ``elements``, ``headline``, ``paths``, ``group_paths``), the figures
+    (``figures/*.png``) and ``report.html`` into ``out``. ``results``: a ``sim.Results``
+    (or anything with ``tables`` and ``manifest``); ``comparison``: its
+    ``sim.compare(results)`` when already made."""
     out = Path(out)
     comp = comparison if comparison is not None else compare(results)
     named = {(f"compare_{k}" if k in ("stocks", "flows", "activity", "finance", "measures",
-                                       "channels", "sensitivity")
+                                       "channels", "sensitivity", "steady_state")
               else k): v for k, v in comp.tables.items()}
     written = write_tables(named, out)
     text = render(comp, results.manifest, out / "figures")

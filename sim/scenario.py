@@ -19,7 +19,7 @@ from policies.registry import ParameterChange
 from sim import lawbook
 from sim.clock import DATE_RANGE, FIRST_DATE, LAST_DATE, Clock
 from sim.errors import InputError
-from sim.experiment import Experiment, PolicyRef, Scenario, input_error
+from sim.experiment import MAX_YEARS, Experiment, PolicyRef, Scenario, input_error
 from sim.law import CYCLICAL
 from sim.model import READ_AT_START
 from sim.parameters import EARLIEST, OutOfBounds, ParameterTree, _as_date, is_dated_mapping
@@ -230,6 +230,7 @@ def scenarios(experiment: Experiment, source: str
     if extra or more:
         full = full.model_copy(update={"scenarios": {**full.scenarios, **extra, **more}})
     specs = prepare(full, source)
+    check_permanent(experiment, full, elements, source)
     for name, scenario in experiment.scenarios.items():  # the user's, not the steps
         notes: list[str] = []
         applied_policies(scenario.policy_refs(), source, f"scenarios.{name}", notes)
@@ -334,7 +335,8 @@ MEASURE_TABLES: dict[str, tuple[str, ...]] = {
     "municipality_mio_kr": ("finance",), "conversations": ("activity",),
     "offers": ("activity",), "sanctions": ("activity",),
 }
-# The element table reports revenue, full-time persons and employment.
+# The element table reports revenue, full-time persons and employment; the revenue table
+# in the convention's columns (and so compare.permanent) needs the same.
 ELEMENT_TABLES = ("stocks", "flows", "finance")
 
 
@@ -348,6 +350,12 @@ def check_outputs(experiment: Experiment, source: str) -> None:
             raise InputError(source, "outputs", list(experiment.outputs),
                              "tables that include " + ", ".join(ELEMENT_TABLES)
                              + " when compare.elements is given")
+    if experiment.compare.permanent is not None:
+        missing = [t for t in ELEMENT_TABLES if t not in have]
+        if missing:
+            raise InputError(source, "outputs", list(experiment.outputs),
+                             "tables that include " + ", ".join(ELEMENT_TABLES)
+                             + " when compare.permanent is given")
     p = experiment.precision
     if p is not None:
         missing = [t for t in MEASURE_TABLES[p.metric] if t not in have]
@@ -391,6 +399,90 @@ def prepare(experiment: Experiment, source: str) -> list[ScenarioSpec]:
         specs.append(ScenarioSpec(name, params, unemployment, changes,
                                   [a.name for a in applied], cohorts))
     return specs
+
+
+# -- steady-state runs: the permanent effect from an extended run (compare.permanent) -----
+def steady_names(experiment: Experiment, elements: dict[str, list[dict[str, Any]]]
+                 ) -> list[str]:
+    """The scenarios an extended run repeats: the user's and the reforms' element steps."""
+    names = list(experiment.scenarios)
+    for steps in elements.values():
+        names += [s["scenario"] for s in steps if s["scenario"] not in names]
+    return names
+
+
+def extensions(experiment: Experiment) -> list[int]:
+    """The extensions (years past the horizon) tried in turn: extend_years, twice that,
+    ... up to max_extend_years."""
+    p = experiment.compare.permanent
+    if p is None:
+        return []
+    out = [p.extend_years]
+    while out[-1] < p.max_years:
+        out.append(min(out[-1] + p.extend_years, p.max_years))
+    return out
+
+
+def _longer(experiment: Experiment, extend: int) -> Experiment:
+    return experiment.model_copy(update={"years": experiment.years + extend})
+
+
+def steady_window(experiment: Experiment, extend: int) -> list[int]:
+    """The calendar years judged and averaged for the permanent effect: the last
+    ``window_years`` whole calendar years of the run extended by ``extend`` years."""
+    p = experiment.compare.permanent
+    assert p is not None
+    longer = _longer(experiment, extend)
+    whole = [y for y in Clock(longer.start, longer.years).calendar_years
+             if dt.date(y, 1, 1) >= longer.start and dt.date(y + 1, 1, 1) <= longer.end]
+    return whole[-p.window_years:]
+
+
+def steady_experiment(experiment: Experiment, full: Experiment,
+                      elements: dict[str, list[dict[str, Any]]], extend: int
+                      ) -> tuple[Experiment, dict[str, str]]:
+    """The extended run for ``compare.permanent``: the baseline, the reforms and their
+    element steps with the horizon ``extend`` years longer (same seeds and replications:
+    common random numbers), each named ``<scenario>-to<last year>``; and those names."""
+    longer = _longer(full, extend)
+    last = Clock(longer.start, longer.years).calendar_years[-1]
+    names = {n: f"{n}-to{last}" for n in steady_names(experiment, elements)}
+    return longer.model_copy(update={"scenarios": {names[n]: full.scenarios[n]
+                                                   for n in names}}), names
+
+
+def check_permanent(experiment: Experiment, full: Experiment,
+                    elements: dict[str, list[dict[str, Any]]], source: str) -> None:
+    """``compare.permanent`` against the experiment: a reform to compare, extensions that
+    fit the longest horizon, a window inside the extension, names of the extended runs
+    that no scenario has."""
+    p = experiment.compare.permanent
+    if p is None:
+        return
+    where = "compare.permanent"
+    if len(experiment.scenarios) < 2:
+        raise InputError(source, where, "given", "a reform scenario to compare (the "
+                         "experiment has only the baseline)")
+    if p.max_years < p.extend_years:
+        raise InputError(source, f"{where}.max_extend_years", p.max_extend_years,
+                         f"at least extend_years ({p.extend_years})")
+    if experiment.years + p.max_years > MAX_YEARS:
+        key = "extend_years" if p.max_extend_years is None else "max_extend_years"
+        raise InputError(source, f"{where}.{key}", p.max_years,
+                         f"at most {MAX_YEARS - experiment.years}: the horizon "
+                         f"({experiment.years} years) and the extension together run at "
+                         f"most {MAX_YEARS} years")
+    if p.window_years > p.extend_years:
+        raise InputError(source, f"{where}.window_years", p.window_years,
+                         f"at most extend_years ({p.extend_years}): the window lies in the "
+                         "extension")
+    for extend in extensions(experiment):
+        _, names = steady_experiment(experiment, full, elements, extend)
+        for name in names.values():
+            if name in full.scenarios:
+                raise InputError(source, f"scenarios.{name}", name,
+                                 f"a name other than {name}: the extended runs of "
+                                 "compare.permanent are named <scenario>-to<last year>")
 
 
 # -- element steps: each reform built up one element at a time (compare.elements) ------

@@ -74,8 +74,8 @@ def test_oevrig_vejledning_refusion_by_group_and_year(group, year, share):
     df = _offer(group, year)
     # 4 weeks x 81,400 x factor / 52 gross (dagpenge 5,597.82 kr); state = share x gross.
     gross = 4 * OEVRIG_KR_WEEK[group]
-    assert kr(df, "activation") == pytest.approx(gross, abs=1e-6)
-    assert kr(df, "activation", "state") == pytest.approx(share * gross, abs=1e-6)
+    assert kr(df, "oevo") == pytest.approx(gross, abs=1e-6)
+    assert kr(df, "oevo", "state") == pytest.approx(share * gross, abs=1e-6)
 
 
 @pytest.mark.parametrize(("group", "year", "share"), [
@@ -90,9 +90,9 @@ def test_an_offer_across_new_year_2016_changes_refusion_at_the_date():
     df = cost_path([{"group": JP, "start": 0, "weeks": 10,
                      "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                    start=dt.date(2015, 12, 18))
-    assert kr(df, "activation", "state", year=2015) == pytest.approx(
+    assert kr(df, "oevo", "state", year=2015) == pytest.approx(
         0.5 * 2 * OEVRIG_KR_WEEK[JP], abs=1e-6)
-    assert kr(df, "activation", "state", year=2016) == 0.0
+    assert kr(df, "oevo", "state", year=2016) == 0.0
 
 
 # -- førtidspension granted before July 2014: cohorts at 50 % and 65 % ---------------------

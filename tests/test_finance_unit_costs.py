@@ -145,7 +145,7 @@ def test_oevrig_vejledning_price_by_group(group, factor):
                      "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 13}]}],
                    start=JAN_2024)
     # 13 weeks x 81,400 x factor / 52 = 20,350 x factor kr.
-    assert kr(df, "activation") == pytest.approx(20_350.0 * factor, abs=1e-6)
+    assert kr(df, "oevo") == pytest.approx(20_350.0 * factor, abs=1e-6)
 
 
 def test_other_offer_kinds_have_one_price_for_every_group():

@@ -102,6 +102,7 @@ def test_the_wheel_carries_licence_typing_marker_and_experiments(wheel_file):
     assert wheel_file.name.startswith(f"caseload_sim-{sim.__version__}-")
     names = zipfile.ZipFile(wheel_file).namelist()
     for name in ["sim/py.typed", "policies/params/refusion.yaml",
+                 "policies/costing/convention.yaml",
                  *(f"experiments/{e}" for e in EXPERIMENTS)]:
         assert name in names, name
     assert any(n.endswith(".dist-info/LICENSE") or "/licenses/LICENSE" in n for n in names)

@@ -17,8 +17,8 @@ from sim.cli import main
 from tests.helpers import reform_experiment
 
 EXPERIMENT = reform_experiment("report", seed=4, replications=2)
-SECTIONS = ("headline", "paths", "revenue", "groups", "elements", "tables", "policies",
-            "method")
+SECTIONS = ("headline", "convention", "paths", "revenue", "groups", "elements", "tables",
+            "policies", "method")
 
 
 def _run(tmp: Path, exp: dict) -> Path:
@@ -71,6 +71,25 @@ def test_headline_answers_first_revenue_by_payer_employment_and_persons(run):
     # Revenue and employment have no level: no "baseline 0" in the measures table.
     row = re.search(r"<tr><td class=\"text\">Revenue \(provenu\), mio. kr</td>(.*?)</tr>", head)
     assert row and row.group(1).startswith('<td class="num"></td><td class="num"></td>')
+
+
+def test_the_convention_revenue_table_is_the_first_table(run):
+    text = (run / "report.html").read_text(encoding="utf-8")
+    section = text.index('<section id="convention">')
+    assert text.index("<table") > section
+    assert section < text.index('<section id="paths">')
+    first = text[text.index("<table"):text.index("</table>")]
+    for head in ("drift", "ØVO", "anden indsats", "afledt ydelse", "beskæftigelseseffekt",
+                 "total"):
+        assert f">{head}<" in first, head
+    assert "permanent (2025)" in first and ">2024<" in first
+    convention = text[section:text.index("</section>", section)]
+    assert "the steady state was not tested" in convention
+    assert "by element" in convention and "sanctions.karantaene_weeks" in \
+        convention.replace("<wbr>", "")
+    table = pd.read_csv(run / "revenue_convention.csv")
+    assert set(table["column"]) == {"drift", "oevo", "anden_indsats", "afledt_ydelse",
+                                    "beskaeftigelse", "total"}
 
 
 def test_tables_are_readable(run):

@@ -92,6 +92,24 @@ def test_uddannelseshjaelp_moves_to_kontanthjaelp_at_30(youth, adult):
                                      (adult, pytest.approx(turns_30), m.clock.horizon)]
 
 
+def test_the_age_limit_event_moves_the_citizen_whatever_the_rounding():
+    # The engine's event falls at birth week + 30 x weeks a year; the age computed back from
+    # that week can round to just below 30 (29.999999999999996), which kept the citizen in
+    # uddannelseshjælp and woke the same event at the same instant for ever (a 26-year run
+    # of the expert group's baseline hung in 2044).
+    from sim.groups import ADULT_OF_YOUTH, GROUP_INDEX, age_adjusted
+
+    youth = GROUP_INDEX["uddannelseshjaelp_aktivitetsparat"]
+    w = WEEKS_PER_CALENDAR_YEAR
+    below = 0
+    for birth in [1032.8868596497955 - 30.0 * w, *np.linspace(-2000.0, 1500.0, 3001)]:
+        age = ((birth + 30.0 * w) - birth) / w  # as Citizen.age computes it
+        below += age < 30.0
+        assert age_adjusted(youth, age, 30.0) == ADULT_OF_YOUTH[youth]
+    assert below > 0  # the rounding does occur
+    assert age_adjusted(youth, 29.99, 30.0) == youth
+
+
 def test_everyone_leaves_for_pension_at_the_pension_age():
     m = model_with(quiet())
     add_citizen(m, 1, "foertidspension", age=66.0)
