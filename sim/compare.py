@@ -29,9 +29,15 @@ STATS = ["baseline", "reform", "difference", "ci_low", "ci_high", "half_width", 
 PAYERS = {"gross": "public_total", "state": "state", "municipality": "municipalities"}
 # Exits that a reform's shorter stays turn into; death, emigration and pension are not.
 LABOUR_EXITS = ("job", "education", "self_support", "other")
-EMPLOYMENT_DOC = ("employment = -(change in full-time persons in all groups) x (baseline share "
-                  "of exits to a job among exits to job, education, self-support and other, "
-                  "same year and replication) + change in full-time persons in fleksjob")
+EMPLOYMENT_DOC = ("employment = change in the persons' own work after exits to a job (the "
+                  "employment table: full-time persons by hours, until the next spell or the "
+                  "pension age) + change in full-time persons in fleksjob")
+# Without the employment table (an experiment that does not ask for it), the older
+# convention: the exits a reform's shorter stays turn into are jobs in the baseline's share.
+EMPLOYMENT_DOC_FROM_STOCKS = (
+    "employment = -(change in full-time persons in all groups) x (baseline share of exits "
+    "to a job among exits to job, education, self-support and other, same year and "
+    "replication) + change in full-time persons in fleksjob")
 
 
 def _wide(df: pd.DataFrame, scenario: str, keys: list[str], value: str) -> pd.DataFrame:
@@ -93,7 +99,8 @@ def measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     ``fulltime_persons`` (all groups), ``fulltime_persons_fleksjob``, ``job_share`` (exits to
     a job among LABOUR_EXITS), ``gross_mio_kr``, ``state_mio_kr``, ``municipality_mio_kr``,
-    ``conversations``, ``offers``, ``sanctions``, each when its table was written.
+    ``conversations``, ``offers``, ``sanctions``, ``employed_fulltime`` (the persons' own
+    work, sim.results.employment), each when its table was written.
     """
     idx = ["scenario", "replication", "year"]
     parts = []
@@ -120,6 +127,8 @@ def measures(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         fin = tables["finance"]
         for payer in PAYERS:
             add(fin[fin["payer"] == payer], "mio_kr", f"{payer}_mio_kr")
+    if "employment" in tables:
+        add(tables["employment"], "employed_fulltime", "employed_fulltime")
     if "activity" in tables:
         act = activity_with_aggregates(tables["activity"])
         for name in ("conversations", "offers", "sanctions"):
@@ -144,7 +153,13 @@ def paired_measures(m: pd.DataFrame, baseline: str, scenario: str
         index = b.index.union(r.index)
         wide[name] = (b.reindex(index=index, columns=reps).fillna(0.0),
                       r.reindex(index=index, columns=reps).fillna(0.0))
-    if "fulltime_persons" in wide and (m["measure"] == "job_share").any():
+    if "employed_fulltime" in wide:
+        # EMPLOYMENT_DOC: the persons' own work (and fleksjob, subsidised work).
+        eb, er = wide["employed_fulltime"]
+        fb, fr = wide.get("fulltime_persons_fleksjob", (eb * 0.0, er * 0.0))
+        wide["employment"] = (eb * 0.0, (er - eb) + (fr - fb))
+    elif "fulltime_persons" in wide and (m["measure"] == "job_share").any():
+        # EMPLOYMENT_DOC_FROM_STOCKS
         b, r = wide["fulltime_persons"]
         share = _wide(m[m["measure"] == "job_share"], baseline, ["year"], "value")
         share = share.reindex(index=b.index, columns=b.columns).fillna(0.0)

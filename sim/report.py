@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.compare import EMPLOYMENT_DOC, Comparison, compare
+from sim.compare import EMPLOYMENT_DOC, EMPLOYMENT_DOC_FROM_STOCKS, Comparison, compare
 from sim.convention import COLUMNS, LABELS, TOTAL, employment_source, employment_value
 from sim.groups import GROUPS
 from sim.html import clean, figure_png, img, number, page, table
@@ -815,7 +815,8 @@ def _method(manifest: dict[str, Any]) -> list[str]:
          f"({'reached' if prec['reached'] else 'not reached'})"),
         ("Intervals", "95 % Student-t over paired replication differences (reform - baseline, "
                       "same replication index)"),
-        ("Employment", EMPLOYMENT_DOC),
+        ("Employment", EMPLOYMENT_DOC if "employment" in (exp.get("outputs") or [])
+         else EMPLOYMENT_DOC_FROM_STOCKS),
         ("Revenue (provenu)", "minus the change in public expenditure (gross = state + "
                               "municipalities), mio. kr at the parameters' price level; "
                               + ("'permanent' = the mean over the last years of a run "

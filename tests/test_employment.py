@@ -47,3 +47,27 @@ def test_work_after_an_exit_ends_at_the_pension_age():
     c_birth = 0.0 - age * 365.25 / 7.0
     assert emp["end"].iloc[0] == pytest.approx(c_birth + m.law.regimes[0].pension_age
                                                * 365.25 / 7.0)
+
+
+def test_the_employment_effect_is_the_change_in_work_not_in_support():
+    """With the employment table, a reform's employment effect is its change in the
+    persons' own work (plus fleksjob): people who leave support without a job (e.g.
+    those a reform gives no benefit) add nothing."""
+    import pandas as pd
+
+    from sim.compare import measures, paired_measures
+
+    def frames(scenario: str, support: float, work: float, fleks: float) -> dict:
+        return {"stocks": pd.DataFrame({
+                    "scenario": scenario, "replication": [0, 0], "year": [2030, 2030],
+                    "group": ["kontanthjaelp_aktivitetsparat", "fleksjob"],
+                    "fulltime_persons": [support, fleks]}),
+                "employment": pd.DataFrame({
+                    "scenario": [scenario], "replication": [0], "year": [2030],
+                    "employed_persons": [work], "employed_fulltime": [work]})}
+
+    base, reform = frames("base", 1000.0, 500.0, 80.0), frames("reform", 900.0, 520.0, 85.0)
+    tables = {k: pd.concat([base[k], reform[k]]) for k in base}
+    b, r = paired_measures(measures(tables), "base", "reform")["employment"]
+    # 100 fewer on support, of whom 20 more in work; 5 more in fleksjob: +25.
+    assert float(r.loc[2030, 0] - b.loc[2030, 0]) == pytest.approx(25.0)
