@@ -41,7 +41,7 @@ LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("- personlig assistance", ("personal_assistance",)),
     ("drift af jobcentrene", ("conversations", "offer_casework", "rehabilitation_team",
                               "jobcentre_other", "sanction_admin", "yearly_review")),
-    ("særlige indsatser, puljer", ("state_pools",)),
+    ("særlige indsatser, puljer", ("state_pools", "upskilling_pool")),
 )
 TOP_LINES = tuple(name for name, _ in LINES if not name.startswith("-"))
 
