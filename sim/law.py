@@ -55,6 +55,7 @@ class Regime:
     pension_age: float
     support_reset_weeks: float  # weeks off support that reset the refusion counter
     rehabilitation_decision_weeks: float
+    rehabilitation_wait: float  # exit-hazard multiplier while the team decides (effects)
     rehabilitation_routes: tuple[tuple[int, float], ...]
     reentry: dict[str, tuple[float, float]]
     process: ProcessRules
@@ -125,6 +126,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         pension_age=float(tl["pension_age"]),
         support_reset_weeks=float(p["refusion"]["counter_reset_weeks"]),
         rehabilitation_decision_weeks=float(p["rehabilitation"]["decision_weeks"]),
+        rehabilitation_wait=float(p["effects"]["rehabilitation_wait"]),
         rehabilitation_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},

@@ -201,6 +201,8 @@ class Stay:
         rule_t, rule = self.static_t, self.static_rule
         if self.rehab_at < rule_t:
             rule_t, rule = self.rehab_at, REHAB_DECISION
+        if self.rehab_at < INF:  # waiting for the rehabiliteringsteam (effects.yaml)
+            mult *= self.regime.rehabilitation_wait
         if self.regime_end < rule_t:
             rule_t, rule = self.regime_end, REGIME
         if self.cycle_end < rule_t:
