@@ -108,18 +108,19 @@ def occupancy(ledger: Ledger, clock: Clock, scale: float) -> tuple[np.ndarray, f
     cyclical = [GROUP_INDEX[g] for g in CYCLICAL]
     group_of_id = (seg["citizen"].to_numpy() >> ARRIVAL_ID_SHIFT) - 1
     seg = seg[np.isin(group_of_id, cyclical)]
-    arrival = seg.groupby("citizen")["start"].transform("min")
     first = seg.groupby("citizen")["start"].min()
     first = first[(first >= 0.0)]  # arrivals in the run, not in the warm-up
     seg = seg[seg["citizen"].isin(first.index) & seg["group"].isin(cyclical)]
+    arrival = seg["citizen"].map(first).to_numpy()
     horizon = clock.horizon
     n_weeks = int(horizon)
-    covered = np.zeros(n_weeks + 1)
-    for lo, hi in zip((seg["start"] - arrival[seg.index]).to_numpy(),
-                      (seg["end"].clip(upper=horizon) - arrival[seg.index]).to_numpy(),
-                      strict=True):
-        a, b = int(lo), int(hi)
-        covered[a:b] += 1.0  # whole weeks (a week counts when it starts inside)
+    # Whole weeks since arrival in the groups (a week counts when it starts inside): +1
+    # where a segment's weeks begin, -1 where they end, summed up.
+    steps = np.zeros(n_weeks + 2)
+    np.add.at(steps, (seg["start"].to_numpy() - arrival).astype(np.int64), 1.0)
+    np.add.at(steps, (seg["end"].clip(upper=horizon).to_numpy() - arrival).astype(np.int64),
+              -1.0)
+    covered = np.cumsum(steps)[:n_weeks + 1]
     followed = np.array([(first < horizon - w).sum() for w in range(n_weeks + 1)], float)
     share = np.where(followed > 0, covered / np.maximum(followed, 1.0), 0.0)
     return share, len(first) / scale / (horizon / WEEKS_PER_YEAR)

@@ -21,7 +21,8 @@ person (a hand-made costing path).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from sim.clock import WEEKS_PER_YEAR
 from sim.groups import GROUPS
@@ -30,6 +31,9 @@ BANDS = ("low", "middle", "high")  # prior earnings bands (population.earnings)
 N_CLASSES = 2 * len(BANDS)  # a band x (non-provider, provider)
 REFERENCE = N_CLASSES  # the group's weekly_rate: no person's characteristics
 MONTHS_PER_YEAR = 12.0
+# The persons' parameters the rates read besides benefit_rates (changes to them are
+# finance changes too: sim/finance_law.py).
+PERSON_LEAVES = ("population.earnings", "population.provider_share")
 
 
 def benefit_class(band: int, provider: bool) -> int:
@@ -81,9 +85,23 @@ def rate_table(weekly: Sequence[float], replacement: Mapping[str, float],
     return tuple(rows)
 
 
-def rates_of(params: Mapping) -> tuple[tuple[float, ...], ...]:
+def rates_read(value: Callable[[str], Any]) -> tuple[tuple[float, ...], ...]:
+    """:func:`rate_table` from the parameters, read by dotted path with ``value``."""
+    earnings, share = PERSON_LEAVES
+    return rate_table([value(f"benefit_rates.weekly_rate.{g}") for g in GROUPS],
+                      value("benefit_rates.income_replacement"),
+                      value("benefit_rates.family_groups"),
+                      float(value("benefit_rates.provider_ratio")), value(earnings),
+                      float(value(share)))
+
+
+def rates_of(snapshot: Mapping) -> tuple[tuple[float, ...], ...]:
     """:func:`rate_table` from a parameter snapshot (``ParameterTree.snapshot``)."""
-    b, pop = params["benefit_rates"], params["population"]
-    return rate_table([b["weekly_rate"][g] for g in GROUPS], b["income_replacement"],
-                      b["family_groups"], float(b["provider_ratio"]), pop["earnings"],
-                      float(pop["provider_share"]))
+
+    def value(path: str) -> Any:
+        node = snapshot
+        for key in path.split("."):
+            node = node[key]
+        return node
+
+    return rates_read(value)

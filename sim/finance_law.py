@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.benefits import N_CLASSES, rate_table
+from sim.benefits import N_CLASSES, PERSON_LEAVES, rates_read
 from sim.brackets import Brackets
 from sim.clock import WEEKS_PER_YEAR, Clock
 from sim.groups import GROUPS
@@ -29,8 +29,7 @@ SCHEMES: tuple[str, ...] = ("staircase", "cofinancing", "fixed", "staircase_from
 STAIRCASE, COFINANCING, FIXED, FROM_2014 = range(4)
 # Parameters whose changes cut segments into pieces (the persons' earnings and provider
 # share set what they are paid, sim/benefits.py).
-FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.", "schemes.",
-                    "population.earnings", "population.provider_share")
+FINANCE_PREFIXES = ("benefit_rates.", "refusion.", "finance.", "schemes.", *PERSON_LEAVES)
 
 
 @dataclass(frozen=True)
@@ -143,13 +142,7 @@ def period_law(params: ParameterTree, per: Periods) -> PeriodLaw:
         hour = float(params.at("finance.unit_cost.casework_hour", d))
         review_kr = float(params.at("finance.unit_cost.yearly_review_hours", d)) * hour
         review_share = params.at("finance.unit_cost.yearly_review_share", d)
-        rate[p] = np.array(rate_table(
-            [params.at(f"benefit_rates.weekly_rate.{name}", d) for name in GROUPS],
-            params.at("benefit_rates.income_replacement", d),
-            params.at("benefit_rates.family_groups", d),
-            float(params.at("benefit_rates.provider_ratio", d)),
-            params.at("population.earnings", d),
-            float(params.at("population.provider_share", d)))).T
+        rate[p] = np.array(rates_read(lambda path, d=d: params.at(path, d))).T
         for g, name in enumerate(GROUPS):
             scheme[p, g] = SCHEMES.index(schemes.get(name, "staircase"))
             pre[p, g] = float(pre_share.get(name, 0.0))

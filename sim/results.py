@@ -41,12 +41,17 @@ def stocks(ledger: Ledger, clock: Clock, scale: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "group", "fulltime_persons"])
 
 
+def year_periods(clock: Clock) -> Periods:
+    """The run cut at calendar years only (for counts of weeks, not money)."""
+    return Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
+                   tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+
+
 def fulltime(segments: pd.DataFrame, clock: Clock, scale: float = 1.0,
              by_municipality: bool = False) -> pd.DataFrame:
     """*Fuldtidspersoner* (person-weeks / 52) by year and group[, municipality_id] of
     segments (group, start, end[, municipality]), as the finance table's keys."""
-    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
-                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
+    per = year_periods(clock)
     keys = keys_for(clock, by_municipality, segments)
     pieces = cut(segments["start"].to_numpy(dtype=float), segments["end"].to_numpy(dtype=float),
                  per.bounds)
@@ -184,10 +189,9 @@ def employment(ledger: Ledger, clock: Clock, scale: float, full_time_hours: floa
     persons who never were on support in the run is not in it, so only differences
     between scenarios are employment effects."""
     emp = ledger.employment_records()
-    per = Periods(clock.year_starts, np.arange(len(clock.calendar_years)),
-                  tuple(dt.date(y, 1, 1) for y in clock.calendar_years))
-    pieces = cut(emp["start"].to_numpy(dtype=float),
-                 np.minimum(emp["end"].to_numpy(dtype=float), clock.horizon), per.bounds)
+    per = year_periods(clock)
+    pieces = cut(emp["start"].to_numpy(dtype=float), emp["end"].to_numpy(dtype=float),
+                 per.bounds)
     n = len(clock.calendar_years)
     year = per.year_index[pieces.period]
     hours = emp["hours"].to_numpy(dtype=float)[pieces.row] / full_time_hours
