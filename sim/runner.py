@@ -350,8 +350,13 @@ class Progress:
         self.bar.set_postfix_str(f"runs {self.runs_done}/{self.runs}", refresh=False)
 
     def tick(self, report: tuple) -> None:
+        """A worker's report (scenario, replication, shard, weeks simulated)."""
         scenario, replication, shard, weeks = report
-        key = (scenario, replication, shard)
+        self._advance((scenario, replication, shard), weeks)
+
+    def _advance(self, key: tuple[str, int, int], weeks: float) -> None:
+        # Reports may come late (the queue is read by a thread while the parent already
+        # finished the task): only a shard's furthest week counts.
         with self.lock:
             old = self.seen.get(key, 0.0)
             if weeks > old:
@@ -363,7 +368,7 @@ class Progress:
     def finish(self, scenario: str, replication: int) -> None:
         total = self.weeks[(scenario, replication)]
         for shard in range(self.shards):
-            self.tick((scenario, replication, shard, total))
+            self._advance((scenario, replication, shard), total)
         with self.lock:
             self.runs_done += 1
             self._postfix()
