@@ -36,7 +36,10 @@ class Regime:
     short_share: tuple[float, ...]
     long_multiplier: tuple[float, ...]
     destinations: tuple[tuple[str, ...], ...]
-    destination_cum: tuple[tuple[float, ...], ...]
+    destination_cum: tuple[tuple[float, ...], ...]  # a person far from the market
+    # A person close to the market: the referral share scaled by
+    # hazards.referral_close_factor (the team is for complex cases), the rest in proportion.
+    destination_cum_close: tuple[tuple[float, ...], ...]
     # [benefit class][group]: what a person of the class is paid a week (sim/benefits.py)
     person_rate: tuple[tuple[float, ...], ...]
     # [benefit class][paying group][profile]: the benefit-level channel, (the person's
@@ -81,6 +84,20 @@ def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[f
 
 
 
+def _referral_scaled(shares: dict[str, float], factor: float) -> dict[str, float]:
+    """The destination shares of a person close to the labour market: the referral to
+    the rehabiliteringsteam times ``factor`` (its order kept, so the same draw picks the
+    same destination where nothing changes), the other shares scaled up to sum to 1."""
+    referral = float(shares.get(REHABILITATION, 0.0))
+    total = sum(float(v) for v in shares.values())
+    rest = total - referral
+    if rest <= 0.0 or factor == 1.0:
+        return dict(shares)
+    kept = referral * factor
+    scale = (total - kept) / rest
+    return {k: (kept if k == REHABILITATION else float(v) * scale) for k, v in shares.items()}
+
+
 def benefit_multipliers(weekly: tuple[float, ...], elasticity: float
                         ) -> tuple[tuple[float, ...], ...]:
     """The benefit-level channel of one person for each (paying group, profile), from
@@ -97,6 +114,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
     pop = p["population"]
     tl = p["time_limits"]
     dests = [_cum(hz[g]["destinations"], f"hazards.{g}.destinations") for g in GROUPS]
+    close_factor = float(hz["referral_close_factor"])
+    dests_close = [_cum(_referral_scaled(hz[g]["destinations"], close_factor),
+                        f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
     rules = RuleSet.from_stacks(p["rules"])
     person_rate = rates_of(p)
@@ -112,6 +132,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         long_multiplier=tuple(float(hz[g]["long_multiplier"]) for g in GROUPS),
         destinations=tuple(d[0] for d in dests),
         destination_cum=tuple(d[1] for d in dests),
+        destination_cum_close=tuple(d[1] for d in dests_close),
         person_rate=person_rate,
         benefit_multiplier=tuple(benefit_multipliers(r, elasticity) for r in person_rate),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),

@@ -23,7 +23,7 @@ cdef class Stay:
     @cython.locals(rule=cython.int, g=cython.int, e=cython.Py_ssize_t, c=Citizen)
     cpdef wake(self, double now)
 
-cpdef str _destination(regime, int g, double u)
+cpdef str _destination(regime, int g, double u, bint close)
 
 @cython.locals(best_t=cython.double, best=cython.int, t=cython.double)
 cpdef tuple stay_rule(Citizen c, int g, double entry, regime, bint extended)

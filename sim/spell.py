@@ -231,10 +231,13 @@ class Stay:
         e = c.episode  # the episode a decision here would open keys its draws
         if rule == BUDGET:
             dest = _destination(regime, self.profile,
-                                c.draws.uniform(P_DESTINATION, self.episode, self.k_budget))
+                                c.draws.uniform(P_DESTINATION, self.episode, self.k_budget),
+                                c.close)
             if dest == REHABILITATION:
                 if self.rehab_at == INF:
                     self.rehab_at = now + regime.rehabilitation_decision_weeks
+                    self.model.ledger.event(c.id, now, GROUPS[g], "referral",
+                                            "close" if c.close else "far")
                 # A new budget for the rest of the episode (memoryless).
                 self.k_budget += 1
                 self.budget = c.draws.exponential(P_BUDGET, self.episode, self.k_budget)
@@ -267,8 +270,10 @@ class Stay:
         return outcome
 
 
-def _destination(regime, g: int, u: float) -> str:
-    cum = regime.destination_cum[g]
+def _destination(regime, g: int, u: float, close: bool) -> str:
+    """Where a hazard exit of profile ``g`` goes: the shares of a person close to or far
+    from the labour market (sim.law.Regime)."""
+    cum = regime.destination_cum_close[g] if close else regime.destination_cum[g]
     return regime.destinations[g][min(bisect_right(cum, u), len(cum) - 1)]
 
 

@@ -135,12 +135,13 @@ def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
         {k: jp[k] for k in ("first_week", "first_6_months", "akasse_weeks")} == \
         {"first_week": 1, "first_6_months": 4, "akasse_weeks": 0}
     # the interval after month 6 is set individually: ledighedsydelse's own 8 weeks, not
-    # jobparate's 5 x their fitted practice 0.884 = 4.42
+    # jobparate's 5 x their fitted practice factor
     assert ly["interval_after"] == own["interval_after"] == 8
     snap = p.snapshot(FULL)
     held = compile_process(snap, RuleSet.from_stacks(snap["rules"])).schedule
     assert held[GROUP_INDEX["ledighedsydelse"]][2] == 8.0
-    assert held[KH_JP][2] == pytest.approx(4.42)
+    practice = lawbook.value("process.contact_practice_factor.kontanthjaelp_jobparat", FULL)
+    assert practice != 1.0 and held[KH_JP][2] == pytest.approx(5 * practice)
     assert p.value("offers.ret_og_pligt.ledighedsydelse", FULL) == \
         {"first_week": 26, "repeat_weeks": None}
     assert p.value("process.sanction_decision.ledighedsydelse", FULL) == 0.8

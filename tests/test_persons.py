@@ -280,3 +280,30 @@ def test_nobody_leaves_while_the_rehabiliteringsteam_decides_when_the_wait_is_cl
                           if kind == "transition_in" and dest in
                           ("ressourceforloeb", "ledighedsydelse", "foertidspension")))
     assert routes[1] > routes[0] * 1.01, routes  # measured: 690 and 816 (+18 %)
+
+
+# -- the rehabiliteringsteam sees the person, not the group's average ----------------------
+def test_a_close_persons_referral_share_goes_to_the_other_destinations_in_proportion():
+    from sim.law import _referral_scaled
+
+    shares = {"job": 0.5, "rehabiliteringsteam": 0.2, "other": 0.3}
+    assert _referral_scaled(shares, 0.0) == pytest.approx(
+        {"job": 0.625, "rehabiliteringsteam": 0.0, "other": 0.375})
+    # 0.2 x 0.5 = 0.1 referred; the rest 0.9 over job and other as 0.5 : 0.3
+    assert _referral_scaled(shares, 0.5) == pytest.approx(
+        {"job": 0.5625, "rehabiliteringsteam": 0.1, "other": 0.3375})
+    assert _referral_scaled(shares, 1.0) == shares
+    assert list(_referral_scaled(shares, 0.0)) == list(shares)  # the draw's order kept
+
+
+def test_only_persons_far_from_the_market_are_referred_to_the_team():
+    """hazards.referral_close_factor = 0: every referral is of a far person; at 0.5 the
+    close persons are referred too (they leave faster, so fewer of them are)."""
+    details = []
+    for factor in (0.0, 0.5):
+        m = run(law({"hazards.referral_close_factor": factor}), years=3)
+        ev = pd.DataFrame(m.ledger.events, columns=["citizen", "week", "group", "kind",
+                                                    "detail"])
+        details.append(ev.loc[ev["kind"] == "referral", "detail"].value_counts())
+    assert details[0].get("far", 0) > 200 and details[0].get("close", 0) == 0, details
+    assert details[1].get("close", 0) > 20, details

@@ -240,6 +240,10 @@ def test_2_5_frees_half_of_the_team_casework():
             for y in (2025, 2026, 2027, 2028)] == pytest.approx([1, 5 / 6, 2 / 3, 0.5])
     df = one("ressourceforloeb", start=dt.date(2028, 1, 1), params=p)
     assert kr(df, "rehabilitation_team") == pytest.approx(0.5 * 15 * 500, abs=1e-6)
+    # The half still taken through a team keeps its 8 weeks, the other half waits 4:
+    # a mean wait of 6 weeks once phased in (8 before).
+    assert [at(p, "rehabilitation.decision_weeks", y)
+            for y in (2025, 2026, 2028)] == pytest.approx([8.0, 8 - 2 / 3, 6.0])
 
 
 def test_chapter_6_administration_service_frame_and_pools():
