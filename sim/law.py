@@ -59,6 +59,10 @@ class Regime:
     support_reset_weeks: float  # weeks off support that reset the refusion counter
     rehabilitation_decision_weeks: float
     rehabilitation_wait: float  # exit-hazard multiplier while the team decides (effects)
+    # [paying group]: exit-hazard multiplier in the exhaustion_weeks before the group's
+    # time limit (effects.exhaustion; 1 where none is given)
+    exhaustion: tuple[float, ...]
+    exhaustion_weeks: float
     rehabilitation_routes: tuple[tuple[int, float], ...]
     reentry: dict[str, tuple[float, float]]
     process: ProcessRules
@@ -148,6 +152,8 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         support_reset_weeks=float(p["refusion"]["counter_reset_weeks"]),
         rehabilitation_decision_weeks=float(p["rehabilitation"]["decision_weeks"]),
         rehabilitation_wait=float(p["effects"]["rehabilitation_wait"]),
+        exhaustion=tuple(float(p["effects"]["exhaustion"].get(g, 1.0)) for g in GROUPS),
+        exhaustion_weeks=float(p["effects"]["exhaustion_weeks"]),
         rehabilitation_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},

@@ -303,12 +303,14 @@ def sensitivity_runs(experiment: Experiment, source: str
 # -- channel runs: each behaviour channel switched off (compare.channels) -----------------
 # The channels (calibration/params/effects.yaml) and the value that switches each of
 # their parameters off: no effect of the benefit level or of conversations, multipliers
-# of 1 for offers (lock-in, post effect, threat) and sanctions.
+# of 1 for offers (lock-in, post effect, threat), sanctions and the exhaustion of a
+# benefit.
 CHANNELS: dict[str, dict[str, float]] = {
     "benefit_level": {"effects.benefit_level": 0.0},
     "conversations": {"effects.conversation": 0.0},
     "offers": {"effects.lock_in": 1.0, "effects.post": 1.0, "effects.threat": 1.0},
     "sanctions": {"effects.sanction": 1.0},
+    "exhaustion": {"effects.exhaustion": 1.0},
 }
 
 

@@ -32,8 +32,11 @@ RESSOURCEFORLOEB = GROUP_INDEX["ressourceforloeb"]
 INF = math.inf
 
 # Rule events, in the order they win ties; PROCESS is the casework's next event.
-PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, PROCESS = range(7)
-BUDGET = 7  # not a rule: the hazard reached its budget (the stay ends or moves on)
+# EXHAUSTION: the window before a time limit starts (effects.exhaustion); it only
+# changes the hazard.
+PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, EXHAUSTION, PROCESS = \
+    range(8)
+BUDGET = 8  # not a rule: the hazard reached its budget (the stay ends or moves on)
 
 
 def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
@@ -203,6 +206,14 @@ class Stay:
             rule_t, rule = self.rehab_at, REHAB_DECISION
         if self.rehab_at < INF:  # waiting for the rehabiliteringsteam (effects.yaml)
             mult *= self.regime.rehabilitation_wait
+        if self.static_rule == TIME_LIMIT and self.regime.exhaustion[g] != 1.0:
+            # The weeks before the benefit runs out (effects.exhaustion), by the paying
+            # group's law: a rule event where the window starts, the multiplier inside.
+            t = self.static_t - self.regime.exhaustion_weeks
+            if now >= t - 1e-9:
+                mult *= self.regime.exhaustion[g]
+            elif t < rule_t:
+                rule_t, rule = t, EXHAUSTION
         if self.regime_end < rule_t:
             rule_t, rule = self.regime_end, REGIME
         if self.cycle_end < rule_t:
@@ -253,6 +264,8 @@ class Stay:
             self.regime_end = min(self.regime_end, now)
         elif rule == CYCLE:
             self.cycle_end = min(self.cycle_end, now)
+        elif rule == EXHAUSTION:
+            pass  # the window has started: next_wake applies its multiplier from now
         else:
             outcome, self.extended, self.rehab_at = apply_rule(
                 rule, c, g, now, regime, self.extended, self.rehab_at, e)

@@ -34,6 +34,7 @@ NO_CHANNELS = {
     "effects.conversation": {k: 0.0 for k in lawbook.value("effects.conversation")},
     "effects.sanction": {k: 1.0 for k in lawbook.value("effects.sanction")},
     "effects.benefit_level": 0.0,
+    "effects.exhaustion": {k: 1.0 for k in lawbook.value("effects.exhaustion")},
 }
 
 
@@ -307,3 +308,43 @@ def test_only_persons_far_from_the_market_are_referred_to_the_team():
         details.append(ev.loc[ev["kind"] == "referral", "detail"].value_counts())
     assert details[0].get("far", 0) > 200 and details[0].get("close", 0) == 0, details
     assert details[1].get("close", 0) > 20, details
+
+
+# -- the exhaustion channel: the window before the dagpengeperiode runs out ---------------
+def _dagpenge_stay_ends(m: Model) -> np.ndarray:
+    """Weeks in dagpenge at the end of each dagpenge segment that ended before the
+    horizon (a hazard exit, a move, or the time limit)."""
+    seg = m.ledger.segments()
+    dp = seg[(seg["group"] == GROUP_INDEX["dagpenge"]) & (seg["end"] < m.clock.horizon - 1)]
+    return (dp["end"] - dp["start"]).to_numpy()
+
+
+def test_the_exit_hazard_rises_in_the_weeks_before_dagpenge_runs_out():
+    """effects.exhaustion doubles the hazard in the last 13 weeks of the 104: about twice
+    the exits in weeks 91-104, and (common random numbers) nearly the same before."""
+    ends = []
+    for x in (1.0, 2.0):
+        m = run(law({"effects.exhaustion": {"dagpenge": x}, "effects.exhaustion_weeks": 13}),
+                years=5)
+        ends.append(_dagpenge_stay_ends(m))
+    window = [int(((e >= 91) & (e < 104 - 1e-6)).sum()) for e in ends]
+    before = [int(((e >= 26) & (e < 91)).sum()) for e in ends]
+    # measured 145 and 228: the hazard doubles, the exits less (the window's survivors
+    # run down); a stated margin of +35 %
+    assert window[0] > 50 and window[1] > 1.35 * window[0], window
+    assert abs(before[1] - before[0]) <= 0.03 * before[0], before  # those who left early
+
+
+def test_a_longer_dagpengeperiode_moves_the_exhaustion_window_with_it():
+    """Under a 3-year period the window is weeks 143-156: the exits in weeks 91-104 no
+    longer rise with effects.exhaustion."""
+    window = []
+    for x in (1.0, 2.0):
+        m = run(law({"effects.exhaustion": {"dagpenge": x},
+                     "time_limits.dagpenge.max_weeks": 156}), years=5)
+        e = _dagpenge_stay_ends(m)
+        window.append((int(((e >= 91) & (e < 104)).sum()),
+                       int(((e >= 143) & (e < 156 - 1e-6)).sum())))
+    (early_1, late_1), (early_2, late_2) = window
+    assert abs(early_2 - early_1) <= max(3, 0.05 * early_1), window
+    assert late_2 > 1.35 * late_1 and late_1 > 20, window  # measured 54 and 92
