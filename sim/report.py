@@ -726,6 +726,7 @@ def _elements(comp: Comparison) -> list[str]:
 
 CHANNEL_NAMES = {"benefit_level": "benefit level", "conversations": "conversations",
                  "offers": "offers (lock-in, post effect, threat)", "sanctions": "sanctions",
+                 "exhaustion": "exhaustion (the weeks before a benefit runs out)",
                  "other": "other: the law's routing and money, and interactions"}
 
 

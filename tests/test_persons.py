@@ -219,7 +219,7 @@ def test_channels_and_the_rest_add_up_to_the_effect(tmp_path):
     cmp = sim.compare(res)
     ch = cmp.channels
     assert set(ch["channel"]) == {"benefit_level", "conversations", "offers", "sanctions",
-                                  "other"}
+                                  "exhaustion", "other"}
     total = cmp.measures.set_index(["measure", "year"])["difference"]
     summed = ch.groupby(["measure", "year"])["effect"].sum()
     for key, value in summed.items():
