@@ -41,7 +41,7 @@ def test_the_targets_are_the_table_at_the_2024_budget_level():
     for group, value in GOAL.items():
         assert t.loc[group, "value"] == pytest.approx(value, abs=1e-4), group
     # The weights of the other jobcentre operations were fitted to them: not independent.
-    assert (t["tolerance"] == 0.10).all() and (t["use"] == "check").all()
+    assert (t["tolerance"] == 0.10).all() and (t["use"] == "cost_fit").all()
 
 
 def _tables(rows: list[tuple], ft: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
