@@ -26,11 +26,11 @@ from policies import expert_group
 from sim import lawbook
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.convention import column_of
-from sim.experiment import PolicyRef
+from sim.experiment import PolicyRef, validate
 from sim.finance import ITEMS, finance_table
 from sim.groups import GROUPS
 from sim.path_cost import cost_path
-from sim.scenario import applied_policies, law_of
+from sim.scenario import applied_policies, law_of, sensitivity_runs
 from sim.schemes import SCHEME_ITEMS, _weights, driver_weeks
 
 JAN_2024 = dt.date(2024, 1, 1)
@@ -220,6 +220,21 @@ def test_the_would_be_seniorjob_holders_benefit_is_an_assumption_with_a_range():
     assert 11_600 * 3_218 / 1e6 == pytest.approx(37.3, abs=0.05)
     assert 11_600 * np.array(leaf.plausible_range) / 1e6 == pytest.approx([18.7, 74.7],
                                                                             abs=0.05)
+
+
+def test_the_sensitivity_runs_vary_the_would_be_holders_benefit_in_both_scenarios():
+    exp = validate({"name": "s", "start": "2025-01-01", "years": 1, "scale": 0.001, "seed": 1,
+                    "scenarios": {"baseline": {"policies": ["current_law_2024"]},
+                                  "reform": {"policies": ["current_law_2024",
+                                                          "eg_phase_out_seniorjob_jobrotation"]}},
+                    "compare": {"sensitivity": ["reform"]}}, "test")
+    extra, info = sensitivity_runs(exp, "test")
+    path = "schemes.seniorjob_benefit.kr_per_ft"
+    runs = [r for r in info["reform"] if r["parameter"] == path]
+    assert [(r["end"], r["value"]) for r in runs] == [("low", 1_609), ("high", 6_436)]
+    for r in runs:
+        for role in ("baseline", "reform"):
+            assert extra[r[role]].parameters[path] == r["value"]
 
 
 def test_2_7_gives_those_without_a_seniorjob_their_alternative_benefit():
