@@ -46,8 +46,7 @@ WEIGHT_GROUPS: dict[str, tuple[str, ...]] = {
     "ledighedsydelse_fleksjob": ("ledighedsydelse",),
 }
 DEFAULT_FLOOR = 0.5
-EFFORT_ITEMS: tuple[str, ...] = tuple(dict.fromkeys(
-    item for name, items in spending.LINES if name in spending.TOP_LINES for item in items))
+EFFORT_ITEMS: tuple[str, ...] = spending.items_of(spending.MODELLED)
 
 
 def _mean_by_group(table: pd.DataFrame, column: str) -> pd.Series:

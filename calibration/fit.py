@@ -55,6 +55,8 @@ import calibration
 from calibration import effort, report, spending
 from calibration.durations import duration_run
 from calibration.targets import (
+    CHECK,
+    COST_FIT,
     FIT_TARGETS,
     FIT_YEAR,
     STOCK_SERIES,
@@ -70,14 +72,6 @@ from sim.groups import GROUP_INDEX, GROUPS
 from sim.output import atomic_text
 from sim.parameters import ParameterTree
 from sim.population import AgeSampler
-
-# The spending checks of fit_targets.csv (metric -> budget line of calibration.spending).
-SPENDING_CHECKS = {"activation": "aktivering m.v.", "jobcentre_operation": "drift af jobcentrene",
-                   "seniorjob": "- seniorjob", "jobrotation": "- jobrotation (net)",
-                   "voksenlaerling": "- voksenlærlinge (net)",
-                   "personal_assistance": "- personlig assistance",
-                   "state_pools": "særlige indsatser, puljer",
-                   "modelled_items": "total excl. job- og seniorpræmie"}
 
 FITTED_FILE = calibration.PARAMS_DIR / "fitted.yaml"
 STATISTICS_FILE = calibration.CALIBRATION_DIR / "fit_statistics.csv"
@@ -243,7 +237,7 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     fin = tables["finance"]
     gross = fin[(fin["payer"] == "gross") & (fin["year"] == FIT_YEAR)]
     by_line = spending.lines(fin, FIT_YEAR).set_index("line")["simulated"]
-    for metric, line in SPENDING_CHECKS.items():
+    for metric, line in spending.CHECKS.items():
         out[("spending", metric)] = float(by_line[line])
     out[("spending", "dagpenge_benefit")] = float(
         gross[(gross["item"] == "benefit") & (gross["group"] == "dagpenge")]["mio_kr"].sum())
@@ -542,7 +536,7 @@ def calibrate(targets_path: Path | str = FIT_TARGETS, blocks: tuple[str, ...] = 
         raise InputError("calibrate", "--targets", ",".join(unknown),
                          "a comma-separated subset of " + ",".join(BLOCKS))
     fit_targets = targets[targets["metric"].map(METRIC_BLOCK).isin(blocks)
-                          | (targets["use"] == "check")]
+                          | targets["use"].isin((CHECK, COST_FIT))]
     values = start_values(start)
     tree = base_tree(start)
     best = None
@@ -718,8 +712,11 @@ def main(args) -> int:
                         shapes=(start_values("fitted"), start_values("hand")))
     if not args.quiet:
         fitted = stats[stats["use"] == "fit"]
-        checks = stats[stats["use"] == "check"]
+        costs = stats[stats["use"] == COST_FIT]
+        checks = stats[stats["use"] == CHECK]
         print(f"fitted targets within tolerance: {int(fitted['within'].sum())}/{len(fitted)}; "
-              f"checks within tolerance: {int(checks['within'].sum())}/{len(checks)}")
+              f"targets the unit costs were fitted to: {int(costs['within'].sum())}/"
+              f"{len(costs)}; checks within tolerance: {int(checks['within'].sum())}/"
+              f"{len(checks)}")
         print(f"report: {html}")
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calibration.targets import CHECK, COST_FIT, FIT
 from sim import lawbook
 from sim.html import figure_png, img, page, table
 
@@ -89,18 +90,23 @@ def write(out: Path, stats: pd.DataFrame, history: pd.DataFrame | None, settings
     figure."""
     out = Path(out)
     body = []
-    fitted = stats[stats["use"] == "fit"]
-    checks = stats[stats["use"] == "check"]
+    fitted = stats[stats["use"] == FIT]
+    costs = stats[stats["use"] == COST_FIT]
+    checks = stats[stats["use"] == CHECK]
     body.append(
         f'<p class="headline">Fitted targets within tolerance: '
-        f'<b>{int(fitted["within"].sum())} of {len(fitted)}</b>; checks (not fitted): '
-        f'<b>{int(checks["within"].sum())} of {len(checks)}</b>. Settings: '
+        f'<b>{int(fitted["within"].sum())} of {len(fitted)}</b>; targets the unit costs '
+        f'were fitted to: <b>{int(costs["within"].sum())} of {len(costs)}</b>; checks '
+        f'(not fitted): <b>{int(checks["within"].sum())} of {len(checks)}</b>. Settings: '
         f'{_html.escape(", ".join(f"{k}={v}" for k, v in settings.items()))}.</p>')
     body.append("<p>Goals: every stock within ±5 %, every exit-route share within ±3 "
                 "percentage points, conversations, spending and the effort cost by group "
                 "within ±10 %. Targets and their sources: calibration/targets/fit_targets.csv. "
-                "<i>fit</i> targets are "
-                "moved by fitted parameters; <i>check</i> targets are only compared.</p>")
+                "<i>fit</i> targets are moved by the parameters python -m sim calibrate "
+                "fits; <i>cost_fit</i> targets are those the unit costs "
+                "(policies/params/finance.yaml, schemes.yaml) were fitted to by hand (the "
+                "budget lines, the effort cost by group): they show the fit holds, not an "
+                "independent test; <i>check</i> targets are only compared.</p>")
     summary = (stats.assign(kind=stats["metric"])
                .groupby(["kind", "use"], as_index=False)
                .agg(targets=("within", "size"), within=("within", "sum"),

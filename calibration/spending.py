@@ -19,14 +19,17 @@ import math
 
 import pandas as pd
 
-from calibration.targets import TARGETS_DIR
+from calibration import TARGETS_DIR
 
 SPENDING_FILE = TARGETS_DIR / "active_effort_spending_2022_2024.csv"
 YEAR = 2024
 NOT_COSTED = "- job- og seniorpræmie"
 OTHER_SCHEMES = "andre beskæftigelsesordninger"
+MODELLED = "total excl. job- og seniorpræmie"
 # Budget line (as in SPENDING_FILE) -> the finance table's items that make it. Indented
-# lines ("- ...") are parts of the line above them.
+# lines ("- ...") are parts of the line above them. The one place that maps lines to
+# items: the spending targets (calibration/targets.py), the fit's measure of them
+# (calibration/fit.py) and the effort by group (calibration/effort.py) read it.
 LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("aktivering m.v.", ("oevo", "activation", "loentilskud", "six_week_course",
                          "education_pools")),
@@ -44,6 +47,30 @@ LINES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("særlige indsatser, puljer", ("state_pools", "upskilling_pool")),
 )
 TOP_LINES = tuple(name for name, _ in LINES if not name.startswith("-"))
+# The spending targets of fit_targets.csv: metric -> the line of :func:`lines` it is
+# compared with. Every one of them is a line whose items' unit costs were fitted to it
+# (policies/params/finance.yaml, schemes.yaml: "fitted: ... line / simulated ...") or an
+# amount that is the line itself (the pools), so they are targets the costs were fitted
+# to (``use: cost_fit``), not independent checks.
+CHECKS: dict[str, str] = {
+    "activation": "aktivering m.v.",
+    "jobcentre_operation": "drift af jobcentrene",
+    "seniorjob": "- seniorjob",
+    "jobrotation": "- jobrotation (net)",
+    "voksenlaerling": "- voksenlærlinge (net)",
+    "personal_assistance": "- personlig assistance",
+    "state_pools": "særlige indsatser, puljer",
+    "modelled_items": MODELLED,
+}
+
+
+def items_of(line: str) -> tuple[str, ...]:
+    """The finance items of a budget line of :data:`LINES`; for :data:`MODELLED`, every
+    item of the top lines."""
+    if line == MODELLED:
+        return tuple(dict.fromkeys(i for name, items in LINES if name in TOP_LINES
+                                   for i in items))
+    return dict(LINES)[line]
 
 
 def budget(year_column: str = "y2024_budget") -> dict[str, tuple[float, int]]:
@@ -76,8 +103,7 @@ def lines(finance: pd.DataFrame, year: int = YEAR) -> pd.DataFrame:
     rows.append((f"{OTHER_SCHEMES} excl. job- og seniorpræmie", other[1] - premium, other[2],
                  "[derived]"))
     rows.append(("total", amounts["total"][0], total, "the lines above"))
-    rows.append(("total excl. job- og seniorpræmie", amounts["total"][0] - premium, total,
-                 "[derived]"))
+    rows.append((MODELLED, amounts["total"][0] - premium, total, "[derived]"))
     df = pd.DataFrame(rows, columns=["line", "budget", "simulated", "items"])
     df["deviation"] = (df["simulated"] - df["budget"]) / df["budget"].abs()
     return df

@@ -2,8 +2,10 @@
 
 ``python -m calibration.targets`` writes ``calibration/targets/fit_targets.csv``: one row
 per target with ``metric, group, year, value, unit, tolerance, tolerance_kind, use,
-source``. ``use`` is ``fit`` (moved by ``python -m sim calibrate``) or ``check`` (reported
-with its error, but no fitted parameter moves it: law, unit costs or other years).
+source``. ``use`` is ``fit`` (moved by ``python -m sim calibrate``), ``check`` (reported
+with its error, but no fitted parameter moves it: law or other years) or ``cost_fit`` (a
+target unit costs were fitted to by hand: the budget lines and the effort cost by group,
+calibration.spending and calibration.effort; reported like a check, but not independent).
 ``tolerance_kind`` is ``rel`` (share of the target) or ``pp`` (percentage points).
 
 Every value is a number from ``calibration/targets/*.csv`` (file and line) or arithmetic
@@ -18,13 +20,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from calibration import CALIBRATION_DIR
+from calibration import TARGETS_DIR, spending
 
-TARGETS_DIR = CALIBRATION_DIR / "targets"
 FIT_TARGETS = TARGETS_DIR / "fit_targets.csv"
 FIT_YEAR = 2024
 COLUMNS = ["metric", "group", "year", "value", "unit", "tolerance", "tolerance_kind", "use",
            "source"]
+# Values of ``use``: moved by python -m sim calibrate; compared only; or a target that unit
+# costs in policies/params were fitted to by hand (the budget lines, the effort by group:
+# calibration.spending, calibration.effort --fit), compared like a check but not an
+# independent one.
+FIT, CHECK, COST_FIT = "fit", "check", "cost_fit"
+USES = (FIT, CHECK, COST_FIT)
 
 # Jobindsats series of VIVE Tabel 5.4 (stocks_fulltime_persons.csv) -> simulator groups.
 STOCK_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -271,34 +278,30 @@ def derive() -> pd.DataFrame:
 
     # -- spending (2024 budget, 2024 prices) -------------------------------------------
     # Each budget line is the sum of the finance table's items named in
-    # calibration.spending.LINES (the one place that maps lines to items).
+    # calibration.spending.LINES, the one place that maps lines to items and targets to
+    # lines (spending.CHECKS). Their unit costs were fitted to these lines, so they are
+    # labelled COST_FIT.
     sp = "active_effort_spending_2022_2024.csv"
 
     def line(label: str) -> tuple[float, str]:
         row, n = _line(sp, lambda r: r["item_mio_kr_2024_prices"] == label)
         return float(row["y2024_budget"]), _ref(sp, n, row)
 
-    for metric, label, simulated in (
-            ("activation", "aktivering m.v.",
-             "oevo + activation + loentilskud + six_week_course + education_pools"),
-            ("jobcentre_operation", "drift af jobcentrene",
-             "conversations + offer_casework + rehabilitation_team + jobcentre_other + "
-             "sanction_admin + yearly_review"),
-            ("seniorjob", "- seniorjob", "seniorjob"),
-            ("jobrotation", "- jobrotation (net)", "jobrotation"),
-            ("voksenlaerling", "- voksenlærlinge (net)", "voksenlaerling"),
-            ("personal_assistance", "- personlig assistance", "personal_assistance"),
-            ("state_pools", "særlige indsatser, puljer", "state_pools")):
-        value, ref = line(label)
-        add("spending", metric, 2024, value, "mio. kr., 2024 prices", 0.10, "rel", "check",
-            f"{ref}; simulated: {simulated}, gross")
     total, tref = line("total")
-    premium, pref = line("- job- og seniorpræmie")
-    add("spending", "modelled_items", 2024, total - premium, "mio. kr., 2024 prices",
-        0.10, "rel", "check",
-        f"[derived] total {total:,.0f} less job- og seniorpræmie {premium:,.0f}, whose "
-        f"driver (exits to a job) the simulator does not cost: {tref}; {pref}; simulated: "
-        "every item of calibration.spending.LINES")
+    premium, pref = line(spending.NOT_COSTED)
+    for metric, label in spending.CHECKS.items():
+        if label == spending.MODELLED:
+            add("spending", metric, 2024, total - premium, "mio. kr., 2024 prices",
+                0.10, "rel", COST_FIT,
+                f"[derived] total {total:,.0f} less job- og seniorpræmie {premium:,.0f}, whose "
+                f"driver (exits to a job) the simulator does not cost: {tref}; {pref}; "
+                "simulated: every item of calibration.spending.LINES; the unit costs were "
+                "fitted to the lines")
+            continue
+        value, ref = line(label)
+        add("spending", metric, 2024, value, "mio. kr., 2024 prices", 0.10, "rel", COST_FIT,
+            f"{ref}; simulated: {' + '.join(spending.items_of(label))}, gross; the items' "
+            "unit costs were fitted to this line")
     head, hl = _line("headline_targets.csv",
                      lambda r: r["metric"].startswith("public dagpenge spending")
                      and r["period"] == "2022")
@@ -323,14 +326,15 @@ def derive() -> pd.DataFrame:
         row, line_no = _line(uc, lambda r, lab=label: r["group"] == lab)
         table = float(row["kr1000_per_FT_person"])
         add("effort_per_ft", name, 2024, table * level, "1,000 kr per FT person a year",
-            0.10, "rel", "check",
+            0.10, "rel", COST_FIT,
             f"[derived] {table:g} x {level:.4f}, the table's level moved to the 2024 budget's: "
             f"(total {total:,.0f} less job- og seniorpræmie {premium:,.0f}) mio. kr / "
             f"{float(tg['value']):,.0f} FT = {level_kr:.2f} over the table's "
             f"{float(whole['kr1000_per_FT_person']):g} for the whole target group: "
             f"{_ref(uc, line_no, row)}; {_ref(uc, wl, whole)}; {tref}; {pref}; "
             f"calibration/targets/headline_targets.csv L{tgl}; simulated: every item of "
-            f"calibration.spending's budget lines on {', '.join(members)} / their FT")
+            f"calibration.spending's budget lines on {', '.join(members)} / their FT; "
+            "finance.jobcentre.weight was fitted to these targets (calibration.effort --fit)")
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

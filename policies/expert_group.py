@@ -18,7 +18,7 @@ Global rules (reforms.md (ii), Global rules):
 
 Money-only elements change the cost items' parameters (finance.yaml, schemes.yaml): the
 yearly review of 2.3, the team casework 2.5 frees, the phase-out of seniorjob and
-jobrotation (2.7), the course right, pools and voksenlærling subsidy of 2.12-2.13, the
+jobrotation (2.7, with the benefit of the would-be seniorjob holders), the course right, pools and voksenlærling subsidy of 2.12-2.13, the
 administration of 6.1-6.2 and the state pools of 6.4; 2.15 the pool for caseworker
 upskilling (money only).
 
@@ -338,7 +338,10 @@ register(Policy(
 
 # 2.7: no new seniorjob or jobrotation from the effective date [inferred: "abolished and
 # phased out"]; those in the schemes keep their place to its end, so the money runs off
-# as the places do.
+# as the places do. The derived benefit: those who would have taken a closed seniorjob
+# place draw another benefit instead (schemes.seniorjob_benefit, weighted by the share of
+# the places closed). Jobrotation needs none: its line is already net of the substitute's
+# alternative benefit (schemes.jobrotation.kr_per_ft), so closing it gives that back.
 def run_off(years: float, first: int = EFFECTIVE.year) -> dict[int, float]:
     """Share of the places left, as a mean over each calendar year from ``first`` on, when
     no new place opens from 1 January of ``first`` and the places' remaining durations
@@ -363,6 +366,11 @@ PHASE_OUT_SOURCE = (f"{SEED}, L1734-L1810; the money runs off with the places "
                     "(expert_group.run_off) [derived]")
 
 
+CLOSED_SOURCE = (f"{SEED}, L1734-L1810: those who would have held a seniorjob draw another "
+                 "benefit in the share of the places closed, 1 - the places left "
+                 "(expert_group.run_off) [derived]")
+
+
 def _phase_out_changes(o: PhaseOutOptions) -> list[ParameterChange]:
     out = []
     for scheme, years in (("seniorjob", o.seniorjob_years), ("jobrotation", o.jobrotation_years)):
@@ -371,6 +379,10 @@ def _phase_out_changes(o: PhaseOutOptions) -> list[ParameterChange]:
             out.append(ParameterChange(f"schemes.{scheme}.kr_per_ft", round(full * left, 2),
                                        start=dt.date(year, 1, 1),
                                        source=f"{PHASE_OUT_SOURCE}: {left:g} of the places left"))
+    for year, left in run_off(o.seniorjob_years).items():
+        out.append(ParameterChange("schemes.seniorjob_benefit.groups.dagpenge",
+                                   round(1.0 - left, 4), start=dt.date(year, 1, 1),
+                                   source=f"{CLOSED_SOURCE}: {1 - left:g} of the places closed"))
     return out
 
 
@@ -378,7 +390,8 @@ register(Policy(
     name="eg_phase_out_seniorjob_jobrotation",
     description="2.7 Seniorjob and jobrotation abolished and phased out: no new places from "
                 "2026, the money runs off with the places (seniorjob over 5 years, "
-                "jobrotation over half a year)",
+                "jobrotation over half a year); those who would have held a seniorjob "
+                "draw another benefit instead (afledt ydelse)",
     effective=EFFECTIVE,
     source=PHASE_OUT_SOURCE,
     options=PhaseOutOptions,

@@ -9,7 +9,7 @@ Revenue is shown in the columns the government's costings use:
 * ``anden_indsats``: other active effort (løntilskud, ordinary education and its pools,
   mentor and følgeudgifter, special schemes);
 * ``afledt_ydelse``: derived benefits (dagpenge, kontanthjælp, ... less what sanctions
-  withheld);
+  withheld; the benefit of those who would have held a seniorjob where its places close);
 * ``beskaeftigelse``: the employment effect (*beskæftigelseseffekt*), the change in
   employment in full-time persons x ``convention.employment_value`` kr a year per
   full-time person (``policies/costing/convention.yaml``).
@@ -40,6 +40,7 @@ LABELS: dict[str, str] = {  # the report's column heads (explained beside the ta
 # The finance table's cost items (sim/finance.py) by convention column.
 ITEM_COLUMN: dict[str, str] = {
     "benefit": "afledt_ydelse",
+    "seniorjob_benefit": "afledt_ydelse",  # the would-be holders' benefit (2.7)
     "jobcentre_other": "drift",
     "conversations": "drift",
     "offer_casework": "drift",

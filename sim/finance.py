@@ -57,8 +57,10 @@ for by municipality). Items:
   full-time person of the groups that have one (none under the 2024 law);
 * the special schemes and pools (sim/schemes.py): ``seniorjob``, ``jobrotation``,
   ``voksenlaerling`` (net), ``personal_assistance`` and ``six_week_course`` from the
-  person-weeks of the groups each serves; ``education_pools``, ``state_pools`` and
-  ``upskilling_pool`` as dated amounts (run tables only, not a hand-made path).
+  person-weeks of the groups each serves; ``seniorjob_benefit``, the benefit of those
+  who would have held a seniorjob when its places close (none under current law);
+  ``education_pools``, ``state_pools`` and ``upskilling_pool`` as dated amounts (run
+  tables only, not a hand-made path).
 
 In a run, offers and reductions come from the ledger's records and conversations,
 sanctions and complaints from its activity counts (sim/results.py); a hand-made

@@ -4,8 +4,10 @@ Two kinds, each item with its own gross and state kr per key (year, group[,
 municipality], sim/cost_keys.py):
 
 * **Volume schemes** (seniorjob, jobrotation, voksenlærling, personlig assistance, the
-  6-week course right): the person-weeks of the scheme's *driver* times kr per full-time
-  person-year, less an offset for the net schemes. The driver is the weeks that segments
+  6-week course right; and ``seniorjob_benefit``, the benefit of those who would have
+  held a seniorjob, weighted by the share of its places closed): the person-weeks of the
+  scheme's *driver* times kr per full-time person-year, less an offset for the net
+  schemes. The driver is the weeks that segments
   of the scheme's groups spend (weighted by ``schemes.<item>.groups``) at an age inside
   ``schemes.<item>.ages`` and with a weeks-on-support counter of at least
   ``schemes.<item>.after_weeks``. Gross = weeks / 52 x (kr_per_ft - offset_per_ft);
@@ -37,7 +39,8 @@ from sim.intervals import cut
 from sim.parameters import ParameterTree
 
 VOLUME_SCHEMES: tuple[str, ...] = ("seniorjob", "jobrotation", "voksenlaerling",
-                                   "personal_assistance", "six_week_course")
+                                   "personal_assistance", "six_week_course",
+                                   "seniorjob_benefit")
 DATED_AMOUNTS: tuple[str, ...] = ("education_pools", "state_pools", "upskilling_pool")
 SCHEME_ITEMS: tuple[str, ...] = VOLUME_SCHEMES + DATED_AMOUNTS
 KR_PER_MIO = 1e6

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from calibration import durations, fit
+from calibration import durations, fit, spending
 from calibration.targets import FIT_TARGETS, derive, jobsamtale_share, stock_path_factor
 from calibration.targets import load as load_targets
 from sim import lawbook
@@ -165,6 +165,27 @@ def test_conversations_are_compared_as_jobsamtaler():
     assert "seed 004_282ac59a8741076f.txt" in source
     row = load_targets().query("metric == 'conversations'").iloc[0]
     assert row["group"] == "jobsamtaler" and row["value"] == 2_400_000
+
+
+def test_the_spending_targets_are_the_lines_of_calibration_spending_and_labelled_fitted():
+    """One mapping (calibration.spending: LINES, lines -> items; CHECKS, targets -> lines)
+    gives the targets, the fit's measure and the effort items. The unit costs were fitted
+    to the lines, so the targets are cost_fit, not independent checks; the dagpenge
+    benefit of 2022, which no unit cost was fitted to, stays a check."""
+    t = load_targets().query("metric == 'spending'").set_index("group")
+    assert set(t.index) == {*spending.CHECKS, "dagpenge_benefit"}
+    budget = spending.budget()
+    for metric, line in spending.CHECKS.items():
+        value = (budget["total"][0] - budget[spending.NOT_COSTED][0]
+                 if line == spending.MODELLED else budget[line][0])
+        assert t.loc[metric, "value"] == value and t.loc[metric, "use"] == "cost_fit", metric
+        if line != spending.MODELLED:
+            assert " + ".join(spending.items_of(line)) in t.loc[metric, "source"], metric
+    assert t.loc["modelled_items", "value"] == 11_370 - 630
+    assert t.loc["dagpenge_benefit", "use"] == "check"
+    assert set(spending.items_of(spending.MODELLED)) == {
+        i for name, items in spending.LINES if name in spending.TOP_LINES for i in items}
+    assert not hasattr(fit, "SPENDING_CHECKS")  # the fit's measure reads spending.CHECKS
 
 
 def test_the_fitted_law_leaves_keep_their_dated_history():

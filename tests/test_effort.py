@@ -23,12 +23,15 @@ GOAL = {"uddannelseshjaelp": 71 * 0.895, "ressourceforloeb": 54 * 0.895,
 # between seeds (20240101, 1, 2, 3: dagpenge -6.1 to -7.3 %, ledighedsydelse+fleksjob
 # -0.5 to +2.3 %), well inside the 10 % tolerance.
 CHECK_SCALE = 0.05
-# Sygedagpenge is above the table by about 29 % and no fitted parameter can bring it down:
-# its conversations (every 4th week by law), offers set up and activation (ØVO at the 2015
-# sygedagpenge price) alone are about 20 % above its target, before any other jobcentre
-# operation (calibration/README.md, "Effort cost by group").
-KNOWN_MISSES = {"sygedagpenge": "the events alone exceed the table (no time or price of "
-                                "a conversation or offer by group in the sources)"}
+# Sygedagpenge is above the table by about 17 % (27 % before its ØVO price followed VIVE's
+# 2019 HK5 per FT, calibration/hk5.py). Its conversations (9 per FT, as VIVE's 2019 count
+# for sygedagpenge incl. jobafklaring implies), offers set up, activation and personlig
+# assistance alone are about 7 % above its target, before any other jobcentre operation
+# (at the weight's floor): the table implies less time per sygedagpenge conversation or
+# offer than in other groups, which the sources do not give (calibration/README.md,
+# "Effort cost by group").
+KNOWN_MISSES = {"sygedagpenge": "the events alone exceed the table (no time of a "
+                                "conversation or offer by group in the sources)"}
 
 
 def test_the_targets_are_the_table_at_the_2024_budget_level():
@@ -37,7 +40,8 @@ def test_the_targets_are_the_table_at_the_2024_budget_level():
     assert list(t.index) == list(GOAL)
     for group, value in GOAL.items():
         assert t.loc[group, "value"] == pytest.approx(value, abs=1e-4), group
-    assert (t["tolerance"] == 0.10).all() and (t["use"] == "check").all()
+    # The weights of the other jobcentre operations were fitted to them: not independent.
+    assert (t["tolerance"] == 0.10).all() and (t["use"] == "cost_fit").all()
 
 
 def _tables(rows: list[tuple], ft: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,7 +6,7 @@ gets each group's weekly_rate), dagpenge at most 4,546, ressourceforløbsydelse 
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
 [0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
 3,600 kr per full-time person-year times the group's weight (kontanthjælp 0.5,
-dagpenge 0.801); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
+dagpenge 0.772); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
 up, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
 """
 
@@ -33,7 +33,7 @@ from sim.path_cost import cost_path
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
-JOBCENTRE_FT = {KH: 3_600 * 0.5, "dagpenge": 3_600 * 0.801}  # 1,800 and 2,883.6
+JOBCENTRE_FT = {KH: 3_600 * 0.5, "dagpenge": 3_600 * 0.772}  # 1,800 and 2,779.2
 JOBCENTRE_WEEK = JOBCENTRE_FT[KH] / 52
 JOBCENTRE_DP_WEEK = JOBCENTRE_FT["dagpenge"] / 52
 
@@ -152,9 +152,9 @@ def test_offers_conversations_and_sanctions_hooks():
                         {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
              "conversations": [1, 2, 3], "sanctions": [4], "complaints": [4]}
     df = cost_path([spell], start=JAN_2024, earnings="high")
-    # ØVO: 4 weeks x 81,400 x 0.894 (dagpenge's price factor) / 52 = 5,597.82 kr, no
+    # ØVO: 4 weeks x 81,400 x 0.968 (dagpenge's price factor) / 52 = 6,061.17 kr, no
     # refusion since 2019.
-    assert kr(df, "oevo") == pytest.approx(4 * 81_400 * 0.894 / 52, abs=1e-6)
+    assert kr(df, "oevo") == pytest.approx(4 * 81_400 * 0.968 / 52, abs=1e-6)
     assert kr(df, "oevo", "state") == 0.0
     assert kr(df, "activation") == 0.0  # ØVO is its own item, the other offers' is this
     # Løntilskud net of the person's dagpenge: 10 x (2,370 - 4,546) = -21,760; counter
@@ -187,7 +187,7 @@ def test_offers_conversations_and_sanctions_hooks():
     old = cost_path([{"group": "kontanthjaelp_aktivitetsparat", "start": 0, "weeks": 10,
                       "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                     start=dt.date(2018, 1, 1))
-    assert kr(old, "oevo", "state") == pytest.approx(0.5 * 4 * 81_400 * 0.896 / 52, abs=1e-6)
+    assert kr(old, "oevo", "state") == pytest.approx(0.5 * 4 * 81_400 * 0.97 / 52, abs=1e-6)
 
 
 def test_unknown_offer_kind_and_group_are_named():
@@ -361,12 +361,13 @@ def test_a_run_has_every_item_and_gross_is_state_plus_municipality(ledger_run):
     df = finance(ledger, clock, SCALE, params)
     assert set(df["item"]) == set(ITEMS) and set(df["group"]) == set(GROUPS)
     totals = df[df["payer"] == "gross"].groupby("item")["mio_kr"].sum()
-    # Net items may be negative; the yearly review and the upskilling pool are not in
-    # the 2024 law.
+    # Net items may be negative; the yearly review, the upskilling pool and the benefit of
+    # closed seniorjob places are not in the 2024 law.
     assert (totals.drop(["loentilskud", "voksenlaerling", "yearly_review",
-                         "upskilling_pool"]) > 0).all()
+                         "upskilling_pool", "seniorjob_benefit"]) > 0).all()
     assert totals["voksenlaerling"] < 0
     assert totals["yearly_review"] == totals["upskilling_pool"] == 0.0
+    assert totals["seniorjob_benefit"] == 0.0
     wide = df.pivot_table(index=["year", "group", "item"], columns="payer", values="mio_kr")
     np.testing.assert_allclose(wide["gross"], wide["state"] + wide["municipality"],
                                rtol=1e-12, atol=1e-9)

@@ -41,11 +41,14 @@ def test_every_finance_item_has_exactly_one_column():
     assert set(ITEM_COLUMN) == set(ITEMS)
     assert set(ITEM_COLUMN.values()) == set(SPENDING_COLUMNS)
     assert ITEM_COLUMN["oevo"] == "oevo" and ITEM_COLUMN["benefit"] == "afledt_ydelse"
+    # The benefit of those who would have held a seniorjob (2.7) is a derived benefit.
+    assert {i for i, c in ITEM_COLUMN.items() if c == "afledt_ydelse"} == {
+        "benefit", "seniorjob_benefit"}
     assert {i for i, c in ITEM_COLUMN.items() if c == "drift"} == {
         "jobcentre_other", "conversations", "offer_casework", "rehabilitation_team",
         "sanction_admin", "yearly_review", "upskilling_pool"}
     assert {i for i, c in ITEM_COLUMN.items() if c == "anden_indsats"} == {
-        "activation", "loentilskud", *SCHEME_ITEMS} - {"upskilling_pool"}
+        "activation", "loentilskud", *SCHEME_ITEMS} - {"upskilling_pool", "seniorjob_benefit"}
 
 
 def test_every_item_a_costed_path_produces_is_classified():

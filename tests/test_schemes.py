@@ -8,7 +8,9 @@ voksenlærling 378 kr subsidy less 724 kr benefit saved per FT of the same group
 refusion since 2019; the 6-week course right 2,470 kr per FT of dagpenge and
 ledighedsydelse past 5 weeks on support, no refusion since 2019. Education pools 170 mio.
 kr a year (80 % state) over dagpenge, state pools 30 mio. kr (all state) over the target
-group.
+group. The benefit of those who would have held a seniorjob (2.7's afledt ydelse): 3,218
+kr per FT of the seniorjob driver where every place is closed (0.0431 places per driver
+FT x half of them on kontanthjælp x 149,200 kr), 20 % state; none under current law.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from calibration import spending
 from policies import expert_group
 from sim import lawbook
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
-from sim.experiment import PolicyRef
+from sim.convention import column_of
+from sim.experiment import PolicyRef, validate
 from sim.finance import ITEMS, finance_table
 from sim.groups import GROUPS
 from sim.path_cost import cost_path
-from sim.scenario import applied_policies, law_of
+from sim.scenario import applied_policies, law_of, sensitivity_runs
 from sim.schemes import SCHEME_ITEMS, _weights, driver_weeks
 
 JAN_2024 = dt.date(2024, 1, 1)
@@ -194,6 +197,74 @@ def test_2_7_phases_seniorjob_and_jobrotation_out():
         pytest.approx([430, 107.5, 0])
     df = one("dagpenge", start=dt.date(2028, 1, 1), params=p, age=60)
     assert kr(df, "seniorjob") == pytest.approx(10 * 11_000 / 52, abs=1e-6)
+
+
+def test_no_seniorjob_place_is_closed_under_current_law():
+    assert kr(one("dagpenge", age=60), "seniorjob_benefit") == 0.0
+    assert kr(one("dagpenge", age=60, start=dt.date(2035, 1, 1)), "seniorjob_benefit") == 0.0
+    assert set(lawbook.value("schemes.seniorjob_benefit.groups", JAN_2024).values()) == {0.0}
+
+
+def test_the_would_be_seniorjob_holders_benefit_is_an_assumption_with_a_range():
+    """Places per driver FT: 500 holders / 11,600 driver FT = 22,000 kr (seniorjob's
+    kr_per_ft) / 510,000 kr a place; half of them on kontanthjælp at 149,200 kr a year;
+    a quarter to all of them at the ends of the range, which the sensitivity runs use."""
+    leaf = lawbook.base().leaves["schemes.seniorjob_benefit.kr_per_ft"]
+    places = 22_000 / (255e6 / 500)
+    assert places == pytest.approx(500 / 11_600, rel=0.02)
+    assert leaf.values[-1].value == round(places * 0.5 * 149_200) == 3_218
+    assert leaf.plausible_range == (round(places * 0.25 * 149_200), round(places * 149_200))
+    assert leaf.values[-1].source.startswith("assumption:")
+    # About 37 mio. kr a year over the 11,600 driver FT once every place is closed, 19-75
+    # mio. kr at the ends of the range.
+    assert 11_600 * 3_218 / 1e6 == pytest.approx(37.3, abs=0.05)
+    assert 11_600 * np.array(leaf.plausible_range) / 1e6 == pytest.approx([18.7, 74.7],
+                                                                            abs=0.05)
+
+
+def test_the_sensitivity_runs_vary_the_would_be_holders_benefit_in_both_scenarios():
+    exp = validate({"name": "s", "start": "2025-01-01", "years": 1, "scale": 0.001, "seed": 1,
+                    "scenarios": {"baseline": {"policies": ["current_law_2024"]},
+                                  "reform": {"policies": ["current_law_2024",
+                                                          "eg_phase_out_seniorjob_jobrotation"]}},
+                    "compare": {"sensitivity": ["reform"]}}, "test")
+    extra, info = sensitivity_runs(exp, "test")
+    path = "schemes.seniorjob_benefit.kr_per_ft"
+    runs = [r for r in info["reform"] if r["parameter"] == path]
+    assert [(r["end"], r["value"]) for r in runs] == [("low", 1_609), ("high", 6_436)]
+    for r in runs:
+        for role in ("baseline", "reform"):
+            assert extra[r[role]].parameters[path] == r["value"]
+
+
+def test_2_7_gives_those_without_a_seniorjob_their_alternative_benefit():
+    p = law("eg_phase_out_seniorjob_jobrotation")
+    closed = [at(p, "schemes.seniorjob_benefit.groups", y)["dagpenge"] for y in range(2025, 2033)]
+    assert closed == pytest.approx([0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.0])
+    # 10 weeks at 60 in 2028: half the places closed. The benefit 10 x 0.5 x 3,218 / 52 kr,
+    # 20 % state (the staircase past 52 weeks); the seniorjob money 10 x 11,000 / 52.
+    df = one("dagpenge", start=dt.date(2028, 1, 1), params=p, age=60)
+    assert kr(df, "seniorjob_benefit") == pytest.approx(10 * 0.5 * 3_218 / 52, abs=1e-6)
+    assert kr(df, "seniorjob_benefit", "state") == pytest.approx(0.2 * 10 * 0.5 * 3_218 / 52,
+                                                                 abs=1e-6)
+    assert kr(df, "seniorjob_benefit", "municipality") == pytest.approx(
+        0.8 * 10 * 0.5 * 3_218 / 52, abs=1e-6)
+    assert kr(df, "seniorjob") + kr(df, "seniorjob_benefit") == pytest.approx(
+        10 * (11_000 + 1_609) / 52, abs=1e-6)
+    # Every place closed from 2031: a full year of the driver costs 3,218 kr, no seniorjob.
+    full = one("dagpenge", weeks=52, start=dt.date(2031, 1, 1), params=p, age=60)
+    assert kr(full, "seniorjob_benefit") == pytest.approx(3_218.0, abs=1e-6)
+    assert kr(full, "seniorjob") == 0.0
+    # Only the seniorjob driver: dagpenge recipients aged 57-63.
+    assert kr(one("dagpenge", start=dt.date(2031, 1, 1), params=p, age=50),
+              "seniorjob_benefit") == 0.0
+    assert kr(one("kontanthjaelp_jobparat", start=dt.date(2031, 1, 1), params=p, age=60),
+              "seniorjob_benefit") == 0.0
+    assert column_of("seniorjob_benefit") == "afledt_ydelse"
+    longer = law(PolicyRef(name="eg_phase_out_seniorjob_jobrotation",
+                           options={"seniorjob_years": 2}))
+    assert [at(longer, "schemes.seniorjob_benefit.groups", y)["dagpenge"]
+            for y in (2026, 2027, 2028)] == pytest.approx([0.25, 0.75, 1.0])
 
 
 def test_2_12_and_2_13_course_right_pools_and_voksenlaerling():
