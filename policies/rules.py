@@ -21,6 +21,7 @@ P_REROUTE = purpose_code("reroute_abolished")
 P_EXEMPT_0_6 = purpose_code("exempt_first_6_months")
 PROPORTIONAL = "proportional"  # visitation.foertidspension_fallback: spread in proportion
 
+FOERTIDSPENSION = GROUP_INDEX["foertidspension"]
 JOBHJAELP = frozenset(GROUP_INDEX[g] for g in EFFORT_JOBHJAELP)
 SICK_LISTED = frozenset(GROUP_INDEX[g] for g in EFFORT_SICK_LISTED)
 
@@ -72,7 +73,9 @@ def _destinations(shares: dict[str, float]) -> tuple[tuple, tuple[float, ...]]:
       "no benefit); førtidspension only from foertidspension.min_age, its share otherwise "
       "going to visitation.foertidspension_fallback (or, where proportional, to the other "
       "destinations in proportion); the rule below then visits the destination group (the "
-      "age rule of uddannelseshjælp)",
+      "age rule of uddannelseshjælp). A person rerouted before in the spell and still on "
+      "support keeps their benefit at a later decision (only the førtidspension share "
+      "applies again): the split is for would-be entrants, once",
       "seed 003_6dc7bdcfc6d04eb3.txt, L12288-L12360; L12583-L12587 (abolished target "
       "groups and where their would-be entrants go)", layer=True)
 def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, below):
@@ -88,6 +91,12 @@ def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, bel
             if u < acc:
                 chosen = d
                 break
+        if chosen != FOERTIDSPENSION and c.profile == target and c.seg_start > c.last_exit:
+            # Rerouted before in this spell (the current law still assesses them to the
+            # abolished group) and on support: the table's split is for would-be
+            # entrants, once; at a later decision the person keeps the benefit they
+            # have, and only the førtidspension share applies again.
+            return below(c, c.group, now, regime, n)
         if isinstance(chosen, str):
             return chosen  # no benefit: the citizen leaves support (exit)
         target = chosen

@@ -102,7 +102,7 @@ def test_abolished_ressourceforloeb_routes_by_the_texts_shares_at_every_age():
     regime.youth_max_age = 30.0
 
     def visit(age: float, u: float):
-        c = SimpleNamespace(age=lambda now: age,
+        c = SimpleNamespace(age=lambda now: age, profile=-1,
                             draws=SimpleNamespace(uniform=lambda *a: u))
         return visitation_reroute_abolished(c, RF, 0.0, regime, 0,
                                             below=visitation_current_law)
@@ -113,6 +113,21 @@ def test_abolished_ressourceforloeb_routes_by_the_texts_shares_at_every_age():
         [KH_AP, SDP, SDP, "self_support"]
     # kontanthjælp under 30 is uddannelseshjælp (the rule below, the age rule)
     assert visit(25, 0.1) == GROUP_INDEX["uddannelseshjaelp_aktivitetsparat"]
+
+    # Rerouted before in this spell (profile ressourceforløb) and on kontanthjælp: at the
+    # team's next decision for ressourceforløb the person keeps kontanthjælp, whatever
+    # the draw, except the førtidspension share (from 40).
+    def again(age: float, u: float, on_support: bool = True):
+        c = SimpleNamespace(age=lambda now: age, profile=RF, group=KH_AP,
+                            seg_start=100.0, last_exit=50.0 if on_support else 150.0,
+                            draws=SimpleNamespace(uniform=lambda *a: u))
+        return visitation_reroute_abolished(c, RF, 0.0, regime, 0,
+                                            below=visitation_current_law)
+
+    assert [again(45, u) for u in (0.1, 0.6, 0.8, 0.95)] == [KH_AP, KH_AP, FOEP, KH_AP]
+    assert [again(35, u) for u in (0.6, 0.95)] == [KH_AP, KH_AP]
+    # coming back after an exit (a new spell), the split applies again
+    assert [again(45, u, on_support=False) for u in (0.6, 0.95)] == [SDP, "self_support"]
 
 
 def test_the_old_proportional_spread_is_an_option():
