@@ -18,9 +18,9 @@ Global rules (reforms.md (ii), Global rules):
 
 Money-only elements change the cost items' parameters (finance.yaml, schemes.yaml): the
 yearly review of 2.3, the team casework 2.5 frees, the phase-out of seniorjob and
-jobrotation (2.7, with the benefit of the would-be seniorjob holders), the course right, pools and voksenlærling subsidy of 2.12-2.13, the
-administration of 6.1-6.2 and the state pools of 6.4; 2.15 the pool for caseworker
-upskilling (money only).
+jobrotation (2.7, with the benefit of the would-be seniorjob holders), the course right,
+pools and voksenlærling subsidy of 2.12-2.13, the administration of 6.1-6.2 and the
+state pools of 6.4; 2.15 the pool for caseworker upskilling (money only).
 
 Not modelled (no caseload parameter or no engine mechanism): 1.6 (not in the text), 2.6,
 2.9 (contact mode), 2.10, 2.14, 3.4, 3.7, 3.9, 3.10, chapter 4, 5.3-5.6, 6.6, 6.7.
