@@ -201,8 +201,8 @@ def test_reroute_sends_under_40s_nowhere_near_foertidspension():
     regime = SimpleNamespace(params=p, foertidspension_min_age=40.0, youth_max_age=30.0)
     rf = GROUP_INDEX["ressourceforloeb"]
     young = [visitation_reroute_abolished(
-        SimpleNamespace(age=lambda now: 35.0, draws=Draws(1, 0, i)), rf, 0.0, regime, 0,
-        below=visitation_current_law) for i in range(300)]
+        SimpleNamespace(age=lambda now: 35.0, profile=-1, draws=Draws(1, 0, i)), rf, 0.0,
+        regime, 0, below=visitation_current_law) for i in range(300)]
     assert GROUP_INDEX["foertidspension"] not in young and rf not in young
     assert 0.05 < young.count("self_support") / 300 < 0.2
     kh = GROUP_INDEX["kontanthjaelp_aktivitetsparat"]
