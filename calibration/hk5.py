@@ -204,12 +204,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import sys
+    from sim.errors import exit_with
 
-    from sim.errors import InputError
-
-    try:
-        raise SystemExit(main())
-    except InputError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(2) from None
+    exit_with(main)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -45,3 +47,13 @@ def scale_share(command: str, value: float) -> float:
     if not 0 < value <= 1:
         raise InputError(command, "--scale", value, "a share in (0, 1]")
     return value
+
+
+def exit_with(main: Callable[[], int]) -> None:
+    """Run a module's command-line ``main`` and exit with its status; bad input is one
+    line on stderr and status 2 (``python -m calibration.effort`` and the like)."""
+    try:
+        raise SystemExit(main())
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
