@@ -54,12 +54,12 @@ def _mean_by_group(table: pd.DataFrame, column: str) -> pd.Series:
     return table.groupby("group")[column].sum() / max(n, 1)
 
 
-def group_costs(finance: pd.DataFrame, stocks: pd.DataFrame, year: int = YEAR
-                ) -> tuple[pd.DataFrame, pd.Series]:
-    """Gross mio. kr by simulator group and effort item, and full-time persons by group,
-    in ``year`` (means over replications)."""
+def group_costs(finance: pd.DataFrame, stocks: pd.DataFrame, year: int = YEAR,
+                items: tuple[str, ...] = EFFORT_ITEMS) -> tuple[pd.DataFrame, pd.Series]:
+    """Gross mio. kr by simulator group and item (``items``, a column each), and full-time
+    persons by group, in ``year`` (means over replications)."""
     fin = finance[(finance["payer"] == "gross") & (finance["year"] == year)
-                  & finance["item"].isin(EFFORT_ITEMS)]
+                  & finance["item"].isin(items)]
     n = fin["replication"].nunique() if "replication" in fin else 1
     cost = fin.pivot_table(index="group", columns="item", values="mio_kr", aggfunc="sum",
                            fill_value=0.0) / max(n, 1)

@@ -78,21 +78,12 @@ def observed(year: int = VIVE_YEAR) -> pd.DataFrame:
     return df
 
 
-def _by_group(finance: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Gross mio. kr of the HK5 items by simulator group (rows) and item (columns), mean
-    over replications."""
-    fin = finance[(finance["payer"] == "gross") & (finance["year"] == year)
-                  & finance["item"].isin(HK5_ITEMS)]
-    n = fin["replication"].nunique() if "replication" in fin else 1
-    out = fin.pivot_table(index="group", columns="item", values="mio_kr", aggfunc="sum",
-                          fill_value=0.0) / max(n, 1)
-    return out.reindex(columns=list(HK5_ITEMS), fill_value=0.0)
-
-
-def _fulltime(stocks: pd.DataFrame, year: int) -> pd.Series:
-    st = stocks[stocks["year"] == year]
-    n = st["replication"].nunique() if "replication" in st else 1
-    return st.groupby("group")["fulltime_persons"].sum() / max(n, 1)
+def _by_group(finance: pd.DataFrame, stocks: pd.DataFrame, year: int
+              ) -> tuple[pd.DataFrame, pd.Series]:
+    """Gross mio. kr of the HK5 items by simulator group (rows) and item (columns), and
+    full-time persons by group, means over replications."""
+    cost, ft = effort.group_costs(finance, stocks, year, HK5_ITEMS)
+    return cost.reindex(columns=list(HK5_ITEMS), fill_value=0.0), ft
 
 
 def _profile(cost: pd.Series, ft: pd.Series) -> dict[str, tuple[float, float]]:
@@ -112,7 +103,8 @@ def compare(finance: pd.DataFrame, stocks: pd.DataFrame, year: int = YEAR,
     """The simulated HK5 per FT of VIVE's six groups in ``year`` beside VIVE's in
     ``vive_year``: columns ``group, fulltime_persons, kr_per_ft, relative, vive_kr_per_ft,
     vive_relative, deviation`` (the relative values' ratio less 1)."""
-    cost, ft = _by_group(finance, year).sum(axis=1), _fulltime(stocks, year)
+    by, ft = _by_group(finance, stocks, year)
+    cost = by.sum(axis=1)
     sim = _profile(cost, ft)
     obs = observed(vive_year).set_index("group")
     rows = [(name, float(ft.reindex(list(members(name)), fill_value=0.0).sum()), *sim[name],
@@ -138,8 +130,7 @@ def fit_oevo_factor(finance: pd.DataFrame, stocks: pd.DataFrame, factors: dict[s
     factors, with no run again."""
     from scipy.optimize import brentq
 
-    by = _by_group(finance, year)
-    ft = _fulltime(stocks, year)
+    by, ft = _by_group(finance, stocks, year)
     oevo, rest = by["oevo"], by.drop(columns="oevo").sum(axis=1)
     fitted = set(members(group))
     goal = float(observed(vive_year).set_index("group").loc[group, "relative"])
