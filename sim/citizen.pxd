@@ -8,7 +8,7 @@ cdef class Citizen:
     cdef public double birth_week, support_weeks, last_exit, seg_start, seg_support
     cdef public double spell_start, last_sanction, compliance
     cdef public bint close
-    cdef public int profile, benefit_class
+    cdef public int profile, benefit_class, education
     cdef public Py_ssize_t n, episode
     cdef public object casework
 

@@ -11,6 +11,11 @@ from sim.benefits import REFERENCE
 from sim.clock import WEEKS_PER_CALENDAR_YEAR
 from sim.random import Draws
 
+# Education levels (Citizen.education): no vocational qualification
+# (ufaglært), a vocational one (faglært), a higher education (videregående).
+EDUCATION_LEVELS = ("unskilled", "skilled", "higher")
+UNSKILLED = 0
+
 
 class Citizen:
     """One person: identity, persistent characteristics and the state of the current spell.
@@ -26,7 +31,11 @@ class Citizen:
       on the profile's no-show chance), so sanctions repeat on the same persons;
     * ``benefit_class``: the prior earnings band (drawn with the distance to the
       market) and whether the person is a provider (*forsørger*): what the person is
-      paid in each group (sim/benefits.py), and so the benefit-level channel.
+      paid in each group (sim/benefits.py), and so the benefit-level channel;
+    * ``education``: the highest education (an index into EDUCATION_LEVELS), drawn with
+      the earnings band; unskilled for everyone on uddannelseshjælp (the law's group for
+      those under 30 without a qualifying education). It sets the programme effect of
+      ordinary education (upskilling to skilled level, effects.post_upskilling).
 
     The *profile* is the group the current law assesses the person to (the bottom rule
     of the visitation stack): it sets the baseline hazard, the destinations and the
@@ -36,14 +45,14 @@ class Citizen:
     """
 
     __slots__ = ("id", "draws", "municipality", "birth_week", "close", "compliance",
-                 "benefit_class",
+                 "benefit_class", "education",
                  "support_weeks", "last_exit", "n", "episode", "profile", "group",
                  "seg_start", "seg_support", "spell_start", "first_group", "last_sanction",
                  "casework", "cohort")
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float,
-                 close: bool = True, compliance: float = 1.0, benefit_class: int = REFERENCE
-                 ) -> None:
+                 close: bool = True, compliance: float = 1.0, benefit_class: int = REFERENCE,
+                 education: int = UNSKILLED) -> None:
         self.id = cid
         self.draws = draws
         self.municipality = municipality
@@ -51,6 +60,7 @@ class Citizen:
         self.close = close
         self.compliance = compliance
         self.benefit_class = benefit_class
+        self.education = education
         self.support_weeks = 0.0
         self.last_exit = -math.inf
         self.n = 0  # index of the citizen's next stay, keys its draws

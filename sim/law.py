@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.benefits import rates_of
+from sim.benefits import BANDS, rates_of
+from sim.citizen import EDUCATION_LEVELS
 from sim.clock import Clock
 from sim.groups import EXITS, GROUP_INDEX, GROUPS, REHABILITATION
 from sim.parameters import ParameterTree
@@ -73,6 +74,9 @@ class Regime:
     # type (population.earnings_shares), and the share of providers.
     earnings_cum: tuple[tuple[float, ...], tuple[float, ...]]
     provider_share: float
+    # Cumulative shares of the education levels by earnings band
+    # (population.education_shares; sim/citizen.py EDUCATION_LEVELS).
+    education_cum: tuple[tuple[float, ...], ...]
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -166,7 +170,23 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         earnings_cum=(cumulative_shares([float(x) for x in shares["close"]]),
                       cumulative_shares([float(x) for x in shares["far"]])),
         provider_share=float(p["population"]["provider_share"]),
+        education_cum=education_cum(p["population"]["education_shares"]),
     )
+
+
+def education_cum(shares: dict) -> tuple[tuple[float, ...], ...]:
+    """Cumulative shares of the education levels for each earnings band."""
+    if sorted(shares) != sorted(BANDS):
+        raise ValueError(f"population.education_shares needs the bands {', '.join(BANDS)}, "
+                         f"got {', '.join(sorted(shares))}")
+    out = []
+    for band in BANDS:
+        row = [float(x) for x in shares[band]]
+        if len(row) != len(EDUCATION_LEVELS):
+            raise ValueError(f"population.education_shares.{band}: {len(row)} shares; one "
+                             f"for each of {', '.join(EDUCATION_LEVELS)}")
+        out.append(cumulative_shares(row))
+    return tuple(out)
 
 
 class Law:

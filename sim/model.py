@@ -12,7 +12,7 @@ from statistics import NormalDist
 import simpy
 
 from sim.benefits import benefit_class
-from sim.citizen import Citizen
+from sim.citizen import UNSKILLED, Citizen
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.groups import ADULT_OF_YOUTH, GROUP_INDEX, GROUPS, age_adjusted
 from sim.law import Law
@@ -38,6 +38,7 @@ P_TYPE = purpose_code("frailty_type")
 P_COMPLIANCE = purpose_code("compliance")
 P_EARNINGS = purpose_code("earnings_band")
 P_PROVIDER = purpose_code("provider")
+P_EDUCATION = purpose_code("education")
 _NORMAL = NormalDist()
 
 
@@ -47,16 +48,21 @@ def compliance_factor(u: float, sd: float) -> float:
 
 
 def person(cid: int, draws: Draws, municipality: int, birth_week: float, close: bool,
-           regime) -> Citizen:
-    """A citizen with the characteristics drawn once from their own stream: the
-    compliance factor, and the earnings band (by distance to the market) and provider
-    status that set their benefits (sim/benefits.py)."""
+           regime, group: int) -> Citizen:
+    """A citizen entering ``group``, with the characteristics drawn once from their own
+    stream: the compliance factor, the earnings band (by distance to the market) and
+    provider status that set their benefits (sim/benefits.py), and the education (by
+    earnings band; unskilled in uddannelseshjælp, the group of those without a
+    qualifying education)."""
     cum = regime.earnings_cum[0 if close else 1]
     band = min(bisect_right(cum, draws.uniform(P_EARNINGS)), len(cum) - 1)
     provider = draws.uniform(P_PROVIDER) < regime.provider_share
+    edu_cum = regime.education_cum[band]
+    education = UNSKILLED if group in ADULT_OF_YOUTH else \
+        min(bisect_right(edu_cum, draws.uniform(P_EDUCATION)), len(edu_cum) - 1)
     return Citizen(cid, draws, municipality, birth_week, close,
                    compliance_factor(draws.uniform(P_COMPLIANCE), regime.compliance_sd),
-                   benefit_class(band, provider))
+                   benefit_class(band, provider), education)
 
 # Parameters the model reads once, at the run's start (the stock, its placement, the
 # arrivals' ages, the former recipients between spells and the business cycle's base):
@@ -137,7 +143,7 @@ class Model:
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
         regime = self.law.regime_at(week)
         return person(cid, draws, municipality, week - age * WEEKS_PER_CALENDAR_YEAR,
-                      draws.uniform(P_TYPE) < regime.short_share[group], regime)
+                      draws.uniform(P_TYPE) < regime.short_share[group], regime, group)
 
     def stock_citizen(self, cid: int, group: int, sampler, regime
                       ) -> tuple[Citizen, float]:
@@ -166,7 +172,7 @@ class Model:
             age = entry_age
         municipality = self.municipalities.draw(draws.uniform(P_MUNICIPALITY))
         return (person(cid, draws, municipality, now - age * WEEKS_PER_CALENDAR_YEAR,
-                       short, regime), elapsed)
+                       short, regime, group), elapsed)
 
     def populate(self) -> None:
         regime = self.laws[self.cohort_of(self.env.now)].regimes[0]

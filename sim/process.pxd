@@ -50,7 +50,7 @@ cdef class Casework:
                    cap=cython.double, held=cython.Py_ssize_t)
     cpdef _start_offer(self, model, Citizen c, double now, regime, bint mandatory)
     cpdef int _offer_type(self, double u, bint mandatory)
-    @cython.locals(g=cython.int, kind=cython.int)
+    @cython.locals(g=cython.int, kind=cython.int, post=cython.double)
     cpdef _end_offer(self, model, Citizen c, double now)
     @cython.locals(g=cython.int, weekly=cython.double, amount=cython.double)
     cpdef _sanction(self, model, Citizen c, double now, regime, str kind, Py_ssize_t k,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.brackets import Brackets
+from sim.citizen import UNSKILLED
 from sim.clock import HALF_YEAR_WEEKS
 from sim.groups import GROUP_INDEX, GROUPS, JOB_READY, UDDANNELSESHJAELP
 from sim.random import cumulative_shares, purpose_code
@@ -39,6 +40,7 @@ YOUTH_INDEX = frozenset(GROUP_INDEX[g] for g in UDDANNELSESHJAELP)
 DAGPENGE = GROUP_INDEX["dagpenge"]
 PRAKTIK = OFFER_INDEX["virksomhedspraktik"]
 OEVRIG = OFFER_INDEX["oevrig_vejledning"]
+EDUCATION = OFFER_INDEX["ordinaer_uddannelse"]
 
 P_NOSHOW = purpose_code("conversation_no_show")
 P_DECIDE = purpose_code("sanction_decision")
@@ -93,6 +95,7 @@ class ProcessRules:
     lock_in: tuple[float, ...]
     post: tuple[float, ...]
     post_weeks: float
+    post_upskilling: float  # the programme effect of ordinary education for the unskilled
     threat: tuple[float, ...]
     threat_weeks: float
     conversation: tuple[float, ...]
@@ -165,6 +168,7 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         lock_in=tuple(float(eff["lock_in"][t]) for t in OFFER_TYPES),
         post=tuple(float(eff["post"][t]) for t in OFFER_TYPES),
         post_weeks=float(eff["post_weeks"]),
+        post_upskilling=float(eff["post_upskilling"]),
         threat=per_group(eff["threat"], 1.0),
         threat_weeks=float(eff["threat_weeks"]),
         conversation=per_group(eff["conversation"], 0.0),
@@ -538,8 +542,11 @@ class Casework:
             model.ledger.event(c.id, now, GROUPS[g], "offer_end", OFFER_TYPES[kind])
         self.offer = -1
         self.offer_start = self.offer_end = INF
-        if rules.post[kind] != 1.0:
-            self.post_until, self.post_mult = now + rules.post_weeks, rules.post[kind]
+        post = rules.post[kind]
+        if kind == EDUCATION and c.education == UNSKILLED:
+            post = rules.post_upskilling  # upskilling to skilled level
+        if post != 1.0:
+            self.post_until, self.post_mult = now + rules.post_weeks, post
         if rules.counts[kind] or (kind == OEVRIG and g in YOUTH_INDEX):
             repeat = rules.rp_repeat[g]
             self.rp_due = now + repeat if repeat < INF else INF

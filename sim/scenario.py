@@ -308,7 +308,8 @@ def sensitivity_runs(experiment: Experiment, source: str
 CHANNELS: dict[str, dict[str, float]] = {
     "benefit_level": {"effects.benefit_level": 0.0},
     "conversations": {"effects.conversation": 0.0},
-    "offers": {"effects.lock_in": 1.0, "effects.post": 1.0, "effects.threat": 1.0},
+    "offers": {"effects.lock_in": 1.0, "effects.post": 1.0, "effects.post_upskilling": 1.0,
+               "effects.threat": 1.0},
     "sanctions": {"effects.sanction": 1.0},
     "exhaustion": {"effects.exhaustion": 1.0},
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import policies  # noqa: F401  (registers the rules the law's rule stacks name)
 from sim import lawbook
 from sim.citizen import Citizen
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock

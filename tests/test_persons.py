@@ -22,20 +22,13 @@ from sim.groups import GROUP_INDEX
 from sim.model import Model
 from sim.parameters import ParameterTree
 from sim.rules import on_top
-from sim.scenario import applied_policies, law_of
+from sim.scenario import CHANNELS, applied_policies, channel_off, law_of
 
 START = dt.date(2024, 1, 1)
 SCALE = 0.01
 # Every channel through which the law acts on the hazard, switched off.
-NO_CHANNELS = {
-    "effects.lock_in": {k: 1.0 for k in lawbook.value("effects.lock_in")},
-    "effects.post": {k: 1.0 for k in lawbook.value("effects.post")},
-    "effects.threat": {k: 1.0 for k in lawbook.value("effects.threat")},
-    "effects.conversation": {k: 0.0 for k in lawbook.value("effects.conversation")},
-    "effects.sanction": {k: 1.0 for k in lawbook.value("effects.sanction")},
-    "effects.benefit_level": 0.0,
-    "effects.exhaustion": {k: 1.0 for k in lawbook.value("effects.exhaustion")},
-}
+# Every behaviour channel switched off (sim.scenario.CHANNELS: a new channel is covered).
+NO_CHANNELS = {path: value for channel in CHANNELS for path, value in channel_off(channel).items()}
 
 
 def run(params: ParameterTree, years: int = 4, seed: int = 3,
@@ -167,6 +160,36 @@ def test_distance_to_the_market_persists_after_dagpenge_runs_out():
     assert len(after) > 100 and len(direct) > 100
     # a stated margin: 10 percentage points more still there after half a year
     assert stayed[0] > stayed[1] + 0.10, stayed
+
+
+def test_education_follows_the_earnings_band_and_uddannelseshjaelp_is_unskilled():
+    """A person's education is drawn once with the earnings band: the shares by band are
+    population.education_shares (within 2.5 points, 15,000 persons, seed 9); everyone
+    entering uddannelseshjælp is unskilled (the group of those without a qualifying
+    education), whatever their band."""
+    from sim.benefits import BANDS
+    from sim.citizen import EDUCATION_LEVELS, UNSKILLED
+    from sim.model import person
+    from sim.random import Draws
+
+    params = law({})
+    regime = Model(params, Clock(START, 1), {START.year: 2.9}, 9, 0, SCALE).law.regimes[0]
+    dp, udh = GROUP_INDEX["dagpenge"], GROUP_INDEX["uddannelseshjaelp_uddannelsesparat"]
+    drawn = [person(cid, Draws(9, 0, cid), 0, 0.0, cid % 2 == 0, regime, dp)
+             for cid in range(15_000)]
+    shares = params.at("population.education_shares", START)
+    for band, name in enumerate(BANDS):
+        levels = np.array([c.education for c in drawn if c.benefit_class // 2 == band])
+        assert len(levels) > 1000
+        for level in range(len(EDUCATION_LEVELS)):
+            assert float((levels == level).mean()) == pytest.approx(
+                shares[name][level], abs=0.025), (name, level)
+    youth = [person(cid, Draws(9, 0, cid), 0, 0.0, cid % 2 == 0, regime, udh)
+             for cid in range(2000)]
+    assert all(c.education == UNSKILLED for c in youth)
+    # The same persons (the same draws) entering dagpenge: the same band, not all unskilled.
+    assert [c.benefit_class for c in youth] == [c.benefit_class for c in drawn[:2000]]
+    assert any(c.education != UNSKILLED for c in drawn[:2000])
 
 
 def test_sanctions_concentrate_on_persons_when_compliance_varies():

@@ -12,6 +12,7 @@ import pytest
 
 import sim
 from sim import lawbook
+from sim.citizen import EDUCATION_LEVELS, UNSKILLED
 from sim.process import daily_sanction
 from tests.helpers import add_citizen, events_of, model_with, no_process, silent
 
@@ -140,14 +141,15 @@ def test_skaerpet_sanction_no_longer_applies_to_aktivitetsparate_from_2025():
     assert ap not in after.skaerpet_groups and jp in after.skaerpet_groups
 
 
-def test_an_offer_locks_in_and_the_post_programme_effect_follows():
-    """The exit hazard during a private løntilskud is lock_in x baseline and after it post."""
-    overrides = quiet(**{"process.offer_mix.dagpenge": {
-        "virksomhedspraktik": 0.0, "loentilskud_privat": 1.0, "loentilskud_offentlig": 0.0,
-        "nytteindsats": 0.0, "oevrig_vejledning": 0.0, "ordinaer_uddannelse": 0.0,
-        "mentor": 0.0}})
-    m = model_with(overrides, years=1)
+def offer_multipliers(offer: str, education: int = UNSKILLED) -> tuple[list, list, float]:
+    """One dagpenge citizen of the given education whose offers are all ``offer``: the
+    stay's hazard multiplier during the first offer and in the post weeks after it, and
+    the conversations' factor after month 6."""
+    mix = {t: 0.0 for t in lawbook.value("effects.post")}
+    mix[offer] = 1.0
+    m = model_with(quiet(**{"process.offer_mix.dagpenge": mix}), years=1)
     c = add_citizen(m, 1, "dagpenge", age=40)
+    c.education = education
     # Step the one citizen's process by hand and read its stay's multiplier after every
     # event, as the process does before it computes its next wake-up.
     env, seen = m.env, []
@@ -157,15 +159,36 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
         if casework is not None and casework.g == 0:
             seen.append((env.now, casework.offer, casework.multiplier(env.now)))
     eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
-    step = held_interval("dagpenge")
-    conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / step)  # after month 6
-    in_offer = [v for _, o, v in seen if o >= 0]
-    assert in_offer and all(v == pytest.approx(eff["lock_in"]["loentilskud_privat"] * conv)
-                            for v in in_offer)
+    conv = 1 + eff["conversation"]["dagpenge"] * (52 / 12 / held_interval("dagpenge"))
     end = events_of(m, c.id, "offer_end")[0][0]
+    in_offer = [v for _, o, v in seen if o >= 0]
     after = [v for t, o, v in seen if o < 0 and end <= t < end + eff["post_weeks"]]
-    assert after and all(v == pytest.approx(eff["post"]["loentilskud_privat"] * conv)
-                         for v in after)
+    assert in_offer and after
+    return in_offer, after, conv
+
+
+def test_an_offer_locks_in_and_the_post_programme_effect_follows():
+    """The exit hazard during a private løntilskud is lock_in x baseline and after it post."""
+    eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
+    in_offer, after, conv = offer_multipliers("loentilskud_privat")
+    assert all(v == pytest.approx(eff["lock_in"]["loentilskud_privat"] * conv)
+               for v in in_offer)
+    assert all(v == pytest.approx(eff["post"]["loentilskud_privat"] * conv) for v in after)
+
+
+def test_ordinary_education_upskills_the_unskilled_only():
+    """After ordinary education an unskilled person has the upskilling effect
+    (effects.post_upskilling), a skilled or higher-educated one the offer type's post
+    effect; during it both are locked in alike."""
+    eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
+    assert eff["post_upskilling"] != eff["post"]["ordinaer_uddannelse"]
+    for education, post in ((UNSKILLED, eff["post_upskilling"]),
+                            (EDUCATION_LEVELS.index("skilled"), eff["post"]["ordinaer_uddannelse"]),
+                            (EDUCATION_LEVELS.index("higher"), eff["post"]["ordinaer_uddannelse"])):
+        in_offer, after, conv = offer_multipliers("ordinaer_uddannelse", education)
+        assert all(v == pytest.approx(eff["lock_in"]["ordinaer_uddannelse"] * conv)
+                   for v in in_offer)
+        assert all(v == pytest.approx(post * conv) for v in after), education
 
 
 def test_baseline_process_is_plausible_against_observed_levels():
