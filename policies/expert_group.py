@@ -100,6 +100,9 @@ register(Policy(
             "sygedagpenge": o.sygedagpenge, "foertidspension": o.foertidspension}),
         *changed([ParameterChange("visitation.foertidspension_fallback.ressourceforloeb",
                                   o.foertidspension_under_min_age)]),
+        # The førtidspension share is the team's grant, so the citizen is assessed to
+        # førtidspension (a permanent grant), not kept on ressourceforløb's hazards.
+        ParameterChange(*on_top("rehabilitation_route", "foertidspension_at_once")),
     ],
 ))
 

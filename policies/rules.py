@@ -81,16 +81,7 @@ def _destinations(shares: dict[str, float]) -> tuple[tuple, tuple[float, ...]]:
 def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, below):
     entry = _reroute_table(regime)[target]
     if entry is not None:
-        (dests, shares), young = entry
-        if c.age(now) < regime.foertidspension_min_age and young is not None:
-            dests, shares = young
-        u = c.draws.uniform(P_REROUTE, n) * sum(shares)
-        acc, chosen = 0.0, dests[-1]
-        for d, s in zip(dests, shares, strict=True):
-            acc += s
-            if u < acc:
-                chosen = d
-                break
+        chosen = _drawn(c, entry, now, regime, n)
         if chosen != FOERTIDSPENSION and c.profile == target and c.seg_start > c.last_exit:
             # Rerouted before in this spell (the current law still assesses them to the
             # abolished group) and on support: the table's split is for would-be
@@ -101,6 +92,41 @@ def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, bel
             return chosen  # no benefit: the citizen leaves support (exit)
         target = chosen
     return below(c, target, now, regime, n)
+
+
+def _drawn(c, entry: tuple, now: float, regime, n: int) -> int | str:
+    """The destination of a would-be entrant drawn from a row of _reroute_table (the
+    row under foertidspension.min_age for the young), keyed by the decision's episode
+    ``n``: the visitation rule and the team's rule below draw the same destination."""
+    (dests, shares), young = entry
+    if c.age(now) < regime.foertidspension_min_age and young is not None:
+        dests, shares = young
+    u = c.draws.uniform(P_REROUTE, n) * sum(shares)
+    acc = 0.0
+    for d, s in zip(dests, shares, strict=True):
+        acc += s
+        if u < acc:
+            return d
+    return dests[-1]
+
+
+@rule("rehabilitation_route", "foertidspension_at_once",
+      "Where the team decides on a group that takes no new entrants (visitation.reroute) "
+      "and the would-be entrant's draw of the reroute is førtidspension, the team grants "
+      "førtidspension at once: the citizen is assessed to førtidspension (its profile, "
+      "a permanent grant) instead of keeping the abolished group's profile, whose "
+      "hazards would take them off førtidspension; the other draws go to the visitation "
+      "rule reroute_abolished with the same draw",
+      "seed 003_6dc7bdcfc6d04eb3.txt, L12288-L12350 (part of the group moves to "
+      "førtidspension earlier); førtidspension only from foertidspension.min_age (seed "
+      "004_282ac59a8741076f.txt, L501-L511)", layer=True)
+def rehabilitation_route_foertidspension_at_once(c, now: float, regime, n: int, below):
+    route = below(c, now, regime, n)
+    if route.__class__ is not str:
+        entry = _reroute_table(regime)[route]
+        if entry is not None and _drawn(c, entry, now, regime, n) == FOERTIDSPENSION:
+            return FOERTIDSPENSION
+    return route
 
 
 # -- contact clock: no restart, exemption in months 0-6 ------------------------------------

@@ -16,14 +16,28 @@ import pytest
 
 import policies  # noqa: F401  (registers the rules and policies)
 from policies.current_law import visitation_current_law
-from policies.rules import _reroute_table, visitation_reroute_abolished
+from policies.rules import (
+    _reroute_table,
+    rehabilitation_route_foertidspension_at_once,
+    visitation_reroute_abolished,
+)
 from sim import lawbook
+from sim.clock import Clock
 from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX
+from sim.model import Model
 from sim.process import OFFER_INDEX, compile_process
 from sim.rules import RuleSet
 from sim.scenario import applied_policies, law_of
-from tests.helpers import add_citizen, events_of, model_with, no_process, silent
+from tests.helpers import (
+    add_citizen,
+    events_of,
+    exit_of,
+    model_with,
+    no_process,
+    segments_of,
+    silent,
+)
 
 FULL = dt.date(2028, 6, 1)  # effort changes fully phased in (2026-2028)
 NO_REENTRY = {f"population.reentry.{d}.share": 0.0
@@ -138,6 +152,77 @@ def test_the_old_proportional_spread_is_an_option():
     (_, _), (dests, shares) = _reroute_table(regime)[RF]
     assert dict(zip(dests, shares, strict=True)) == {KH_AP: 0.5, SDP: 0.25,
                                                      "self_support": 0.1}  # / 0.85 in the draw
+
+
+def test_the_teams_foertidspension_draw_grants_it_at_once_from_40_only():
+    """'Part of the group moves to førtidspension earlier' (seed 003, L12288-L12350): the
+    team's rule takes the reroute's own draw, so the band [0.75, 0.9) of the split is
+    førtidspension from 40 (and only for a decision on ressourceforløb); every other draw
+    leaves the team's decision to the visitation rule, which draws the same."""
+    p = law("eg_abolish_ressourceforloeb")
+    assert p.value("rules.rehabilitation_route", FULL) == ["foertidspension_at_once",
+                                                            "current_law"]
+    regime = SimpleNamespace(params=p.snapshot(FULL), foertidspension_min_age=40.0,
+                             youth_max_age=30.0)
+    LY = GROUP_INDEX["ledighedsydelse"]
+
+    def team(age: float, u: float, decided: int = RF):
+        c = SimpleNamespace(age=lambda now: age, profile=-1,
+                            draws=SimpleNamespace(uniform=lambda *a: u))
+        return rehabilitation_route_foertidspension_at_once(
+            c, 0.0, regime, 0, below=lambda c, now, regime, n: decided)
+
+    def visit(age: float, u: float):
+        c = SimpleNamespace(age=lambda now: age, profile=-1,
+                            draws=SimpleNamespace(uniform=lambda *a: u))
+        return visitation_reroute_abolished(c, RF, 0.0, regime, 0,
+                                            below=visitation_current_law)
+
+    draws = (0.0, 0.49, 0.5, 0.74, 0.75, 0.8, 0.8999, 0.9, 0.99)
+    assert [team(45, u) for u in draws] == [RF] * 4 + [FOEP] * 3 + [RF] * 2
+    # the same draw in the visitation rule gives førtidspension exactly where the team did
+    assert [visit(45, u) == FOEP for u in draws] == [team(45, u) == FOEP for u in draws]
+    assert [team(39.9, u) for u in draws] == [RF] * len(draws)  # under 40: never
+    assert [team(45, u, LY) for u in draws] == [LY] * len(draws)  # not an abolished group
+    assert [team(45, u, FOEP) for u in draws] == [FOEP] * len(draws)
+
+
+def only(group: str, destination: str) -> dict[str, float]:
+    """``group``'s hazard destinations with all exits going to ``destination``."""
+    keys = lawbook.value(f"hazards.{group}.destinations", FULL)
+    return {k: float(k == destination) for k in keys}
+
+
+def test_a_team_grant_of_foertidspension_under_1_1_is_permanent():
+    """A would-be ressourceforløb entrant granted førtidspension at once is assessed to
+    førtidspension: ressourceforløb's hazard (here: all leave for a job within weeks)
+    no longer takes them off the pension."""
+    a = applied_policies([PolicyRef(name="eg_abolish_ressourceforloeb", options={
+        "no_benefit": 0.0, "kontanthjaelp": 0.0, "sygedagpenge": 0.0,
+        "foertidspension": 1.0})], "t", "t")
+    params = law_of(a, {**quiet(), "population.warmup_years": 0,
+                        "hazards.referral_close_factor": 1.0,
+                        "hazards.kontanthjaelp_aktivitetsparat.rates": [0.5] * 7,
+                        "hazards.kontanthjaelp_aktivitetsparat.destinations":
+                            only("kontanthjaelp_aktivitetsparat", "rehabiliteringsteam"),
+                        "hazards.ressourceforloeb.rates": [0.5] * 7,
+                        "hazards.ressourceforloeb.destinations":
+                            only("ressourceforloeb", "job"),
+                        "rehabilitation.routes": {"ressourceforloeb": 1.0,
+                                                  "ledighedsydelse": 0.0,
+                                                  "foertidspension": 0.0}}, "t", "t")
+    clock = Clock(dt.date(2026, 1, 1), 3)
+    base = float(params.at("cycle.base_rate", clock.start))
+    m = Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
+              keep_spells=True, keep_events=True)
+    c = add_citizen(m, 1, "kontanthjaelp_aktivitetsparat", age=45)
+    m.run(populate=False)
+    (g0, s0, e0), (g1, s1, e1) = segments_of(m, 1)
+    referral = events_of(m, 1, "referral")[0][0]
+    assert (g0, g1) == ("kontanthjaelp_aktivitetsparat", "foertidspension")
+    assert e0 == s1 == pytest.approx(referral + 8.0)  # the team decides 8 weeks later
+    assert e1 == pytest.approx(clock.horizon) and c.profile == FOEP
+    assert exit_of(m, 1) is None
 
 
 # -- 1.5: ledighedsydelse and jobparate one effort group ----------------------------------
