@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
+from sim import lawbook
 from sim.benefits import BANDS, rates_of
 from sim.citizen import EDUCATION_LEVELS
 from sim.clock import Clock
@@ -44,8 +46,8 @@ class Regime:
     # [benefit class][group]: what a person of the class is paid a week (sim/benefits.py)
     person_rate: tuple[tuple[float, ...], ...]
     # [benefit class][paying group][profile]: the benefit-level channel, (the person's
-    # benefit paid / their benefit in the profile's group) ^ -effects.benefit_level;
-    # 1 where the two are the same group.
+    # benefit paid / their benefit in the profile's group under the calibration's law,
+    # reference_rates) ^ -effects.benefit_level; 1 under that law in the profile's group.
     benefit_multiplier: tuple[tuple[tuple[float, ...], ...], ...]
     new_spells_per_year: tuple[float, ...]
     dagpenge_max_weeks: float
@@ -106,15 +108,29 @@ def _referral_scaled(shares: dict[str, float], factor: float) -> dict[str, float
     return {k: (kept if k == REHABILITATION else float(v) * scale) for k, v in shares.items()}
 
 
-def benefit_multipliers(weekly: tuple[float, ...], elasticity: float
-                        ) -> tuple[tuple[float, ...], ...]:
+# The law the baseline hazards were fitted under (calibration/targets.py FIT_YEAR): its
+# benefits are in the fitted hazards, so only a benefit that differs from it moves them.
+REFERENCE_DATE = dt.date(2024, 1, 1)
+
+
+@cache
+def reference_rates() -> tuple[tuple[float, ...], ...]:
+    """Weekly benefit by [class][group] under the law files at REFERENCE_DATE (the law
+    the fit ran under; rates are in 2024 prices at every date, so they compare)."""
+    return rates_of(lawbook.base().snapshot(REFERENCE_DATE))
+
+
+def benefit_multipliers(paid: tuple[float, ...], reference: tuple[float, ...],
+                        elasticity: float) -> tuple[tuple[float, ...], ...]:
     """The benefit-level channel of one person for each (paying group, profile), from
-    the person's weekly benefit in each group: the profile's baseline hazard holds the
-    person's benefit in the profile's group, so only a different benefit paid changes
-    the hazard, by (paid / profile's) ^ -elasticity (1 where either is 0)."""
-    return tuple(tuple(1.0 if paid == own or paid <= 0.0 or own <= 0.0
-                       else (paid / own) ** -elasticity for own in weekly)
-                 for paid in weekly)
+    the person's weekly benefit in each group now (``paid``) and under the calibration's
+    law (``reference``): the profile's baseline hazard holds the person's reference
+    benefit in the profile's group, so a benefit paid that differs from it, in another
+    group (a reform pays them there) or in the same group (a reform changes its rate),
+    changes the hazard by (paid / reference) ^ -elasticity (1 where either is 0)."""
+    return tuple(tuple(1.0 if now == ref or now <= 0.0 or ref <= 0.0
+                       else (now / ref) ** -elasticity for ref in reference)
+                 for now in paid)
 
 
 def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
@@ -142,7 +158,9 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         destination_cum=tuple(d[1] for d in dests),
         destination_cum_close=tuple(d[1] for d in dests_close),
         person_rate=person_rate,
-        benefit_multiplier=tuple(benefit_multipliers(r, elasticity) for r in person_rate),
+        benefit_multiplier=tuple(benefit_multipliers(r, ref, elasticity)
+                                 for r, ref in zip(person_rate, reference_rates(),
+                                                   strict=True)),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
         dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),

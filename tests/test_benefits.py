@@ -131,3 +131,37 @@ def test_keeping_would_be_jobafklaring_entrants_on_sygedagpenge_keeps_the_averag
     sick = [float(s[["sygedagpenge", "jobafklaring"]].sum()) for s in money]
     assert money[1]["jobafklaring"] < 0.3 * money[0]["jobafklaring"]  # mostly gone
     assert abs(sick[1] - sick[0]) < 0.05 * money[0]["jobafklaring"], (sick, money)
+
+
+# -- the benefit-level channel against the calibration's law --------------------------------
+def test_a_lower_rate_in_the_same_group_raises_its_exit_hazard_by_the_elasticity():
+    """The fitted hazards hold the benefits of the law the fit ran under (2024); a reform
+    that lowers jobparat kontanthjælp by 10 % from 2026 multiplies the exit hazard of
+    its recipients by 0.9 ^ -elasticity (1.0541 at 0.5) in every benefit class, and
+    leaves every other group's at 1. Before the cut, and with the channel off, it is 1."""
+    from sim.clock import Clock
+    from sim.law import Law
+
+    kh = GROUP_INDEX["kontanthjaelp_jobparat"]
+    path = "benefit_rates.weekly_rate.kontanthjaelp_jobparat"
+    cut_date = dt.date(2026, 1, 1)
+    for elasticity, factor in ((0.5, 0.9 ** -0.5), (0.0, 1.0)):
+        params = law({"effects.benefit_level": elasticity}).copy()
+        params.set(path, 0.9 * lawbook.base().at(path, DATE), "test cut", start=cut_date)
+        regimes = Law(params, Clock(DATE, 4), {y: 2.9 for y in range(2024, 2028)}).regimes
+        before = regimes[0]
+        after = next(r for r in regimes if r.date >= cut_date)
+        for klass in range(len(after.benefit_multiplier)):
+            assert before.benefit_multiplier[klass][kh][kh] == 1.0
+            assert after.benefit_multiplier[klass][kh][kh] == pytest.approx(factor, rel=1e-12)
+            for g in range(len(GROUPS)):
+                if g != kh:
+                    assert after.benefit_multiplier[klass][g][g] == 1.0
+    assert 0.9 ** -0.5 == pytest.approx(1.0541, abs=1e-4)
+
+
+def test_the_benefit_reference_is_the_law_the_fit_ran_under():
+    from calibration.targets import FIT_YEAR
+    from sim.law import REFERENCE_DATE
+
+    assert REFERENCE_DATE == dt.date(FIT_YEAR, 1, 1)
