@@ -14,7 +14,7 @@ from sim.random import Draws
 # Education levels (Citizen.education): no vocational qualification
 # (ufaglært), a vocational one (faglært), a higher education (videregående).
 EDUCATION_LEVELS = ("unskilled", "skilled", "higher")
-UNSKILLED = 0
+UNSKILLED, SKILLED = 0, 1
 
 
 class Citizen:
@@ -33,9 +33,10 @@ class Citizen:
       market) and whether the person is a provider (*forsørger*): what the person is
       paid in each group (sim/benefits.py), and so the benefit-level channel;
     * ``education``: the highest education (an index into EDUCATION_LEVELS), drawn with
-      the earnings band; unskilled for everyone on uddannelseshjælp (the law's group for
-      those under 30 without a qualifying education). It sets the programme effect of
-      ordinary education (upskilling to skilled level, effects.post_upskilling).
+      the earnings band; unskilled for a citizen created in uddannelseshjælp (the law's
+      group for those under 30 without a qualifying education). For a person close to
+      the labour market it sets the programme effect of ordinary education (upskilling
+      to skilled level, effects.post_upskilling).
 
     The *profile* is the group the current law assesses the person to (the bottom rule
     of the visitation stack): it sets the baseline hazard, the destinations and the
@@ -52,7 +53,7 @@ class Citizen:
 
     def __init__(self, cid: int, draws: Draws, municipality: int, birth_week: float,
                  close: bool = True, compliance: float = 1.0, benefit_class: int = REFERENCE,
-                 education: int = UNSKILLED) -> None:
+                 education: int = SKILLED) -> None:
         self.id = cid
         self.draws = draws
         self.municipality = municipality

@@ -543,8 +543,8 @@ class Casework:
         self.offer = -1
         self.offer_start = self.offer_end = INF
         post = rules.post[kind]
-        if kind == EDUCATION and c.education == UNSKILLED:
-            post = rules.post_upskilling  # upskilling to skilled level
+        if kind == EDUCATION and c.education == UNSKILLED and c.close:
+            post = rules.post_upskilling  # upskilling to skilled level (rules.md (c))
         if post != 1.0:
             self.post_until, self.post_mult = now + rules.post_weeks, post
         if rules.counts[kind] or (kind == OEVRIG and g in YOUTH_INDEX):

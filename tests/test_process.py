@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from sim import lawbook
-from sim.citizen import EDUCATION_LEVELS, UNSKILLED
+from sim.citizen import EDUCATION_LEVELS, SKILLED, UNSKILLED
 from sim.process import daily_sanction
 from tests.helpers import add_citizen, events_of, model_with, no_process, silent
 
@@ -141,15 +141,17 @@ def test_skaerpet_sanction_no_longer_applies_to_aktivitetsparate_from_2025():
     assert ap not in after.skaerpet_groups and jp in after.skaerpet_groups
 
 
-def offer_multipliers(offer: str, education: int = UNSKILLED) -> tuple[list, list, float]:
-    """One dagpenge citizen of the given education whose offers are all ``offer``: the
+def offer_multipliers(offer: str, education: int = SKILLED, close: bool = True
+                      ) -> tuple[list, list, float]:
+    """One dagpenge citizen of the given education and distance to the labour market
+    whose offers are all ``offer``: the
     stay's hazard multiplier during the first offer and in the post weeks after it, and
     the conversations' factor after month 6."""
     mix = {t: 0.0 for t in lawbook.value("effects.post")}
     mix[offer] = 1.0
     m = model_with(quiet(**{"process.offer_mix.dagpenge": mix}), years=1)
     c = add_citizen(m, 1, "dagpenge", age=40)
-    c.education = education
+    c.education, c.close = education, close
     # Step the one citizen's process by hand and read its stay's multiplier after every
     # event, as the process does before it computes its next wake-up.
     env, seen = m.env, []
@@ -176,19 +178,22 @@ def test_an_offer_locks_in_and_the_post_programme_effect_follows():
     assert all(v == pytest.approx(eff["post"]["loentilskud_privat"] * conv) for v in after)
 
 
-def test_ordinary_education_upskills_the_unskilled_only():
-    """After ordinary education an unskilled person has the upskilling effect
-    (effects.post_upskilling), a skilled or higher-educated one the offer type's post
-    effect; during it both are locked in alike."""
+def test_ordinary_education_upskills_the_unskilled_close_to_the_market_only():
+    """After ordinary education an unskilled person close to the labour market has the
+    upskilling effect (effects.post_upskilling); a skilled or higher-educated one, and
+    an unskilled one far from the market (the evidence is unclear there), the offer
+    type's post effect; during it all are locked in alike."""
     eff = lawbook.base().snapshot(dt.date(2024, 1, 1))["effects"]
     assert eff["post_upskilling"] != eff["post"]["ordinaer_uddannelse"]
-    for education, post in ((UNSKILLED, eff["post_upskilling"]),
-                            (EDUCATION_LEVELS.index("skilled"), eff["post"]["ordinaer_uddannelse"]),
-                            (EDUCATION_LEVELS.index("higher"), eff["post"]["ordinaer_uddannelse"])):
-        in_offer, after, conv = offer_multipliers("ordinaer_uddannelse", education)
-        assert all(v == pytest.approx(eff["lock_in"]["ordinaer_uddannelse"] * conv)
-                   for v in in_offer)
-        assert all(v == pytest.approx(post * conv) for v in after), education
+    education_post = eff["post"]["ordinaer_uddannelse"]
+    for education, close, post in ((UNSKILLED, True, eff["post_upskilling"]),
+                                   (UNSKILLED, False, education_post),
+                                   (SKILLED, True, education_post),
+                                   (EDUCATION_LEVELS.index("higher"), True, education_post)):
+        in_offer, after, conv = offer_multipliers("ordinaer_uddannelse", education, close)
+        lock = eff["lock_in"]["ordinaer_uddannelse"] * conv
+        assert all(v == pytest.approx(lock) for v in in_offer)
+        assert all(v == pytest.approx(post * conv) for v in after), (education, close)
 
 
 def test_baseline_process_is_plausible_against_observed_levels():
