@@ -3,6 +3,8 @@ print briefly, and a table that was not asked for says how to get it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sim
@@ -58,3 +60,16 @@ def test_progress_is_on_by_default(tmp_path, capfd):
     sim.run(exp, workers=1)
     err = capfd.readouterr().err
     assert "simulated weeks" in err and "runs 1/1" in err
+
+
+BUNDLED = sorted((Path(__file__).resolve().parent.parent / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_every_bundled_experiment_passes_every_input_check(path):
+    """Each bundled experiment file builds the law of all its scenarios, element steps,
+    channel and sensitivity runs (sim.api.check) without running them."""
+    from sim.api import check
+
+    exp, _source, _sha, full, specs, _purposes = check(path)
+    assert len(specs) >= len(exp.scenarios) and set(exp.scenarios) <= set(full.scenarios)
