@@ -7,6 +7,7 @@ regime in force at a week and reads plain tuples indexed by group number.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,6 +50,10 @@ class Regime:
     # benefit paid / their benefit in the profile's group under the calibration's law,
     # reference_rates) ^ -effects.benefit_level; 1 under that law in the profile's group.
     benefit_multiplier: tuple[tuple[tuple[float, ...], ...], ...]
+    # [paying group][profile]: the sanction-threat channel (ex ante), exp(
+    # effects.sanction_threat x (the paying group's expected days lost per no-show - the
+    # profile's under the calibration's law, reference_severity)).
+    sanction_threat: tuple[tuple[float, ...], ...]
     new_spells_per_year: tuple[float, ...]
     dagpenge_max_weeks: float
     dagpenge_to_kontanthjaelp_share: float
@@ -120,6 +125,39 @@ def reference_rates() -> tuple[tuple[float, ...], ...]:
     return rates_of(lawbook.base().snapshot(REFERENCE_DATE))
 
 
+# Days of benefit a sanction of each kind withholds (sanctions.kind_on_no_show), from
+# process.sanction_days; a lapse is counted in weeks of five days.
+def _kind_days(days: dict) -> dict[str, float]:
+    return {"saa_laenge": float(days["saa_laenge_days"]), "daily": float(days["daily_days"]),
+            "lapse": 5.0 * float(days["lapse_weeks"])}
+
+
+def sanction_severity(p: dict) -> tuple[float, ...]:
+    """Days of benefit a no-show is expected to cost, by group: the chance it is
+    sanctioned (process.sanction_decision) x (the days its kind withholds + the fee for
+    not cancelling, sanctions.no_show_fee_days). What the sanction rules stacked on top
+    decide case by case (a rule that spares a first no-show, say) is not in it."""
+    decide, kind = p["process"]["sanction_decision"], p["sanctions"]["kind_on_no_show"]
+    fee, days = p["sanctions"]["no_show_fee_days"], _kind_days(p["process"]["sanction_days"])
+    return tuple(float(decide.get(g, 0.0)) * (days.get(kind.get(g), 0.0)
+                                             + float(fee.get(g, 0.0))) for g in GROUPS)
+
+
+@cache
+def reference_severity() -> tuple[float, ...]:
+    """:func:`sanction_severity` under the law files at REFERENCE_DATE."""
+    return sanction_severity(lawbook.base().snapshot(REFERENCE_DATE))
+
+
+def threat_multipliers(severity: tuple[float, ...], reference: tuple[float, ...],
+                       per_day: float) -> tuple[tuple[float, ...], ...]:
+    """The sanction-threat channel for each (paying group, profile): the fitted hazard
+    holds the profile's reference severity, so a stricter or milder sanction regime in
+    the group that pays moves it by exp(per_day x the difference in days)."""
+    return tuple(tuple(1.0 if now == ref else math.exp(per_day * (now - ref))
+                       for ref in reference) for now in severity)
+
+
 def benefit_multipliers(paid: tuple[float, ...], reference: tuple[float, ...],
                         elasticity: float) -> tuple[tuple[float, ...], ...]:
     """The benefit-level channel of one person for each (paying group, profile), from
@@ -161,6 +199,8 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         benefit_multiplier=tuple(benefit_multipliers(r, ref, elasticity)
                                  for r, ref in zip(person_rate, reference_rates(),
                                                    strict=True)),
+        sanction_threat=threat_multipliers(sanction_severity(p), reference_severity(),
+                                           float(p["effects"]["sanction_threat"])),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
         dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),

@@ -310,7 +310,7 @@ CHANNELS: dict[str, dict[str, float]] = {
     "conversations": {"effects.conversation": 0.0},
     "offers": {"effects.lock_in": 1.0, "effects.post": 1.0, "effects.post_upskilling": 1.0,
                "effects.threat": 1.0},
-    "sanctions": {"effects.sanction": 1.0},
+    "sanctions": {"effects.sanction": 1.0, "effects.sanction_threat": 0.0},
     "exhaustion": {"effects.exhaustion": 1.0},
 }
 

@@ -10,7 +10,7 @@ cdef class Stay:
     cdef public Citizen c
     cdef public int g, profile, static_rule, rule
     cdef public double entry, hazard_start, budget, used, rehab_at, regime_end, cycle_end
-    cdef public double cycle_mult, static_t, long_multiplier, benefit_mult
+    cdef public double cycle_mult, static_t, long_multiplier, level_mult
     cdef public Py_ssize_t episode, k_budget
     cdef public bint extended
     cdef public tuple breaks, rates

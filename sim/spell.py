@@ -140,7 +140,7 @@ class Stay:
                  "extended", "law", "regime", "casework", "budget", "k_budget", "used",
                  "rehab_at", "regime_end", "cycle_end", "cycle_mult", "static_t",
                  "static_rule", "rule", "breaks", "rates", "long_multiplier",
-                 "benefit_mult")
+                 "level_mult")
 
     def __init__(self, model, c: Citizen, g: int, profile: int, entry: float, now: float,
                  n: int, extended: bool, law, regime, new_spell: bool) -> None:
@@ -158,7 +158,7 @@ class Stay:
         self.static_t, self.static_rule = INF, PENSION
         self.rule = PENSION  # the event the next wake-up is for
         self.breaks = self.rates = ()
-        self.long_multiplier = self.benefit_mult = 1.0
+        self.long_multiplier = self.level_mult = 1.0
 
     def start_episode(self, profile: int, start: float) -> None:
         """A profile assigned at ``start``: the hazard clock starts anew, with a budget
@@ -194,11 +194,13 @@ class Stay:
                                                         self.extended)
             self.breaks, self.rates = regime.breaks, regime.rates[p]
             self.long_multiplier = regime.long_multiplier[p]
-            self.benefit_mult = regime.benefit_multiplier[self.c.benefit_class][g][p]
+            # The channels constant within a regime: benefit level and sanction threat.
+            self.level_mult = regime.benefit_multiplier[self.c.benefit_class][g][p] * \
+                regime.sanction_threat[g][p]
         if now >= self.cycle_end:
             self.cycle_mult = law.exit_multiplier(p, now)
             self.cycle_end = law.next_cycle_change(p, now)
-        mult = self.cycle_mult * self.benefit_mult * casework.multiplier(now)
+        mult = self.cycle_mult * self.level_mult * casework.multiplier(now)
         if not self.c.close:
             mult *= self.long_multiplier
         rule_t, rule = self.static_t, self.static_rule

@@ -371,3 +371,34 @@ def test_a_longer_dagpengeperiode_moves_the_exhaustion_window_with_it():
     (early_1, late_1), (early_2, late_2) = window
     assert abs(early_2 - early_1) <= max(3, 0.05 * early_1), window
     assert late_2 > 1.35 * late_1 and late_1 > 20, window  # measured 54 and 92
+
+
+# -- the sanction threat (ex ante) ------------------------------------------------------
+def test_a_stricter_sanction_regime_raises_the_exit_hazard_of_everyone_subject_to_it():
+    """A fee of 2 days for a no-show without cancelling in jobparat kontanthjælp from 2026
+    adds decide x 2 expected days lost per no-show (0.8 x 2 = 1.6), so the hazard of its
+    recipients is exp(0.02 x 1.6) = 1.0325 times the fitted one; every other group stays
+    at 1, and so does everyone before 2026 and with the channel off."""
+    import math
+
+    from sim.law import Law, sanction_severity
+
+    kh = GROUP_INDEX["kontanthjaelp_jobparat"]
+    start, fee_date = dt.date(2024, 1, 1), dt.date(2026, 1, 1)
+    decide = lawbook.base().at("process.sanction_decision", start)["kontanthjaelp_jobparat"]
+    per_day = lawbook.base().at("effects.sanction_threat", start)
+    assert decide == 0.8 and per_day == 0.02
+    for threat, factor in ((per_day, math.exp(per_day * decide * 2.0)), (0.0, 1.0)):
+        params = law({"effects.sanction_threat": threat}).copy()
+        fees = dict(params.at("sanctions.no_show_fee_days", start))
+        fees["kontanthjaelp_jobparat"] = 2.0
+        params.set("sanctions.no_show_fee_days", fees, "test fee", start=fee_date)
+        regimes = Law(params, Clock(start, 4), {y: 2.9 for y in range(2024, 2028)}).regimes
+        after = next(r for r in regimes if r.date >= fee_date)
+        assert sanction_severity(after.params)[kh] == pytest.approx(
+            sanction_severity(regimes[0].params)[kh] + decide * 2.0)
+        for g in range(len(GROUP_INDEX)):
+            assert regimes[0].sanction_threat[g][g] == 1.0
+            expected = factor if g == kh else 1.0
+            assert after.sanction_threat[g][g] == pytest.approx(expected, rel=1e-12)
+    assert math.exp(0.02 * 1.6) == pytest.approx(1.0325, abs=1e-4)
