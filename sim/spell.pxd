@@ -1,4 +1,4 @@
-# C types for sim/citizen.py in the compiled kernel (sim/kernel.py).
+# C types for sim/spell.py in the compiled kernel (sim/kernel.py).
 cimport cython
 from sim.hazards cimport cumulative, time_to_budget
 from sim.citizen cimport Citizen
@@ -9,7 +9,8 @@ cdef class Stay:
     cdef public Casework casework
     cdef public Citizen c
     cdef public int g, profile, static_rule, rule
-    cdef public double entry, hazard_start, budget, used, rehab_at, regime_end, cycle_end
+    cdef public double entry, hazard_start, budget, used, rehab_at, course_end, regime_end
+    cdef public double cycle_end
     cdef public double cycle_mult, static_t, long_multiplier, level_mult
     cdef public Py_ssize_t episode, k_budget
     cdef public bint extended

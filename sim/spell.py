@@ -33,10 +33,12 @@ INF = math.inf
 
 # Rule events, in the order they win ties; PROCESS is the casework's next event.
 # EXHAUSTION: the window before a time limit starts (effects.exhaustion); it only
-# changes the hazard.
-PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, REGIME, CYCLE, EXHAUSTION, PROCESS = \
-    range(8)
-BUDGET = 8  # not a rule: the hazard reached its budget (the stay ends or moves on)
+# changes the hazard. COURSE_END: the rehabiliteringsteam decides again where a
+# ressourceforløb would have ended, for a person the current law assesses to
+# ressourceforløb while a reform pays them in another group (Stay.course_end).
+PENSION, YOUTH_LIMIT, TIME_LIMIT, REHAB_DECISION, COURSE_END, REGIME, CYCLE, EXHAUSTION, \
+    PROCESS = range(9)
+BUDGET = 9  # not a rule: the hazard reached its budget (the stay ends or moves on)
 
 
 def life(model, c: Citizen, g: int, d0: float, from_stock: bool) -> Generator:
@@ -138,7 +140,7 @@ class Stay:
 
     __slots__ = ("model", "c", "g", "profile", "entry", "hazard_start", "episode",
                  "extended", "law", "regime", "casework", "budget", "k_budget", "used",
-                 "rehab_at", "regime_end", "cycle_end", "cycle_mult", "static_t",
+                 "rehab_at", "course_end", "regime_end", "cycle_end", "cycle_mult", "static_t",
                  "static_rule", "rule", "breaks", "rates", "long_multiplier",
                  "level_mult")
 
@@ -146,7 +148,7 @@ class Stay:
                  n: int, extended: bool, law, regime, new_spell: bool) -> None:
         self.model, self.c, self.g, self.entry = model, c, g, entry
         self.extended, self.law, self.regime = extended, law, regime
-        self.rehab_at = INF
+        self.rehab_at = self.course_end = INF
         self.start_episode(profile, entry)
         self.casework = c.casework = casework_for(model, c, g, entry, now, n, regime,
                                                   new_spell)
@@ -169,6 +171,11 @@ class Stay:
         self.episode = c.episode
         c.episode += 1
         self.hazard_start = start
+        # Assessed to ressourceforløb but paid by another group (a reform abolished it):
+        # the team still decides when the course would have ended, since how long the
+        # person's work capacity takes to clarify is theirs, not the paying group's.
+        self.course_end = start + self.regime.ressourceforloeb_max_weeks \
+            if profile == RESSOURCEFORLOEB and self.g != RESSOURCEFORLOEB else INF
         self.budget = c.draws.exponential(P_BUDGET, self.episode)
         self.k_budget = 0
         self.used = 0.0
@@ -206,6 +213,8 @@ class Stay:
         rule_t, rule = self.static_t, self.static_rule
         if self.rehab_at < rule_t:
             rule_t, rule = self.rehab_at, REHAB_DECISION
+        if self.course_end < rule_t:
+            rule_t, rule = self.course_end, COURSE_END
         if self.rehab_at < INF:  # waiting for the rehabiliteringsteam (effects.yaml)
             mult *= self.regime.rehabilitation_wait
         if self.static_rule == TIME_LIMIT and self.regime.exhaustion[g] != 1.0:
@@ -268,6 +277,10 @@ class Stay:
             self.cycle_end = min(self.cycle_end, now)
         elif rule == EXHAUSTION:
             pass  # the window has started: next_wake applies its multiplier from now
+        elif rule == COURSE_END:
+            self.course_end = INF
+            return self.settle(enter(c, g, regime.rules.rehabilitation_route(c, now, regime, e),
+                                     now, regime, e), now)
         else:
             outcome, self.extended, self.rehab_at = apply_rule(
                 rule, c, g, now, regime, self.extended, self.rehab_at, e)

@@ -225,6 +225,40 @@ def test_a_team_grant_of_foertidspension_under_1_1_is_permanent():
     assert exit_of(m, 1) is None
 
 
+def test_the_team_decides_again_where_the_abolished_course_would_have_ended():
+    """A would-be ressourceforløb entrant kept on kontanthjælp under 1.1 is still
+    assessed to ressourceforløb, and the team decides again when the course would have
+    ended (time_limits.ressourceforloeb.max_weeks after the team's first decision), as it
+    does for those in a ressourceforløb: here the routes are to ressourceforløb until 2027
+    and to ledighedsydelse from then, so the second decision moves the citizen."""
+    a = applied_policies([PolicyRef(name="eg_abolish_ressourceforloeb", options={
+        "no_benefit": 0.0, "kontanthjaelp": 1.0, "sygedagpenge": 0.0,
+        "foertidspension": 0.0})], "t", "t")
+    params = law_of(a, {**quiet(), "population.warmup_years": 0,
+                        "hazards.referral_close_factor": 1.0,
+                        "hazards.kontanthjaelp_aktivitetsparat.rates": [0.5] * 7,
+                        "hazards.kontanthjaelp_aktivitetsparat.destinations":
+                            only("kontanthjaelp_aktivitetsparat", "rehabiliteringsteam"),
+                        "rehabilitation.routes": {"ressourceforloeb": 1.0,
+                                                  "ledighedsydelse": 0.0,
+                                                  "foertidspension": 0.0}}, "t", "t")
+    params.set("rehabilitation.routes", {"ressourceforloeb": 0.0, "ledighedsydelse": 1.0,
+                                         "foertidspension": 0.0}, "t",
+               start=dt.date(2027, 1, 1))
+    clock = Clock(dt.date(2026, 1, 1), 7)
+    base = float(params.at("cycle.base_rate", clock.start))
+    m = Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
+              keep_spells=True, keep_events=True)
+    c = add_citizen(m, 1, "kontanthjaelp_aktivitetsparat", age=45)
+    m.run(populate=False)
+    (g0, s0, e0), (g1, s1, _e1) = segments_of(m, 1)
+    first = events_of(m, 1, "referral")[0][0] + 8.0  # the team's first decision
+    course = float(params.at("time_limits.ressourceforloeb.max_weeks", clock.start))
+    assert (g0, g1) == ("kontanthjaelp_aktivitetsparat", "ledighedsydelse")
+    assert e0 == s1 == pytest.approx(first + course)
+    assert c.profile == GROUP_INDEX["ledighedsydelse"]
+
+
 # -- 1.5: ledighedsydelse and jobparate one effort group ----------------------------------
 def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
     p = law("eg_ledighedsydelse_jobsoegning")
