@@ -193,30 +193,42 @@ def only(group: str, destination: str) -> dict[str, float]:
     return {k: float(k == destination) for k in keys}
 
 
-def test_a_team_grant_of_foertidspension_under_1_1_is_permanent():
-    """A would-be ressourceforløb entrant granted førtidspension at once is assessed to
-    førtidspension: ressourceforløb's hazard (here: all leave for a job within weeks)
-    no longer takes them off the pension."""
+def referred_citizen_under_1_1(split: dict[str, float], years: int, extra: dict,
+                               routes_from_2027: dict | None = None):
+    """One 45-year-old on aktivitetsparat kontanthjælp, referred to the team within weeks,
+    under 1.1 with the would-be entrants' ``split``; the team routes to ressourceforløb
+    (from 2027 by ``routes_from_2027`` if given). Returns the run model, the citizen and
+    the clock."""
     a = applied_policies([PolicyRef(name="eg_abolish_ressourceforloeb", options={
-        "no_benefit": 0.0, "kontanthjaelp": 0.0, "sygedagpenge": 0.0,
-        "foertidspension": 1.0})], "t", "t")
+        "no_benefit": 0.0, "kontanthjaelp": 0.0, "sygedagpenge": 0.0, "foertidspension": 0.0,
+        **split})], "t", "t")
     params = law_of(a, {**quiet(), "population.warmup_years": 0,
                         "hazards.referral_close_factor": 1.0,
                         "hazards.kontanthjaelp_aktivitetsparat.rates": [0.5] * 7,
                         "hazards.kontanthjaelp_aktivitetsparat.destinations":
                             only("kontanthjaelp_aktivitetsparat", "rehabiliteringsteam"),
-                        "hazards.ressourceforloeb.rates": [0.5] * 7,
-                        "hazards.ressourceforloeb.destinations":
-                            only("ressourceforloeb", "job"),
                         "rehabilitation.routes": {"ressourceforloeb": 1.0,
                                                   "ledighedsydelse": 0.0,
-                                                  "foertidspension": 0.0}}, "t", "t")
-    clock = Clock(dt.date(2026, 1, 1), 3)
+                                                  "foertidspension": 0.0}, **extra}, "t", "t")
+    if routes_from_2027 is not None:
+        params.set("rehabilitation.routes", routes_from_2027, "t", start=dt.date(2027, 1, 1))
+    clock = Clock(dt.date(2026, 1, 1), years)
     base = float(params.at("cycle.base_rate", clock.start))
     m = Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
               keep_spells=True, keep_events=True)
     c = add_citizen(m, 1, "kontanthjaelp_aktivitetsparat", age=45)
     m.run(populate=False)
+    return m, c, clock
+
+
+def test_a_team_grant_of_foertidspension_under_1_1_is_permanent():
+    """A would-be ressourceforløb entrant granted førtidspension at once is assessed to
+    førtidspension: ressourceforløb's hazard (here: all leave for a job within weeks)
+    no longer takes them off the pension."""
+    m, c, clock = referred_citizen_under_1_1(
+        {"foertidspension": 1.0}, 3,
+        {"hazards.ressourceforloeb.rates": [0.5] * 7,
+         "hazards.ressourceforloeb.destinations": only("ressourceforloeb", "job")})
     (g0, s0, e0), (g1, s1, e1) = segments_of(m, 1)
     referral = events_of(m, 1, "referral")[0][0]
     assert (g0, g1) == ("kontanthjaelp_aktivitetsparat", "foertidspension")
@@ -231,29 +243,12 @@ def test_the_team_decides_again_where_the_abolished_course_would_have_ended():
     ended (time_limits.ressourceforloeb.max_weeks after the team's first decision), as it
     does for those in a ressourceforløb: here the routes are to ressourceforløb until 2027
     and to ledighedsydelse from then, so the second decision moves the citizen."""
-    a = applied_policies([PolicyRef(name="eg_abolish_ressourceforloeb", options={
-        "no_benefit": 0.0, "kontanthjaelp": 1.0, "sygedagpenge": 0.0,
-        "foertidspension": 0.0})], "t", "t")
-    params = law_of(a, {**quiet(), "population.warmup_years": 0,
-                        "hazards.referral_close_factor": 1.0,
-                        "hazards.kontanthjaelp_aktivitetsparat.rates": [0.5] * 7,
-                        "hazards.kontanthjaelp_aktivitetsparat.destinations":
-                            only("kontanthjaelp_aktivitetsparat", "rehabiliteringsteam"),
-                        "rehabilitation.routes": {"ressourceforloeb": 1.0,
-                                                  "ledighedsydelse": 0.0,
-                                                  "foertidspension": 0.0}}, "t", "t")
-    params.set("rehabilitation.routes", {"ressourceforloeb": 0.0, "ledighedsydelse": 1.0,
-                                         "foertidspension": 0.0}, "t",
-               start=dt.date(2027, 1, 1))
-    clock = Clock(dt.date(2026, 1, 1), 7)
-    base = float(params.at("cycle.base_rate", clock.start))
-    m = Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
-              keep_spells=True, keep_events=True)
-    c = add_citizen(m, 1, "kontanthjaelp_aktivitetsparat", age=45)
-    m.run(populate=False)
+    m, c, clock = referred_citizen_under_1_1(
+        {"kontanthjaelp": 1.0}, 7, {},
+        {"ressourceforloeb": 0.0, "ledighedsydelse": 1.0, "foertidspension": 0.0})
     (g0, s0, e0), (g1, s1, _e1) = segments_of(m, 1)
     first = events_of(m, 1, "referral")[0][0] + 8.0  # the team's first decision
-    course = float(params.at("time_limits.ressourceforloeb.max_weeks", clock.start))
+    course = lawbook.value("time_limits.ressourceforloeb.max_weeks", clock.start)
     assert (g0, g1) == ("kontanthjaelp_aktivitetsparat", "ledighedsydelse")
     assert e0 == s1 == pytest.approx(first + course)
     assert c.profile == GROUP_INDEX["ledighedsydelse"]
