@@ -377,7 +377,7 @@ def test_a_longer_dagpengeperiode_moves_the_exhaustion_window_with_it():
 def test_a_stricter_sanction_regime_raises_the_exit_hazard_of_everyone_subject_to_it():
     """A fee of 2 days for a no-show without cancelling in jobparat kontanthjælp from 2026
     adds decide x 2 expected days lost per no-show (0.8 x 2 = 1.6), so the hazard of its
-    recipients is exp(0.02 x 1.6) = 1.0325 times the fitted one; every other group stays
+    recipients is exp(0.005 x 1.6) = 1.0080 times the fitted one; every other group stays
     at 1, and so does everyone before 2026 and with the channel off."""
     import math
 
@@ -387,7 +387,7 @@ def test_a_stricter_sanction_regime_raises_the_exit_hazard_of_everyone_subject_t
     start, fee_date = dt.date(2024, 1, 1), dt.date(2026, 1, 1)
     decide = lawbook.base().at("process.sanction_decision", start)["kontanthjaelp_jobparat"]
     per_day = lawbook.base().at("effects.sanction_threat", start)
-    assert decide == 0.8 and per_day == 0.02
+    assert decide == 0.8 and per_day == 0.005
     for threat, factor in ((per_day, math.exp(per_day * decide * 2.0)), (0.0, 1.0)):
         params = law({"effects.sanction_threat": threat}).copy()
         fees = dict(params.at("sanctions.no_show_fee_days", start))
@@ -401,4 +401,4 @@ def test_a_stricter_sanction_regime_raises_the_exit_hazard_of_everyone_subject_t
             assert regimes[0].sanction_threat[g][g] == 1.0
             expected = factor if g == kh else 1.0
             assert after.sanction_threat[g][g] == pytest.approx(expected, rel=1e-12)
-    assert math.exp(0.02 * 1.6) == pytest.approx(1.0325, abs=1e-4)
+    assert math.exp(0.005 * 1.6) == pytest.approx(1.0080, abs=1e-4)
