@@ -59,10 +59,15 @@ def _model_spells(overrides: dict) -> tuple[pd.DataFrame, set]:
 
 
 def test_a_sanction_policy_leaves_inflows_and_never_sanctioned_lives_unchanged():
+    """With the sanction threat (ex ante, effects.sanction_threat) off, a stricter sanction
+    practice changes only the lives of those it sanctions (the ex-post effect and the
+    money); with it on it moves everyone subject to it (tests/test_persons.py)."""
     decide = lawbook.base().at("process.sanction_decision", dt.date(2024, 1, 1))
-    a, sanctioned_a = _model_spells({})
+    no_threat = {"effects.sanction_threat": 0.0}
+    a, sanctioned_a = _model_spells(no_threat)
     b, sanctioned_b = _model_spells(
-        {"process.sanction_decision": {g: min(1.0, 2 * p) for g, p in decide.items()}})
+        {**no_threat,
+         "process.sanction_decision": {g: min(1.0, 2 * p) for g, p in decide.items()}})
     assert len(sanctioned_b) > len(sanctioned_a)
     # Same arrivals: the same citizens start their first spell at the same instant.
     first = lambda s: s.groupby("citizen")["start_week"].min()  # noqa: E731
