@@ -83,6 +83,11 @@ class RessourceforloebOptions(Options):
         allowed = ("self_support", "kontanthjaelp_aktivitetsparat", "sygedagpenge", "proportional")
         if self.foertidspension_under_min_age not in allowed:
             raise ValueError("foertidspension_under_min_age must be one of " + ", ".join(allowed))
+        if self.foertidspension_under_min_age == "proportional" and self.foertidspension >= 1.0:
+            # Nothing to spread over: those under the minimum age would get førtidspension.
+            raise ValueError("foertidspension_under_min_age 'proportional' needs a share "
+                             "below 1 in foertidspension (under foertidspension.min_age the "
+                             "share is spread over the others)")
         return self
 
 

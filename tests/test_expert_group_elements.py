@@ -154,6 +154,19 @@ def test_the_old_proportional_spread_is_an_option():
                                                      "self_support": 0.1}  # / 0.85 in the draw
 
 
+def test_all_to_foertidspension_with_the_proportional_spread_is_refused():
+    """With every would-be entrant granted førtidspension and the young's share spread
+    'proportionally', there is nothing to spread over: one line, not førtidspension
+    under the minimum age."""
+    from sim.errors import InputError
+
+    with pytest.raises(InputError, match="proportional"):
+        applied_policies([PolicyRef(name="eg_abolish_ressourceforloeb", options={
+            "no_benefit": 0.0, "kontanthjaelp": 0.0, "sygedagpenge": 0.0,
+            "foertidspension": 1.0, "foertidspension_under_min_age": "proportional"})],
+            "t", "t")
+
+
 def test_the_teams_foertidspension_draw_grants_it_at_once_from_40_only():
     """'Part of the group moves to førtidspension earlier' (seed 003, L12288-L12350): the
     team's rule takes the reroute's own draw, so the band [0.75, 0.9) of the split is
