@@ -119,34 +119,34 @@ REFERENCE_DATE = dt.date(2024, 1, 1)
 
 
 @cache
+def _reference() -> dict:
+    """The law files' snapshot at REFERENCE_DATE (the law the fit ran under)."""
+    return lawbook.base().snapshot(REFERENCE_DATE)
+
+
+@cache
 def reference_rates() -> tuple[tuple[float, ...], ...]:
-    """Weekly benefit by [class][group] under the law files at REFERENCE_DATE (the law
-    the fit ran under; rates are in 2024 prices at every date, so they compare)."""
-    return rates_of(lawbook.base().snapshot(REFERENCE_DATE))
+    """Weekly benefit by [class][group] under the law the fit ran under (rates are in
+    2024 prices at every date, so they compare)."""
+    return rates_of(_reference())
 
 
-# Days of benefit a sanction of each kind withholds (sanctions.kind_on_no_show), from
-# process.sanction_days; a lapse is counted in weeks of five days.
-def _kind_days(days: dict) -> dict[str, float]:
-    return {"saa_laenge": float(days["saa_laenge_days"]), "daily": float(days["daily_days"]),
-            "lapse": 5.0 * float(days["lapse_weeks"])}
-
-
-def sanction_severity(p: dict) -> tuple[float, ...]:
-    """Days of benefit a no-show is expected to cost, by group: the chance it is
-    sanctioned (process.sanction_decision) x (the days its kind withholds + the fee for
-    not cancelling, sanctions.no_show_fee_days). What the sanction rules stacked on top
+def sanction_severity(rules: ProcessRules) -> tuple[float, ...]:
+    """Days of benefit a no-show is expected to cost, by group, from the compiled
+    process: the chance it is sanctioned x (the days its kind withholds, a lapse in weeks
+    of five days, + the fee for not cancelling). What the sanction rules stacked on top
     decide case by case (a rule that spares a first no-show, say) is not in it."""
-    decide, kind = p["process"]["sanction_decision"], p["sanctions"]["kind_on_no_show"]
-    fee, days = p["sanctions"]["no_show_fee_days"], _kind_days(p["process"]["sanction_days"])
-    return tuple(float(decide.get(g, 0.0)) * (days.get(kind.get(g), 0.0)
-                                             + float(fee.get(g, 0.0))) for g in GROUPS)
+    days = {"saa_laenge": rules.saa_laenge_days, "daily": rules.daily_days,
+            "lapse": 5.0 * rules.lapse_weeks}
+    return tuple(decide * (days.get(kind, 0.0) + fee) for decide, kind, fee in
+                 zip(rules.decide, rules.kind, rules.no_show_fee_days, strict=True))
 
 
 @cache
 def reference_severity() -> tuple[float, ...]:
-    """:func:`sanction_severity` under the law files at REFERENCE_DATE."""
-    return sanction_severity(lawbook.base().snapshot(REFERENCE_DATE))
+    """:func:`sanction_severity` under the law the fit ran under."""
+    p = _reference()
+    return sanction_severity(compile_process(p, RuleSet.from_stacks(p["rules"])))
 
 
 def threat_multipliers(severity: tuple[float, ...], reference: tuple[float, ...],
@@ -181,6 +181,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
                         f"hazards.{g}.destinations") for g in GROUPS]
     routes = p["rehabilitation"]["routes"]
     rules = RuleSet.from_stacks(p["rules"])
+    process = compile_process(p, rules)
     person_rate = rates_of(p)
     elasticity = float(p["effects"]["benefit_level"])
     shares = p["population"]["earnings_shares"]
@@ -199,7 +200,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         benefit_multiplier=tuple(benefit_multipliers(r, ref, elasticity)
                                  for r, ref in zip(person_rate, reference_rates(),
                                                    strict=True)),
-        sanction_threat=threat_multipliers(sanction_severity(p), reference_severity(),
+        sanction_threat=threat_multipliers(sanction_severity(process), reference_severity(),
                                            float(p["effects"]["sanction_threat"])),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
@@ -219,7 +220,7 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
         rehabilitation_routes=tuple((GROUP_INDEX[g], float(s)) for g, s in routes.items()),
         reentry={k: (float(v["share"]), float(v["mean_gap_weeks"]))
                  for k, v in pop["reentry"].items()},
-        process=compile_process(p, rules),
+        process=process,
         rules=rules,
         job_hours=(float(p["employment"]["full_time_hours"]),
                    float(p["employment"]["part_time_hours"]),

@@ -395,8 +395,8 @@ def test_a_stricter_sanction_regime_raises_the_exit_hazard_of_everyone_subject_t
         params.set("sanctions.no_show_fee_days", fees, "test fee", start=fee_date)
         regimes = Law(params, Clock(start, 4), {y: 2.9 for y in range(2024, 2028)}).regimes
         after = next(r for r in regimes if r.date >= fee_date)
-        assert sanction_severity(after.params)[kh] == pytest.approx(
-            sanction_severity(regimes[0].params)[kh] + decide * 2.0)
+        assert sanction_severity(after.process)[kh] == pytest.approx(
+            sanction_severity(regimes[0].process)[kh] + decide * 2.0)
         for g in range(len(GROUP_INDEX)):
             assert regimes[0].sanction_threat[g][g] == 1.0
             expected = factor if g == kh else 1.0
