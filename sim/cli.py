@@ -295,6 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     p_bt.add_argument("--scale", type=float, default=0.05)
     p_bt.add_argument("--seed", type=int, default=2011)
     p_bt.add_argument("--out", default="runs/backtest", help="folder for the report")
+    p_bt.add_argument("--inflows", choices=("held", "path"), default="held",
+                      help="inflows of new spells after 2011: held at the 2011 level "
+                           "(default) or a straight line to the fitted 2024 level; the "
+                           "report shows both")
+    p_bt.add_argument("--derive-inflows", action="store_true",
+                      help="print the 2011 inflows that hold the 2011 stocks stationary "
+                           "(for experiments/backtest_2011.yaml) and stop")
+    p_bt.add_argument("--iterations", type=int, default=10,
+                      help="fixed-point steps of --derive-inflows")
     p_bt.add_argument("--quiet", action="store_true")
     p_bt.set_defaults(func=lambda a: __import__("calibration.backtest").backtest.main(a))
     args = parser.parse_args(argv)

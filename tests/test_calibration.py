@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from calibration import durations, fit, spending
+from calibration import backtest, durations, fit, spending
 from calibration.targets import FIT_TARGETS, derive, jobsamtale_share, stock_path_factor
 from calibration.targets import load as load_targets
 from sim import lawbook
@@ -266,16 +267,19 @@ def test_calibrate_rejects_an_unknown_block(tmp_path, capsys):
 
 def test_backtest_runs_from_the_2011_stocks_and_reports_every_group_and_year(tmp_path):
     """``python -m sim backtest`` at a small scale: stocks by group for 2011-2019 against
-    VIVE T5.4, starting near the observed 2011 stocks (six groups within 10 %), and the
-    share of the run's spells still open at its end for VIVE's four groups."""
+    VIVE T5.4 under both inflow rules, starting from the observed 2011 stocks (every
+    series within 10 % in 2011: the stock is placed on 1 January 2011), and the share of
+    the run's spells still open at its end for VIVE's four groups."""
     out = tmp_path / "bt"
     assert cli(["backtest", "--scale", "0.01", "--seed", "3", "--out", str(out),
                 "--quiet"]) == 0
-    df = pd.read_csv(out / "backtest.csv")
-    assert sorted(df["year"].unique()) == list(range(2011, 2020))
-    assert df.groupby("group")["year"].count().eq(9).all() and len(df) == 9 * 9
-    six_2011 = df[(df["group"] == "six_groups") & (df["year"] == 2011)].iloc[0]
-    assert abs(six_2011["error_pct"]) < 10
+    both = pd.read_csv(out / "backtest.csv")
+    assert set(both["inflows"]) == {"held", "path"}
+    for _, df in both.groupby("inflows"):
+        assert sorted(df["year"].unique()) == list(range(2011, 2020))
+        assert df.groupby("group")["year"].count().eq(9).all() and len(df) == 9 * 9
+        first = df[(df["year"] == 2011) & (df["observed"] > 0)]
+        assert first["error_pct"].abs().max() < 10, first
     cens = pd.read_csv(out / "backtest_censored.csv")
     assert list(cens["group"]) == ["dagpenge", "jobparate", "aktivitetsparate",
                                    "sygedagpenge"]
@@ -284,4 +288,39 @@ def test_backtest_runs_from_the_2011_stocks_and_reports_every_group_and_year(tmp
     assert cens.set_index("group")["simulated"].idxmax() == "aktivitetsparate"
     html = (out / "backtest_report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64" in html and "still open at the end of 2019" in html
+    assert "inflows held" in html and "inflows path" in html
     assert (out / "backtest_stocks.png").stat().st_size > 10_000
+
+
+def test_the_2011_inflows_hold_the_2011_stocks_and_the_2024_inflows_do_not():
+    """The experiment file's 2011 inflows keep each derived series within 8 % of its 2011
+    stock over two more years of the 2011 law (scale 0.05: six seeds and scales gave at
+    most 5.5 %); the fitted 2024 inflows leave revalidering (13,659 FT in 2011, 3,785
+    in 2024) far below it."""
+    exp = yaml.safe_load(backtest.EXPERIMENT.read_text(encoding="utf-8"))
+    anchor = exp["scenarios"]["backtest"]["parameters"][backtest.INFLOWS]
+    held = backtest.stationarity(anchor, 0.05, 3)
+    assert set(held) == set(backtest.DERIVED)
+    assert all(abs(r - 1) < 0.08 for r in held.values()), held
+    fitted = backtest.stationarity(lawbook.value(backtest.INFLOWS, dt.date(2024, 1, 1)),
+                                   0.05, 3)
+    assert fitted["revalidering"] < 0.8, fitted
+
+
+def test_the_backtest_inflow_path_runs_straight_from_2011_to_the_fitted_2024_level():
+    """--inflows path: the 2011 value is the file's, each later year moves 1/13 of the way
+    to the fitted 2024 value (exact arithmetic on two groups)."""
+    fit = lawbook.value(backtest.INFLOWS, dt.date(2024, 1, 1))
+    first = {g: 1300.0 + v for g, v in fit.items()}
+    path = backtest.inflow_path(first)
+    assert list(path) == [f"{y}-01-01" for y in range(2011, 2020)]
+    assert path["2011-01-01"]["dagpenge"] == first["dagpenge"]
+    # 1,300 above the 2024 value in 2011, 100 less each year: 500 above it in 2019
+    assert path["2019-01-01"]["dagpenge"] == fit["dagpenge"] + 500.0
+    assert path["2015-01-01"]["revalidering"] == fit["revalidering"] + 900.0
+
+
+def test_the_backtest_refuses_a_derivation_without_steps(capsys):
+    assert cli(["backtest", "--derive-inflows", "--iterations", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: backtest: --iterations: got '0'; allowed: a whole number of at least 1"
