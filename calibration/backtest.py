@@ -11,7 +11,8 @@ None of the 2011-2019 stocks after the 2011 start values is used (the fit year i
 The seeds give no inflows of new spells by year, so the backtest needs a rule for them:
 
 - the 2011 level is the inflow that keeps the observed 2011 stock stationary under the
-  law in force in 2011 (``--derive-inflows`` computes it; the experiment file holds it);
+  law it built up under, the law of 2010 (``--derive-inflows`` computes it; the
+  experiment file holds it);
 - ``--inflows held`` (the default) keeps that 2011 level: the run then uses nothing
   observed after 2011 but the law, the unemployment path and the fitted behaviour;
   ``--inflows path`` moves each group's inflow in a straight line from the 2011 level to
@@ -42,14 +43,16 @@ EXPERIMENT = Path(__file__).resolve().parents[1] / "experiments" / "backtest_201
 YEARS = range(2011, 2020)
 INFLOWS = "population.new_spells_per_year"
 INFLOW_RULES = ("held", "path")
-# The law in force in 2011, held for the derivation of the 2011 inflows.
-LAW_OF_2011 = ["law_of_2010", "dagpenge_reform_2010"]
-# The derivation's run: DERIVE_YEARS years of the 2011 law from the 2011 stock; the
+# The law under which the 2011 stock built up, held for the derivation of the 2011
+# inflows: the law of 2010, before the dagpenge reform (its periods begun before 1 July
+# 2010 keep the 4-year rule until mid-2012, time_limits.dagpenge.transition).
+STOCK_LAW = ["law_of_2010"]
+# The derivation's run: DERIVE_YEARS years of STOCK_LAW from the 2011 stock; the
 # stock of the years after the first is held to the 2011 stock.
 DERIVE_YEARS = 3
 # Series of the 2011 stock whose inflow the derivation sets: (start-stock groups summed,
 # groups whose inflow moves with it). Kontanthjælp is one series, as in VIVE T5.4 (its
-# split by readiness is derived from T3.3); under the 2011 law young entrants of
+# split by readiness is derived from T3.3); under the law of 2010 young entrants of
 # uddannelseshjælp are on kontanthjælp (sim/groups.py age_adjusted). Fleksjob,
 # jobafklaring and ressourceforløb have no inflow from outside; førtidspension's stock
 # is not stationary (it fell by 15 % in 2011-2019) and keeps the fitted inflow.
@@ -229,7 +232,7 @@ def run_backtest(scale: float, seed: int, inflows: str = "held", path: Path = EX
 
 
 def _stationary_run(scale: float, seed: int, path: Path) -> tuple[dict, dict, dict, int]:
-    """The derivation's experiment (DERIVE_YEARS years of the 2011 law and the 2011
+    """The derivation's experiment (DERIVE_YEARS years of STOCK_LAW and the 2011
     unemployment rate from the 2011 stock), its parameters, the stock it holds and its
     first year."""
     exp = experiment(scale, seed, path, "held")
@@ -239,7 +242,7 @@ def _stationary_run(scale: float, seed: int, path: Path) -> tuple[dict, dict, di
     exp.update(years=DERIVE_YEARS, outputs=["stocks"],
                unemployment={first + k: exp["unemployment"][first]
                              for k in range(DERIVE_YEARS)})
-    scenario["policies"] = list(LAW_OF_2011)
+    scenario["policies"] = list(STOCK_LAW)
     return exp, params, params["population.start_stock"], first
 
 

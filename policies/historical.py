@@ -40,9 +40,14 @@ def _d(text: str) -> dt.date:
 
 
 REFORMS: tuple[Reform, ...] = (
-    Reform("dagpenge_reform_2010", "Dagpengeperiode 4 -> 2 years",
-           "seed 004_282ac59a8741076f.txt, L475-L484",
-           (("time_limits.dagpenge.max_weeks", _d("2010-07-01")),)),
+    Reform("dagpenge_reform_2010",
+           "Dagpengeperiode 4 -> 2 years; periods begun before 1 July 2010 keep 4 years "
+           "but end by 1 July 2012 (overgangsregel); the temporary extension of 2012",
+           "seed 004_282ac59a8741076f.txt, L475-L484; lov nr. 703 af 25. juni 2010 § 2, "
+           "stk. 2 [not in seeds]",
+           (("time_limits.dagpenge.max_weeks", _d("2010-07-01")),
+            ("time_limits.dagpenge.transition", _d("2010-07-01")),
+            ("time_limits.dagpenge.extension", _d("2012-04-01")))),
     Reform("foertidspension_fleksjob_reform_2013",
            "Førtidspension as a rule only from 40; ressourceforløb and the "
            "rehabiliteringsteam", "seed 004_282ac59a8741076f.txt, L501-L511",

@@ -56,6 +56,15 @@ class Regime:
     sanction_threat: tuple[tuple[float, ...], ...]
     new_spells_per_year: tuple[float, ...]
     dagpenge_max_weeks: float
+    # The dagpenge transitional rule and temporary extension in weeks of the run's clock
+    # (time_limits.dagpenge.transition, .extension; see dagpenge_end).
+    dagpenge_transition_week: float
+    dagpenge_old_max_weeks: float
+    dagpenge_transition_end: float
+    dagpenge_extension_from: float
+    dagpenge_extension_to: float
+    dagpenge_extension_weeks: float
+    dagpenge_extension_total_weeks: float
     dagpenge_to_kontanthjaelp_share: float
     sygedagpenge_revurdering_week: float
     sygedagpenge_extension_share: float
@@ -84,6 +93,28 @@ class Regime:
     # Cumulative shares of the education levels by earnings band
     # (population.education_shares; sim/citizen.py EDUCATION_LEVELS).
     education_cum: tuple[tuple[float, ...], ...]
+
+    def dagpenge_end(self, entry: float) -> float:
+        """The week a dagpenge period begun in week ``entry`` ends (dagpengeperiode).
+        A period begun before a shortening keeps the earlier limit but ends by the
+        transitional rule's last day (overgangsregel); a period that would end inside the
+        window of a temporary extension is extended, to at most the extension's total
+        limit."""
+        end = entry + self.dagpenge_max_weeks
+        if entry < self.dagpenge_transition_week:
+            end = min(entry + self.dagpenge_old_max_weeks, self.dagpenge_transition_end)
+        if self.dagpenge_extension_from <= end < self.dagpenge_extension_to:
+            end = max(end, min(end + self.dagpenge_extension_weeks,
+                               entry + self.dagpenge_extension_total_weeks))
+        return end
+
+
+def _week(start_week: float, date: dt.date, text: str) -> float:
+    """The week of the run's clock of the date ``text`` (YYYY-MM-DD), given that
+    ``date`` is week ``start_week``. Counted in whole days from the clock's start, so
+    every regime gets the same number (equal regimes stay equal)."""
+    days = round(start_week * 7.0) + (dt.date.fromisoformat(text) - date).days
+    return days / 7.0
 
 
 def _cum(shares: dict[str, float], where: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -204,6 +235,14 @@ def compile_regime(p: dict, start_week: float, date: dt.date) -> Regime:
                                            float(p["effects"]["sanction_threat"])),
         new_spells_per_year=tuple(float(pop["new_spells_per_year"][g]) for g in GROUPS),
         dagpenge_max_weeks=float(tl["dagpenge"]["max_weeks"]),
+        dagpenge_transition_week=_week(start_week, date,
+                                       tl["dagpenge"]["transition"]["begun_before"]),
+        dagpenge_old_max_weeks=float(tl["dagpenge"]["transition"]["old_max_weeks"]),
+        dagpenge_transition_end=_week(start_week, date, tl["dagpenge"]["transition"]["ends_by"]),
+        dagpenge_extension_from=_week(start_week, date, tl["dagpenge"]["extension"]["from"]),
+        dagpenge_extension_to=_week(start_week, date, tl["dagpenge"]["extension"]["to"]),
+        dagpenge_extension_weeks=float(tl["dagpenge"]["extension"]["weeks"]),
+        dagpenge_extension_total_weeks=float(tl["dagpenge"]["extension"]["total_max_weeks"]),
         dagpenge_to_kontanthjaelp_share=float(tl["dagpenge"]["exhaustion_to_kontanthjaelp_share"]),
         sygedagpenge_revurdering_week=float(tl["sygedagpenge"]["revurdering_week"]),
         sygedagpenge_extension_share=float(tl["sygedagpenge"]["extension_share"]),

@@ -176,7 +176,7 @@ class Model:
 
     def populate(self) -> None:
         regime = self.laws[self.cohort_of(self.env.now)].regimes[0]
-        samplers = stock_samplers(regime, self.clock)
+        samplers = stock_samplers(regime, self.env.now)
         cid = 0
         for g, n in enumerate(self.start_stock):
             for _ in range(n):

@@ -26,6 +26,16 @@ limit". Every number must be finite. The bounds are checked when the files are l
 and whenever a value is set (an override, a policy's change, a phase-in step); the
 sums of distributions once a scenario's law is complete (sim/scenario.py), since
 policies change a table one key at a time.
+
+A leaf whose value holds texts lists the texts allowed (``texts``); ``groups`` stands for
+every benefit group, ``exits`` for every exit and ``date`` for a date written
+YYYY-MM-DD (quoted)::
+
+    texts: [groups, none]
+
+A text outside the list is refused like a number outside its bounds, and a leaf that
+holds a text without a list is refused when its file is loaded. Rule stacks (unit
+``rule``) are checked against the registered rules instead (sim/rules.py).
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ from typing import Any
 import yaml
 
 from sim.errors import InputError
+from sim.groups import EXITS, GROUPS
 
 EARLIEST = dt.date(1900, 1, 1)
 
@@ -61,6 +72,12 @@ KINDS: dict[str, tuple[float, float, str]] = {
     "elasticity": (-10.0, 10.0, "an elasticity from -10 to 10"),
 }
 DISTRIBUTIONS = ("distribution", "distribution_or_none")
+# Words of a leaf's ``texts`` list that stand for a set of texts.
+TEXT_SETS: dict[str, tuple[str, ...]] = {"groups": GROUPS, "exits": EXITS}
+# The word of ``texts`` for a date written as YYYY-MM-DD (quoted in the files).
+DATE_TEXT = "date"
+# Units whose texts are checked elsewhere: a rule stack against the registered rules.
+CHECKED_ELSEWHERE = ("rule",)
 SUM_TOLERANCE = 1e-3  # the files round shares to five decimals
 
 
@@ -125,6 +142,15 @@ class Parameter:
     # An assumption's plausible range (low, high) for every number in its value: the
     # ends at which the comparison's sensitivity runs put it (compare.sensitivity).
     plausible_range: tuple[float, float] | None = None
+    # The texts its value may hold (the ``texts`` list of its file, with TEXT_SETS
+    # expanded), and whether a date written YYYY-MM-DD is one; None: no texts.
+    texts: frozenset[str] | None = None
+    dates: bool = False
+
+    def text_allowed(self) -> str:
+        """What the leaf's texts may be, in words."""
+        words = sorted(self.texts or ())
+        return "one of " + ", ".join(words + (["a date as YYYY-MM-DD"] if self.dates else []))
 
     def match(self, keys: tuple[str, ...]) -> tuple[int, Bound] | None:
         """The bound of the numbers at ``keys`` inside the value, with the length of its
@@ -276,9 +302,18 @@ class ParameterTree:
                 and span[0] <= span[1]):
             raise InputError(str(file), f"{path}.plausible_range", span,
                              "[low, high]: two numbers, low <= high")
+        words = node.get("texts")
+        if words is not None and not (isinstance(words, list) and words
+                                      and all(isinstance(w, str) for w in words)):
+            raise InputError(str(file), f"{path}.texts", words,
+                             "a list of the texts the value may hold ('groups': every "
+                             "benefit group, 'date': a date as YYYY-MM-DD)")
+        texts = None if words is None else frozenset(
+            t for w in words if w != DATE_TEXT for t in TEXT_SETS.get(w, (w,)))
         leaf = Parameter(path, str(node.get("description", "")), str(node.get("unit", "")),
                          values, bounds,
-                         (float(span[0]), float(span[1])) if span is not None else None)
+                         (float(span[0]), float(span[1])) if span is not None else None,
+                         texts, words is not None and DATE_TEXT in words)
         for v in values:
             try:
                 leaf.check(v.value, sums=True)
@@ -410,6 +445,14 @@ class ParameterTree:
         leaf.values = kept + [DatedValue(start, new_value, source)] + later
 
 
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
 def _kind(x: object) -> str:
     if isinstance(x, bool):
         return "a boolean"
@@ -457,6 +500,11 @@ def _check(leaf: Parameter, value: object, keys: tuple[str, ...], old: object, s
                    shape and not names, sums, base)
         children = value
     else:
+        if isinstance(value, str) and leaf.unit not in CHECKED_ELSEWHERE:
+            if leaf.texts is None:
+                raise OutOfBounds(here, value, bound.text if bound else "a number")
+            if value not in leaf.texts and not (leaf.dates and _is_date(value)):
+                raise OutOfBounds(here, value, leaf.text_allowed())
         if value is None:
             if bound is not None and not bound.nullable:
                 raise OutOfBounds(here, value, bound.text)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.clock import Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.hazards import ElapsedSampler
 from sim.lawbook import MUNICIPALITIES_FILE
@@ -71,14 +70,18 @@ class AgeSampler:
         return lo + (hi - lo) * u_within
 
 
-def stock_samplers(regime, clock: Clock) -> list[ElapsedSampler]:
-    """Stationary elapsed-duration samplers for the start stock, respecting the time limits."""
+def stock_samplers(regime, now: float) -> list[ElapsedSampler]:
+    """Stationary elapsed-duration samplers for the start stock placed in week ``now``,
+    respecting the time limits: a dagpenge period with ``w`` weeks elapsed is in the
+    stock only if it has not ended by ``now`` (Regime.dagpenge_end, so a period begun
+    before a shortening can be longer than the new limit)."""
     samplers = []
     weeks = np.arange(1560, dtype=float) + 0.5
     for gi, g in enumerate(GROUPS):
         factor = np.ones_like(weeks)
         if g == "dagpenge":
-            factor[weeks >= regime.dagpenge_max_weeks] = 0.0
+            ended = np.array([regime.dagpenge_end(now - w) <= now for w in weeks])
+            factor[ended] = 0.0
         elif g == "sygedagpenge":
             factor[weeks >= regime.sygedagpenge_revurdering_week] = \
                 regime.sygedagpenge_extension_share

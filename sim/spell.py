@@ -317,7 +317,7 @@ def stay_rule(c: Citizen, g: int, entry: float, regime, extended: bool) -> tuple
     if extended:
         t = INF
     elif g == DAGPENGE:
-        t = entry + regime.dagpenge_max_weeks
+        t = regime.dagpenge_end(entry)
     elif g == SYGEDAGPENGE:
         t = entry + regime.sygedagpenge_revurdering_week
     elif g == RESSOURCEFORLOEB:

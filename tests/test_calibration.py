@@ -280,6 +280,12 @@ def test_backtest_runs_from_the_2011_stocks_and_reports_every_group_and_year(tmp
         assert df.groupby("group")["year"].count().eq(9).all() and len(df) == 9 * 9
         first = df[(df["year"] == 2011) & (df["observed"] > 0)]
         assert first["error_pct"].abs().max() < 10, first
+    # Dagpenge follows the 2010 reform's exhaustions (the transitional rule, 2012-13) and
+    # the cycle: within 15 % every year (seed 3: -4 ... +11 %; before the transitional
+    # rule +19 ... +34 % from 2013), and the six groups within 5 %.
+    held = both[both["inflows"] == "held"].set_index(["group", "year"])["error_pct"]
+    assert held.loc["dagpenge"].abs().max() < 15, held.loc["dagpenge"]
+    assert held.loc["six_groups"].abs().max() < 5, held.loc["six_groups"]
     cens = pd.read_csv(out / "backtest_censored.csv")
     assert list(cens["group"]) == ["dagpenge", "jobparate", "aktivitetsparate",
                                    "sygedagpenge"]

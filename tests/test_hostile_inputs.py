@@ -164,6 +164,23 @@ def _numbers(value: Any, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]
         yield keys
 
 
+def _texts(value: Any, keys: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, str):
+        yield keys
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, (*keys, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, (*keys, i))
+
+
+def _set(value: Any, keys: tuple[Any, ...], new: Any) -> None:
+    for k in keys[:-1]:
+        value = value[k]
+    value[keys[-1]] = new
+
+
 def parameter_cases() -> Iterator[Case]:
     tree = lawbook.base()
     for head, leaf in tree.leaves.items():
@@ -188,6 +205,21 @@ def parameter_cases() -> Iterator[Case]:
         if isinstance(value, dict):
             yield Case(f"param-{head}-shape", dump(override(head, {"not_a_key": 1})))
         yield Case(f"param-{head}-null", dump(override(head, None)))
+    # every text of the law and the behaviour (a group, a kind, a scheme, a date) replaced
+    # by one its leaf does not allow
+    for head, leaf in tree.leaves.items():
+        if leaf.unit == "rule":
+            continue  # rule stacks: the rule-* cases below
+        value = copy.deepcopy(leaf.values[-1].value)
+        keys = next(_texts(value), None)
+        if keys == ():
+            value = "not_a_name"
+        elif keys is not None:
+            _set(value, keys, "not_a_name")
+        if keys is not None:
+            yield Case(f"text-{head}", dump(override(head, value)))
+    yield Case("text-date", dump(override("time_limits.dagpenge.transition.begun_before",
+                                          "2010-13-45")))
     # tables of shares must keep summing to 1
     yield Case("routes-sum", dump(override("rehabilitation.routes", {
         "ressourceforloeb": 0.9, "ledighedsydelse": 0.9, "foertidspension": 0.9})))
@@ -406,3 +438,22 @@ def test_a_valid_file_still_runs(tmp_path: Path, capsys: pytest.CaptureFixture[s
     path = _write(tmp_path, dump(with_fields(start=dt.date(2024, 1, 1).isoformat())))
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0, \
         capsys.readouterr().err
+
+
+def test_a_parameter_file_with_an_undeclared_text_is_refused(tmp_path: Path) -> None:
+    """A leaf holds texts only from its ``texts`` list: a law file whose leaf holds a text
+    without one is refused when loaded, naming the file and the leaf."""
+    from sim.errors import InputError
+    from sim.parameters import ParameterTree
+
+    (tmp_path / "law.yaml").write_text(
+        "next_group:\n  unit: group\n  values:\n"
+        "    2000-01-01: {value: jobafklaring, source: law}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ParameterTree.load([tmp_path])
+    assert str(err.value) == (f"{tmp_path / 'law.yaml'}: law.next_group: got 'jobafklaring'; "
+                              "allowed: a number")
+    (tmp_path / "law.yaml").write_text(
+        "next_group:\n  unit: group\n  texts: [groups]\n  values:\n"
+        "    2000-01-01: {value: jobafklaring, source: law}\n", encoding="utf-8")
+    assert ParameterTree.load([tmp_path]).value("law.next_group") == "jobafklaring"

@@ -214,7 +214,7 @@ def test_a_stock_citizen_far_from_the_market_has_been_there_longer():
 
     regime = m.law.regimes[0]
     g = GROUP_INDEX["kontanthjaelp_aktivitetsparat"]
-    sampler = stock_samplers(regime, m.clock)[g]
+    sampler = stock_samplers(regime, m.env.now)[g]
     drawn = [m.stock_citizen(cid, g, sampler, regime) for cid in range(3000)]
     far = np.array([e for c, e in drawn if not c.close])
     close = np.array([e for c, e in drawn if c.close])

@@ -45,14 +45,23 @@ def test_dagpenge_counts_weeks_already_used_by_the_start_stock():
     assert exit_of(m, 1) == (4.0, "self_support")
 
 
-def test_dagpenge_period_was_four_years_before_july_2010():
-    m = model_with(quiet(**{"time_limits.dagpenge.exhaustion_to_kontanthjaelp_share": 0.0}),
+@pytest.mark.parametrize("extension_weeks", [26, 0])
+def test_dagpenge_period_was_four_years_before_july_2010(extension_weeks):
+    """Periods begun before 1 July 2010 keep the 4 years but end by 1 July 2012 (lov nr.
+    703 af 25. juni 2010 § 2, stk. 2), and the 2012 extension adds half a year to those
+    ending in its second half, to at most 4 years in all."""
+    m = model_with(quiet(**{"time_limits.dagpenge.exhaustion_to_kontanthjaelp_share": 0.0,
+                            "time_limits.dagpenge.extension.weeks": extension_weeks}),
                    start=dt.date(2009, 1, 1), years=6)
     add_citizen(m, 1, "dagpenge", age=40, elapsed=150.0)
     add_citizen(m, 2, "dagpenge", age=40)
     m.run(populate=False)
     assert exit_of(m, 1) == (208.0 - 150.0, "self_support")  # before July 2010: 208 weeks
-    assert exit_of(m, 2) == (104.0, "self_support")  # still on dagpenge when 104 applies
+    # begun 1 January 2009: the last day is 1 July 2012, and half a year more is capped
+    # at 4 years from the start
+    july_2012 = (dt.date(2012, 7, 1) - dt.date(2009, 1, 1)).days / 7
+    expected = 208.0 if extension_weeks else july_2012
+    assert exit_of(m, 2)[0] == pytest.approx(expected) and exit_of(m, 2)[1] == "self_support"
 
 
 def test_sygedagpenge_revurdering_at_week_22_sends_to_jobafklaring():
@@ -205,7 +214,7 @@ def test_the_start_stock_is_an_entrant_aged_by_its_elapsed_stay(group, low, limi
     m = model_with({})
     regime = m.law.regimes[0]
     g = GROUP_INDEX[group]
-    sampler = stock_samplers(regime, m.clock)[g]
+    sampler = stock_samplers(regime, m.env.now)[g]
     now = m.env.now
     ages, entry_ages = [], []
     for cid in range(4000):
