@@ -44,8 +44,8 @@ YEARS = range(2011, 2020)
 INFLOWS = "population.new_spells_per_year"
 INFLOW_RULES = ("held", "path")
 # The law under which the 2011 stock built up, held for the derivation of the 2011
-# inflows: the law of 2010, before the dagpenge reform (its periods begun before 1 July
-# 2010 keep the 4-year rule until mid-2012, time_limits.dagpenge.transition).
+# inflows: the law of 1 January 2010, with 4 years for every dagpenge period (the 2010
+# reform's 2 years reached the stock only from mid-2012, time_limits.dagpenge.transition).
 STOCK_LAW = ["law_of_2010"]
 # The derivation's run: DERIVE_YEARS years of STOCK_LAW from the 2011 stock; the
 # stock of the years after the first is held to the 2011 stock.
@@ -174,9 +174,10 @@ def write(out: Path, runs: dict[str, pd.DataFrame], cens: pd.DataFrame, exp: dic
             "2024 values, unchanged in every year. The observed 2011 stocks are placed on "
             "1 January 2011.</p>"
             "<p>Inflows of new spells (the seeds give none by year): <b>held</b> keeps the "
-            "2011 level, the inflow that holds the 2011 stock stationary under the 2011 "
-            "law and unemployment (experiments/backtest_2011.yaml); <b>path</b> moves it "
-            "in a straight line to the fitted 2024 level. Group-years within &plusmn;10 % "
+            "2011 level, the inflow that holds the 2011 stock stationary under the law of "
+            "1 January 2010 and the 2011 unemployment (experiments/backtest_2011.yaml); "
+            "<b>path</b> moves it in a straight line to the fitted 2024 level. "
+            "Group-years within &plusmn;10 % "
             f"of the observed: {_html.escape(counts)}.</p>",
             img(figure_png(fig, out / "backtest_stocks.png"), "Observed and simulated FT")]
     for rule, run in runs.items():

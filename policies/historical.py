@@ -40,6 +40,8 @@ def _d(text: str) -> dt.date:
 
 
 REFORMS: tuple[Reform, ...] = (
+    # Apply with scope everyone (the default): the transitional rule itself is what
+    # reaches the periods begun before 1 July 2010.
     Reform("dagpenge_reform_2010",
            "Dagpengeperiode 4 -> 2 years; periods begun before 1 July 2010 keep 4 years "
            "but end by 1 July 2012 (overgangsregel); the temporary extension of 2012",

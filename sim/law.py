@@ -97,12 +97,13 @@ class Regime:
     def dagpenge_end(self, entry: float) -> float:
         """The week a dagpenge period begun in week ``entry`` ends (dagpengeperiode).
         A period begun before a shortening keeps the earlier limit but ends by the
-        transitional rule's last day (overgangsregel); a period that would end inside the
-        window of a temporary extension is extended, to at most the extension's total
-        limit."""
+        transitional rule's last day (overgangsregel), never before the new limit; a
+        period that would end inside the window of a temporary extension is extended, to
+        at most the extension's total limit."""
         end = entry + self.dagpenge_max_weeks
         if entry < self.dagpenge_transition_week:
-            end = min(entry + self.dagpenge_old_max_weeks, self.dagpenge_transition_end)
+            end = max(end, min(entry + self.dagpenge_old_max_weeks,
+                               self.dagpenge_transition_end))
         if self.dagpenge_extension_from <= end < self.dagpenge_extension_to:
             end = max(end, min(end + self.dagpenge_extension_weeks,
                                entry + self.dagpenge_extension_total_weeks))

@@ -27,14 +27,15 @@ and whenever a value is set (an override, a policy's change, a phase-in step); t
 sums of distributions once a scenario's law is complete (sim/scenario.py), since
 policies change a table one key at a time.
 
-A leaf whose value holds texts lists the texts allowed (``texts``); ``groups`` stands for
-every benefit group, ``exits`` for every exit and ``date`` for a date written
-YYYY-MM-DD (quoted)::
+A leaf whose value holds texts lists the texts allowed (``texts``), for the whole value
+or by key path as ``bounds`` does; ``groups`` stands for every benefit group, ``exits``
+for every exit and ``date`` for a date written YYYY-MM-DD (quoted)::
 
     texts: [groups, none]
+    texts: {"*.account": [HK5, HK6], "*.category": [by_group, service]}
 
-A text outside the list is refused like a number outside its bounds, and a leaf that
-holds a text without a list is refused when its file is loaded. Rule stacks (unit
+A text outside its list is refused like a number outside its bounds, and a leaf that
+holds a text where it lists none is refused when its file is loaded. Rule stacks (unit
 ``rule``) are checked against the registered rules instead (sim/rules.py).
 """
 
@@ -44,6 +45,7 @@ import copy
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +81,54 @@ DATE_TEXT = "date"
 # Units whose texts are checked elsewhere: a rule stack against the registered rules.
 CHECKED_ELSEWHERE = ("rule",)
 SUM_TOLERANCE = 1e-3  # the files round shares to five decimals
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The texts allowed at a key path inside a leaf's value."""
+
+    words: frozenset[str]
+    dates: bool  # also a date written YYYY-MM-DD
+
+    @classmethod
+    def parse(cls, spec: object) -> Texts:
+        """From a ``texts`` list of a parameter file; ValueError when it is not one."""
+        if not (isinstance(spec, list) and spec and all(isinstance(w, str) for w in spec)):
+            raise ValueError("a list of the texts the value may hold ('groups': every "
+                             "benefit group, 'exits': every exit, 'date': a date as "
+                             "YYYY-MM-DD)")
+        return cls(frozenset(t for w in spec if w != DATE_TEXT for t in TEXT_SETS.get(w, (w,))),
+                   DATE_TEXT in spec)
+
+    def allows(self, text: str) -> bool:
+        return text in self.words or (self.dates and _is_date(text))
+
+    def text(self) -> str:
+        """What is allowed, in words."""
+        words = sorted(self.words) + (["a date as YYYY-MM-DD"] if self.dates else [])
+        return words[0] if len(words) == 1 and self.dates else "one of " + ", ".join(words)
+
+
+def _longest(patterns: dict[tuple[str, ...], Any], keys: tuple[str, ...]
+             ) -> tuple[int, Any] | None:
+    """The entry of the longest pattern that matches the start of ``keys`` (``*`` matches
+    any key), with its length."""
+    best: tuple[int, Any] | None = None
+    for pattern, entry in patterns.items():
+        if len(pattern) <= len(keys) and all(
+                p in ("*", k) for p, k in zip(pattern, keys, strict=False)):
+            if best is None or len(pattern) > best[0]:
+                best = (len(pattern), entry)
+    return best
+
+
+def _patterns(spec: object) -> dict[tuple[str, ...], object]:
+    """A ``bounds`` or ``texts`` spec as {key path: entry}: a mapping by dotted key path,
+    or one entry for the whole value."""
+    if isinstance(spec, dict):
+        return {tuple(k for k in str(pattern).split(".") if k): e
+                for pattern, e in spec.items()}
+    return {} if spec is None else {(): spec}
 
 
 @dataclass(frozen=True)
@@ -142,27 +192,19 @@ class Parameter:
     # An assumption's plausible range (low, high) for every number in its value: the
     # ends at which the comparison's sensitivity runs put it (compare.sensitivity).
     plausible_range: tuple[float, float] | None = None
-    # The texts its value may hold (the ``texts`` list of its file, with TEXT_SETS
-    # expanded), and whether a date written YYYY-MM-DD is one; None: no texts.
-    texts: frozenset[str] | None = None
-    dates: bool = False
-
-    def text_allowed(self) -> str:
-        """What the leaf's texts may be, in words."""
-        words = sorted(self.texts or ())
-        return "one of " + ", ".join(words + (["a date as YYYY-MM-DD"] if self.dates else []))
+    # The texts its value may hold, by key path as the bounds (``texts`` of its file).
+    texts: dict[tuple[str, ...], Texts] = field(default_factory=dict)
 
     def match(self, keys: tuple[str, ...]) -> tuple[int, Bound] | None:
         """The bound of the numbers at ``keys`` inside the value, with the length of its
         key path: the longest declared path that matches the start of ``keys`` (``*``
         matches any key)."""
-        best: tuple[int, Bound] | None = None
-        for pattern, b in self.bounds.items():
-            if len(pattern) <= len(keys) and all(
-                    p in ("*", k) for p, k in zip(pattern, keys, strict=False)):
-                if best is None or len(pattern) > best[0]:
-                    best = (len(pattern), b)
-        return best
+        return _longest(self.bounds, keys)
+
+    def texts_at(self, keys: tuple[str, ...]) -> Texts | None:
+        """The texts allowed at ``keys`` inside the value (as :meth:`match`)."""
+        found = _longest(self.texts, keys)
+        return found[1] if found else None
 
     def check(self, value: object, keys: tuple[str, ...] = (), old: object = None,
               shape: bool = False, sums: bool = False) -> None:
@@ -248,7 +290,8 @@ class ParameterTree:
                     raise InputError(str(file), f"leaves.{path}", path, "an existing leaf path")
                 if not isinstance(node, dict) or "values" not in node:
                     raise InputError(str(file), f"leaves.{path}", node, "a leaf with values")
-                values = cls._leaf(file, path, node).values
+                # Checked against the leaf it overlays (its bounds and texts).
+                values = cls._leaf(file, path, node, check=False).values
                 for v in values:
                     try:
                         leaves[path].check(v.value, sums=True)
@@ -271,7 +314,7 @@ class ParameterTree:
             cls._collect(file, f"{path}.{key}", child, leaves)
 
     @staticmethod
-    def _leaf(file: Path, path: str, node: dict) -> Parameter:
+    def _leaf(file: Path, path: str, node: dict, check: bool = True) -> Parameter:
         default_source = node.get("source")
         values = []
         raw = node["values"]
@@ -287,14 +330,15 @@ class ParameterTree:
                                  "a value with a source (seed file and line, law, or assumption)")
             values.append(DatedValue(_as_date(key), value, str(source)))
         values.sort(key=lambda v: v.start)
-        spec = node.get("bounds")
-        patterns = spec if isinstance(spec, dict) else {} if spec is None else {"": spec}
         bounds: dict[tuple[str, ...], Bound] = {}
-        for pattern, b in patterns.items():
-            try:
-                bounds[tuple(k for k in str(pattern).split(".") if k)] = Bound.parse(b)
-            except ValueError as exc:
-                raise InputError(str(file), f"{path}.bounds", b, exc.args[0]) from None
+        texts: dict[tuple[str, ...], Texts] = {}
+        for field_name, kind, out in (("bounds", Bound, bounds), ("texts", Texts, texts)):
+            for pattern, spec in _patterns(node.get(field_name)).items():
+                try:
+                    out[pattern] = kind.parse(spec)
+                except ValueError as exc:
+                    raise InputError(str(file), f"{path}.{field_name}", spec,
+                                     exc.args[0]) from None
         span = node.get("plausible_range")
         if span is not None and not (
                 isinstance(span, list) and len(span) == 2
@@ -302,19 +346,11 @@ class ParameterTree:
                 and span[0] <= span[1]):
             raise InputError(str(file), f"{path}.plausible_range", span,
                              "[low, high]: two numbers, low <= high")
-        words = node.get("texts")
-        if words is not None and not (isinstance(words, list) and words
-                                      and all(isinstance(w, str) for w in words)):
-            raise InputError(str(file), f"{path}.texts", words,
-                             "a list of the texts the value may hold ('groups': every "
-                             "benefit group, 'date': a date as YYYY-MM-DD)")
-        texts = None if words is None else frozenset(
-            t for w in words if w != DATE_TEXT for t in TEXT_SETS.get(w, (w,)))
         leaf = Parameter(path, str(node.get("description", "")), str(node.get("unit", "")),
                          values, bounds,
                          (float(span[0]), float(span[1])) if span is not None else None,
-                         texts, words is not None and DATE_TEXT in words)
-        for v in values:
+                         texts)
+        for v in values if check else ():
             try:
                 leaf.check(v.value, sums=True)
             except OutOfBounds as exc:
@@ -446,11 +482,14 @@ class ParameterTree:
 
 
 def _is_date(text: str) -> bool:
+    """Whether ``text`` is a date written YYYY-MM-DD."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
     try:
         dt.date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
 
 
 def _kind(x: object) -> str:
@@ -500,11 +539,14 @@ def _check(leaf: Parameter, value: object, keys: tuple[str, ...], old: object, s
                    shape and not names, sums, base)
         children = value
     else:
+        if isinstance(value, dt.date):  # an unquoted date in a parameter file
+            raise OutOfBounds(here, value, "a date as 'YYYY-MM-DD', quoted")
         if isinstance(value, str) and leaf.unit not in CHECKED_ELSEWHERE:
-            if leaf.texts is None:
+            allowed = leaf.texts_at(keys)
+            if allowed is None:
                 raise OutOfBounds(here, value, bound.text if bound else "a number")
-            if value not in leaf.texts and not (leaf.dates and _is_date(value)):
-                raise OutOfBounds(here, value, leaf.text_allowed())
+            if not allowed.allows(value):
+                raise OutOfBounds(here, value, allowed.text())
         if value is None:
             if bound is not None and not bound.nullable:
                 raise OutOfBounds(here, value, bound.text)

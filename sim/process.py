@@ -31,6 +31,8 @@ SCAN_WEEKS = 520.0  # look-ahead for the next sanctioned conversation (skips cos
 EPS = 1e-9  # weeks; tolerance when the clock meets an event's time
 # sanctions.forhaling: the benefit is lost for the rest of the stay, or until compliance.
 FORHALING_LOSS = ("permanent", "saa_laenge")
+# sanctions.kind_on_no_show: stop until contact, a sanction rate a day, or a lapse.
+NO_SHOW_KINDS = ("saa_laenge", "daily", "lapse")
 
 OFFER_TYPES = ("virksomhedspraktik", "loentilskud_privat", "loentilskud_offentlig",
                "nytteindsats", "oevrig_vejledning", "ordinaer_uddannelse", "mentor")

@@ -300,7 +300,7 @@ def test_backtest_runs_from_the_2011_stocks_and_reports_every_group_and_year(tmp
 
 def test_the_2011_inflows_hold_the_2011_stocks_and_the_2024_inflows_do_not():
     """The experiment file's 2011 inflows keep each derived series within 8 % of its 2011
-    stock over two more years of the 2011 law (scale 0.05: six seeds and scales gave at
+    stock over two more years of the law of 1 January 2010 (scale 0.05: six seeds and scales gave at
     most 5.5 %); the fitted 2024 inflows leave revalidering (13,659 FT in 2011, 3,785
     in 2024) far below it."""
     exp = yaml.safe_load(backtest.EXPERIMENT.read_text(encoding="utf-8"))

@@ -457,3 +457,17 @@ def test_a_parameter_file_with_an_undeclared_text_is_refused(tmp_path: Path) -> 
         "next_group:\n  unit: group\n  texts: [groups]\n  values:\n"
         "    2000-01-01: {value: jobafklaring, source: law}\n", encoding="utf-8")
     assert ParameterTree.load([tmp_path]).value("law.next_group") == "jobafklaring"
+
+
+def test_the_texts_of_the_law_files_are_the_engine_s() -> None:
+    """The texts a law file allows are those the engine reads: the refusion schemes, the
+    sanction kinds and what forhaling loses."""
+    from sim.finance_law import SCHEMES
+    from sim.process import FORHALING_LOSS, NO_SHOW_KINDS
+
+    leaves = lawbook.base().leaves
+    for path, words in (("finance.refusion_scheme", SCHEMES),
+                        ("sanctions.kind_on_no_show", NO_SHOW_KINDS),
+                        ("sanctions.forhaling", FORHALING_LOSS)):
+        allowed = leaves[path].texts_at(())
+        assert allowed is not None and allowed.words == set(words), path
