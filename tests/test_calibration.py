@@ -308,8 +308,9 @@ def test_the_2011_inflows_hold_the_2011_stocks_and_the_2024_inflows_do_not():
     held = backtest.stationarity(anchor, 0.05, 3)
     assert set(held) == set(backtest.DERIVED)
     assert all(abs(r - 1) < 0.08 for r in held.values()), held
+    # scale 0.02 is enough: the ratio is far from 0.8 (measured 0.63 at seed 3)
     fitted = backtest.stationarity(lawbook.value(backtest.INFLOWS, dt.date(2024, 1, 1)),
-                                   0.05, 3)
+                                   0.02, 3)
     assert fitted["revalidering"] < 0.8, fitted
 
 
