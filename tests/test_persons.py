@@ -230,7 +230,7 @@ def test_channels_and_the_rest_add_up_to_the_effect(tmp_path):
     moves employment through the benefit-level channel."""
     import sim
 
-    exp = dict(name="channels", start="2024-01-01", years=3, scale=0.005, seed=11,
+    exp = dict(name="channels", start="2024-01-01", years=2, scale=0.005, seed=11,
                replications=2, outputs=["stocks", "flows", "finance"],
                scenarios={"baseline": {"policies": ["current_law_2024"]},
                           "reform": {"policies": ["current_law_2024", {
@@ -265,7 +265,7 @@ def test_sensitivity_runs_each_assumption_at_both_ends_of_its_range(tmp_path):
     import sim
     from sim.report import write_report
 
-    exp = dict(name="sensitivity", start="2024-01-01", years=3, scale=0.005, seed=11,
+    exp = dict(name="sensitivity", start="2024-01-01", years=2, scale=0.005, seed=11,
                replications=2, outputs=["stocks", "flows", "finance"],
                scenarios={"baseline": {"policies": ["current_law_2024"]},
                           "reform": {"policies": ["current_law_2024", {
