@@ -8,8 +8,10 @@ are computed from the law in force at the policy's effective date (policies/para
 a table shows "set ledighedsydelse to jobparat kontanthjælp's schedule" with the numbers.
 
 Global rules (reforms.md (ii), Global rules):
-- benefit changes (the abolished schemes 1.1-1.3) apply to new spells only; people in
-  them finish their spell (seed 003_6dc7bdcfc6d04eb3.txt, L11458; L12278-L12286);
+- the abolished schemes (1.1-1.3) take no new entrants from the date, whenever the
+  person's support spell began ("no new ressourceforløb spells", reforms.md 1.1); their
+  rules act only at an entry, so people in them finish their spell
+  (seed 003_6dc7bdcfc6d04eb3.txt, L11458; L12278-L12286);
 - effort changes ramp in over 3 years (L12529-L12531): a third in 2026, two thirds in
   2027, all from 2028 (numbers are interpolated, rules and switches change at the
   half-way share, i.e. in 2027);
@@ -70,7 +72,7 @@ def reroute(group: str, shares: dict[str, float]) -> list[ParameterChange]:
 
 class RessourceforloebOptions(Options):
     no_benefit: float = Field(0.10, ge=0, le=1, description=f"Share of would-be entrants who get no benefit (asset and offset rules; {SEED}, L12288-L12350: about 10 %)")
-    kontanthjaelp: float = Field(0.50, ge=0, le=1, description=f"Share who get aktivitetsparat kontanthjælp (uddannelseshjælp under 30), about 1,000 kr/month below ressourceforløbsydelse ({SEED}, L12288-L12350: about 50 %; the lower benefit itself is in benefit_rates)")
+    kontanthjaelp: float = Field(0.50, ge=0, le=1, description=f"Share who get aktivitetsparat kontanthjælp at any age (visitation.reroute_adult: under 30 too, not uddannelseshjælp), about 1,000 kr/month below ressourceforløbsydelse ({SEED}, L12288-L12350: about 50 %; the lower benefit itself is in benefit_rates)")
     sygedagpenge: float = Field(0.25, ge=0, le=1, description=f"Share who get sygedagpenge: of 'the rest get sygedagpenge, førtidspension etc.' ({SEED}, L12288-L12350; the split is param: assumption, the larger part)")
     foertidspension: float = Field(0.15, ge=0, le=1, description=f"Share granted førtidspension at once instead of after a ressourceforløb: 'part of the group moves to førtidspension earlier' ({SEED}, L12288-L12350; param: assumption, the smaller part of the rest); only from foertidspension.min_age (as a rule over 40)")
     foertidspension_under_min_age: str = Field("sygedagpenge", description=f"Where the førtidspension share goes for would-be entrants under foertidspension.min_age: another destination of the rest (assumption: sygedagpenge, the rest's first alternative, {SEED}, L12288-L12350), so the ~10 % without benefit and ~50 % on kontanthjælp hold at every age; 'proportional' spreads it over all the others")
@@ -96,7 +98,7 @@ register(Policy(
     description="1.1 No new ressourceforløb: would-be entrants get no benefit (~10 %), "
                 "aktivitetsparat kontanthjælp (~50 %), sygedagpenge or førtidspension at once "
                 "(from 40; under 40 that share goes to sygedagpenge)",
-    effective=EFFECTIVE, scope="new_spells",
+    effective=EFFECTIVE,
     source=f"{SEED}, L12583; L12288-L12350",
     options=RessourceforloebOptions,
     changes=lambda o: [
@@ -105,6 +107,10 @@ register(Policy(
             "sygedagpenge": o.sygedagpenge, "foertidspension": o.foertidspension}),
         *changed([ParameterChange("visitation.foertidspension_fallback.ressourceforloeb",
                                   o.foertidspension_under_min_age)]),
+        # "~50 % get kontanthjælp, ~1,000 kr a month below ressourceforløbsydelse": at any
+        # age, so those under 30 are paid kontanthjælp, not uddannelseshjælp (about 6,400
+        # kr a month less).
+        ParameterChange("visitation.reroute_adult", ["ressourceforloeb"]),
         # The førtidspension share is the team's grant, so the citizen is assessed to
         # førtidspension (a permanent grant), not kept on ressourceforløb's hazards.
         ParameterChange(*on_top("rehabilitation_route", "foertidspension_at_once")),
@@ -116,7 +122,7 @@ register(Policy(
     name="eg_abolish_jobafklaring",
     description="1.2 No new jobafklaringsforløb: at revurdering the citizen stays on "
                 "sygedagpenge (extended)",
-    effective=EFFECTIVE, scope="new_spells",
+    effective=EFFECTIVE,
     source=f"{SEED}, L12585; L12352-L12360 (they stay on sygedagpenge: [inferred], reforms.md)",
     changes=lambda o: [
         *reroute("jobafklaring", {"sygedagpenge": 1.0}),
@@ -139,7 +145,7 @@ register(Policy(
     name="eg_abolish_revalidering",
     description="1.3 No new revalidering: would-be entrants go to aktivitetsparat "
                 "kontanthjælp (option: part to sygedagpenge)",
-    effective=EFFECTIVE, scope="new_spells",
+    effective=EFFECTIVE,
     source=f"{SEED}, L12587; L2186-L2202",
     options=RevalideringOptions,
     changes=lambda o: [
@@ -206,16 +212,19 @@ register(Policy(
 
 register(Policy(
     name="eg_effort_groups",
-    description="1.7 Visitation into 4 effort groups: the contact course of ressourceforløb "
-                "and revalidering follows jobhjælp (aktivitetsparat kontanthjælp), that of "
-                "jobafklaring the sygedagpengeindsats",
+    description="1.7 Visitation into 4 effort groups: the contact course in months 0-6 of "
+                "ressourceforløb and revalidering follows jobhjælp (aktivitetsparat "
+                "kontanthjælp), that of jobafklaring the sygedagpengeindsats; each keeps "
+                "its own interval after month 6 (set individually)",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L12593; L1315-L1325; L1422-L1424 (mapping: reforms.md (ii) [inferred])",
+    source=f"{SEED}, L12593; L1315-L1325; L1422-L1424 (mapping: reforms.md (ii) [inferred]); "
+           "L117-L133 (interval after month 6 set individually)",
     changes=lambda o: changed([
-        ParameterChange(f"contact.schedule.{g}",
-                        law("contact.schedule.kontanthjaelp_aktivitetsparat"))
-        for g in ("ressourceforloeb", "revalidering")
-    ] + [ParameterChange("contact.schedule.jobafklaring", law("contact.schedule.sygedagpenge"))]),
+        ParameterChange(f"contact.schedule.{g}.{k}", law(f"contact.schedule.{model}.{k}"))
+        for g, model in (("ressourceforloeb", "kontanthjaelp_aktivitetsparat"),
+                         ("revalidering", "kontanthjaelp_aktivitetsparat"),
+                         ("jobafklaring", "sygedagpenge"))
+        for k in COURSE_LAW_KEYS]),
 ))
 
 
@@ -441,7 +450,7 @@ VOKSENLAERLING_KR_PER_HOUR = 45.0  # rules.md (c); seed 003_6dc7bdcfc6d04eb3.txt
 
 
 class EducationOptions(Options):
-    shift: float = Field(0.05, ge=0, le=0.3, description="Share of offers moved from ØVO to ordinary education for dagpenge and jobparat kontanthjælp (param; assumption)")
+    shift: float = Field(0.0, ge=0, le=0.3, description=f"Share of offers moved from ØVO to ordinary education for dagpenge and jobparat kontanthjælp (not in the text, {SEED}, L2176-L2240, which opens voksenlærling and the 110 % uddannelsesløft and changes the subsidy: 0, an option for a variant)")
     course_after_weeks: float = Field(26.0, ge=0, le=104, description=f"Weeks of unemployment before the course right starts ({SEED}, L2259-L2377: after 6 months, was 5 weeks)")
     course_kontanthjaelp: float = Field(1.0, ge=0, le=1, description=f"Weight of jobparat kontanthjælp in the course right's driver ({SEED}, L2259-L2377: the right now includes kontanthjælp; jobparat [inferred])")
     course_refusion: float = Field(0.8, ge=0, le=1, description=f"State refusion of the merged course right ({SEED}, L2259-L2377: 80 %)")
@@ -483,9 +492,10 @@ def _education_changes(o: EducationOptions) -> list[ParameterChange]:
 register(Policy(
     name="eg_education_skilled_and_courses",
     description="2.12+2.13 Education to skilled level and one course right (also for "
-                "kontanthjælp, after 6 months, 80 % refusion): offers shift from ØVO to "
-                "ordinary education; the regional and uddannelsesløft pools go; "
-                "voksenlærling subsidy 45 -> 50 kr an hour",
+                "kontanthjælp, after 6 months, 80 % refusion); the regional and "
+                "uddannelsesløft pools go; voksenlærling subsidy 45 -> 50 kr an hour (the "
+                "opening of voksenlærling and the 110 % uddannelsesløft to the skilled "
+                "with health problems: options, no number in the text)",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L2176-L2240 (2.12); L2259-L2377 (2.13); pool_refusion stays 80 %",
     options=EducationOptions,
@@ -531,20 +541,17 @@ register(Policy(
 ))
 
 
-class JoblogOptions(Options):
-    decision: float = Field(1.0, ge=0, le=1, description=f"Chance a missed duty is sanctioned, close to the market: automatic ({SEED}, L3744-L3766)")
-
-
 register(Policy(
     name="eg_sanction_joblog",
-    description="3.2 Close to the market: automatic sanction after a reminder (1 week "
-                "dagpenge, 3 sanction rates kontanthjælp: the current sanction sizes)",
+    description="3.2 Close to the market: a missed monthly joblog entry is sanctioned "
+                "automatically after a reminder (1 week dagpenge, 3 sanction rates "
+                "kontanthjælp: the sizes of the groups' current sanctions); the other "
+                "breaches are decided as before",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L3744-L3766 (the monthly joblog itself is not modelled)",
-    options=JoblogOptions,
-    changes=lambda o: changed([
-        ParameterChange(f"process.sanction_decision.{g}", o.decision)
-        for g in EFFORT_CLOSE_TO_MARKET]),
+    source=f"{SEED}, L3744-L3766 (the joblog's part of the breaches: "
+           "process.joblog_breach_share, assumption)",
+    changes=lambda o: [ParameterChange(f"sanctions.joblog_automatic.{g}", 1.0)
+                       for g in EFFORT_CLOSE_TO_MARKET],
 ))
 
 
@@ -662,29 +669,52 @@ register(Policy(
 
 
 class OevoCutOptions(Options):
-    cut: float = Field(0.10, ge=0, le=1, description=f"ovo.volume_cut: cut in ØVO spending as a share of 2024 ØVO spending ({SEED}, L11039-L11143: about 10 %)")
+    cut: float = Field(0.10, ge=0, le=1, description=f"ovo.volume_cut: cut in ØVO as a share of 2024 ØVO spending ({SEED}, L11039-L11143: about 10 %, with statutory activity caps if not met)")
+
+
+OEVO = "oevrig_vejledning"
+
+
+def _oevo_cut_changes(o: OevoCutOptions) -> list[ParameterChange]:
+    """Fewer ØVO offers at the 2024 price: in every group that uses ØVO, the rate of
+    offers taken up (process.takeup_per_week) x (1 - cut x the ØVO share s) and the mix
+    with ØVO's share s (1 - cut) / (1 - cut s) and every other type's s_i / (1 - cut s),
+    so the ØVO offers taken up fall by ``cut`` and the other types' stay. In 2024 no
+    ØVO counts as ret og pligt, so the offers taken up are 2024's ØVO: the cut is about
+    ``cut`` of 2024 ØVO spending; the mandatory offers keep their number (the law's ret og
+    pligt), with less ØVO among them where it counts (2.1)."""
+    out = []
+    for g, mix in law("process.offer_mix").items():
+        share = float((mix or {}).get(OEVO, 0.0))
+        if share <= 0.0:
+            continue
+        kept = 1.0 - o.cut * share
+        out.append(ParameterChange(f"process.takeup_per_week.{g}",
+                                   round(law(f"process.takeup_per_week.{g}") * kept, 8)))
+        out.append(ParameterChange(f"process.offer_mix.{g}", {
+            t: round(float(v) * (1.0 - o.cut if t == OEVO else 1.0) / kept, 8)
+            for t, v in mix.items()}))
+    return changed(out)
 
 
 register(Policy(
     name="eg_cut_oevo",
-    description="6.5 Cut ØVO by about 10 % of 2024 ØVO spending (cost per full-time "
-                "person in ØVO), reached over 3 years",
+    description="6.5 Cut ØVO by about 10 % of 2024 ØVO spending: 10 % fewer ØVO offers "
+                "taken up (the other offers and the price stay), reached over 3 years",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
-    source=f"{SEED}, L11039-L11143 (statutory caps if not met within 2-3 years)",
+    source=f"{SEED}, L11039-L11143 (a cut in activity: statutory caps if not met within "
+           "2-3 years)",
     options=OevoCutOptions,
-    changes=lambda o: [ParameterChange(
-        "finance.unit_cost.activation.oevrig_vejledning",
-        round(law("finance.unit_cost.activation.oevrig_vejledning", dt.date(2024, 1, 1))
-              * (1 - o.cut)))],
+    changes=_oevo_cut_changes,
 ))
 
 
 # -- the bundle ------------------------------------------------------------------------
 register(Policy(
     name="expert_group_2024",
-    description="The expert group's proposal (2024): all modelled recommendations, benefit "
-                "changes for new spells from 2026, effort changes over 2026-2028, financing "
-                "to 2028, the run-off of seniorjob to 2030",
+    description="The expert group's proposal (2024): all modelled recommendations, no new "
+                "entrants in the abolished schemes from 2026, effort changes over "
+                "2026-2028, financing to 2028, the run-off of seniorjob to 2030",
     effective=EFFECTIVE,
     source=f"{SEED}, L12467-L12478; L12529-L12531; L11458; L12278-L12286",
     members=(_BUNDLE_MEMBERS := (

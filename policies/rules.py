@@ -73,23 +73,29 @@ def _destinations(shares: dict[str, float]) -> tuple[tuple, tuple[float, ...]]:
       "no benefit); førtidspension only from foertidspension.min_age, its share otherwise "
       "going to visitation.foertidspension_fallback (or, where proportional, to the other "
       "destinations in proportion); the rule below then visits the destination group (the "
-      "age rule of uddannelseshjælp). A person rerouted before in the spell and still on "
-      "support keeps their benefit at a later decision (only the førtidspension share "
-      "applies again): the split is for would-be entrants, once",
+      "age rule of uddannelseshjælp), except for the groups of visitation.reroute_adult, "
+      "whose would-be entrants are paid in the drawn group as it is. A person rerouted "
+      "before in the spell and still on support keeps their benefit at a later decision "
+      "(only the førtidspension share applies again): the split is for would-be entrants, "
+      "once",
       "seed 003_6dc7bdcfc6d04eb3.txt, L12288-L12360; L12583-L12587 (abolished target "
       "groups and where their would-be entrants go)", layer=True)
 def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, below):
     entry = _reroute_table(regime)[target]
     if entry is not None:
+        # Paid in the drawn group as it is, without the age rule below?
+        adult = GROUPS[target] in regime.params["visitation"]["reroute_adult"]
         chosen = _drawn(c, entry, now, regime, n)
         if chosen != FOERTIDSPENSION and c.profile == target and c.seg_start > c.last_exit:
             # Rerouted before in this spell (the current law still assesses them to the
             # abolished group) and on support: the table's split is for would-be
             # entrants, once; at a later decision the person keeps the benefit they
             # have, and only the førtidspension share applies again.
-            return below(c, c.group, now, regime, n)
+            return c.group if adult else below(c, c.group, now, regime, n)
         if isinstance(chosen, str):
             return chosen  # no benefit: the citizen leaves support (exit)
+        if adult:
+            return chosen
         target = chosen
     return below(c, target, now, regime, n)
 

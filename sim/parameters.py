@@ -528,8 +528,10 @@ def _check(leaf: Parameter, value: object, keys: tuple[str, ...], old: object, s
         children = list(value.values())
     elif isinstance(value, list):
         # A list of numbers keeps its length (a hazard's pieces match its breakpoints); a
-        # list of names (a rule stack, a set of groups) may grow or shrink.
-        names = shape and bool(old) and all(isinstance(x, str) for x in old)  # type: ignore
+        # list of names (a rule stack, a set of groups; an empty list where the leaf
+        # declares texts) may grow or shrink.
+        names = shape and (all(isinstance(x, str) for x in old) if old  # type: ignore
+                           else leaf.texts_at(keys) is not None)
         if names and not all(isinstance(x, str) for x in value):
             raise OutOfBounds(here, value, "a list of names")
         if shape and not names and len(old) != len(value):  # type: ignore[arg-type]

@@ -131,7 +131,9 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     practice = beh["contact_practice_factor"]
     return ProcessRules(
         schedule=tuple(
-            _schedule(float(s["first_week"]), int(s["first_6_months"]),
+            # A phased-in count of conversations is rounded, not cut: 6 -> 5.33 -> 4.67
+            # -> 4 gives 5, 5, 4 (a third of the way each year), not 5, 4, 4.
+            _schedule(float(s["first_week"]), int(round(float(s["first_6_months"]))),
                       _inf(s["interval_after"]) * float(practice.get(g, 1.0)),
                       float(s["akasse_weeks"]))
             if (s := sched.get(g)) else None for g in GROUPS),
@@ -149,7 +151,9 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         exemption_share=float(beh["exemption_share"]),
         exemption_weeks=float(offers["exemption_max_weeks"]),
         no_show=per_group(beh["no_show"], 0.0),
-        decide=per_group(beh["sanction_decision"], 0.0),
+        decide=_decide(per_group(beh["sanction_decision"], 0.0),
+                       per_group(sanc["joblog_automatic"], 0.0),
+                       float(beh["joblog_breach_share"])),
         kind=tuple(sanc["kind_on_no_show"].get(g, "daily") for g in GROUPS),
         karantaene_share=float(beh["karantaene_share"]),
         karantaene_weeks=float(sanc["karantaene_weeks"]),
@@ -178,6 +182,17 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         sanction_weeks=float(eff["sanction_weeks"]),
         sanction_decision=hooks.sanction_decision,
     )
+
+
+def _decide(decision: tuple[float, ...], automatic: tuple[float, ...],
+            joblog_share: float) -> tuple[float, ...]:
+    """The chance a breach is sanctioned, by group. The fitted no-shows stand for every
+    breach that was sanctioned (process.no_show); the municipality or the a-kasse decides
+    on each (process.sanction_decision), except where the law sanctions a missed joblog
+    entry without a decision (sanctions.joblog_automatic, a weight that phases in): that
+    part of the breaches (process.joblog_breach_share) is then always sanctioned."""
+    return tuple(d + a * joblog_share * (1.0 - d) if a else d
+                 for d, a in zip(decision, automatic, strict=True))
 
 
 def _forhaling_permanent(loss: str) -> bool:

@@ -1,10 +1,12 @@
 """The expert group's elements against their text (reforms.md (ii); rules.md (b)-(d)):
 each element's parameter change with exact arithmetic, and the engine doing it.
 
-1.1 (ressourceforløb's would-be entrants), 1.5 (ledighedsydelse in the jobsøgning group),
-3.3 (a sanction added for a no-show without cancelling), 3.6 (forhaling only), and the
-current law they change: sygedagpenge's 4 conversations in months 0-6 and kontanthjælp's
-ret og pligt by 6 months.
+1.1 (ressourceforløb's would-be entrants, kontanthjælp at every age), 1.5 (ledighedsydelse
+in the jobsøgning group), 1.7 (the effort groups' courses, each group's own interval after
+month 6), 3.2 (the joblog's automatic sanction), 3.3 (a sanction added for a no-show
+without cancelling), 3.6 (forhaling only), 6.5 (fewer ØVO offers), and the current law
+they change: sygedagpenge's 4 conversations in months 0-6 and kontanthjælp's ret og pligt
+by 6 months.
 """
 
 from __future__ import annotations
@@ -125,8 +127,23 @@ def test_abolished_ressourceforloeb_routes_by_the_texts_shares_at_every_age():
         [KH_AP, SDP, SDP, FOEP, FOEP, "self_support"]
     assert [visit(35, u) for u in (0.49, 0.5, 0.89, 0.9)] == \
         [KH_AP, SDP, SDP, "self_support"]
-    # kontanthjælp under 30 is uddannelseshjælp (the rule below, the age rule)
-    assert visit(25, 0.1) == GROUP_INDEX["uddannelseshjaelp_aktivitetsparat"]
+    # "~50 % get kontanthjælp" at every age: under 30 too, not uddannelseshjælp (the age
+    # rule below is not asked), so the branch is ~1,000 kr a month below ressourceforløb
+    # (3,099 - 2,869 kr a week = 997 kr a month), not ~6,400
+    assert p.value("visitation.reroute_adult", FULL) == ["ressourceforloeb"]
+    assert visit(25, 0.1) == KH_AP
+    rf, kh = (lawbook.value(f"benefit_rates.weekly_rate.{g}", FULL)
+              for g in ("ressourceforloeb", "kontanthjaelp_aktivitetsparat"))
+    assert (rf - kh) * 52 / 12 == pytest.approx(996.67, abs=0.01)
+    # revalidering's would-be entrants keep the age rule (the text gives no benefit level)
+    reval = law("eg_abolish_revalidering")
+    r = SimpleNamespace(params=reval.snapshot(FULL), foertidspension_min_age=40.0,
+                        youth_max_age=30.0)
+    young = SimpleNamespace(age=lambda now: 25.0, profile=-1,
+                            draws=SimpleNamespace(uniform=lambda *a: 0.1))
+    assert visitation_reroute_abolished(young, GROUP_INDEX["revalidering"], 0.0, r, 0,
+                                        below=visitation_current_law) == \
+        GROUP_INDEX["uddannelseshjaelp_aktivitetsparat"]
 
     # Rerouted before in this spell (profile ressourceforløb) and on kontanthjælp: at the
     # team's next decision for ressourceforløb the person keeps kontanthjælp, whatever
@@ -140,6 +157,7 @@ def test_abolished_ressourceforloeb_routes_by_the_texts_shares_at_every_age():
 
     assert [again(45, u) for u in (0.1, 0.6, 0.8, 0.95)] == [KH_AP, KH_AP, FOEP, KH_AP]
     assert [again(35, u) for u in (0.6, 0.95)] == [KH_AP, KH_AP]
+    assert [again(25, u) for u in (0.6, 0.95)] == [KH_AP, KH_AP]  # no age rule for them
     # coming back after an exit (a new spell), the split applies again
     assert [again(45, u, on_support=False) for u in (0.6, 0.95)] == [SDP, "self_support"]
 
@@ -294,6 +312,63 @@ def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
     assert "ledighedsydelse" not in p.value("sanctions.skaerpet.groups", dt.date(2026, 6, 1))
 
 
+# -- 1.7: four effort groups ----------------------------------------------------------------
+def test_effort_groups_take_the_course_in_months_0_6_and_keep_their_own_interval():
+    p = law("eg_effort_groups")
+    for g, model in (("ressourceforloeb", "kontanthjaelp_aktivitetsparat"),
+                     ("revalidering", "kontanthjaelp_aktivitetsparat"),
+                     ("jobafklaring", "sygedagpenge")):
+        now, other = p.value(f"contact.schedule.{g}", FULL), \
+            lawbook.value(f"contact.schedule.{model}", FULL)
+        own = lawbook.value(f"contact.schedule.{g}", FULL)
+        assert {k: now[k] for k in ("first_week", "first_6_months", "akasse_weeks")} == \
+            {k: other[k] for k in ("first_week", "first_6_months", "akasse_weeks")}
+        # set individually after month 6 (seed 003, L117-L133): its own interval
+        assert now["interval_after"] == own["interval_after"]
+    assert [p.value("contact.schedule.ressourceforloeb.interval_after", FULL),
+            p.value("contact.schedule.revalidering.interval_after", FULL),
+            p.value("contact.schedule.jobafklaring.interval_after", FULL)] == [8.7, 8, 6]
+
+
+# -- 3.2: a missed joblog entry sanctioned automatically ----------------------------------
+def _decide(snap: dict) -> tuple[float, ...]:
+    return compile_process(snap, RuleSet.from_stacks(snap["rules"])).decide
+
+
+def test_joblog_sanction_is_automatic_for_the_joblogs_share_of_the_breaches_only():
+    base = lawbook.base()
+    assert base.at("process.joblog_breach_share", FULL) == 0.5
+    decision = base.at("process.sanction_decision", FULL)
+    p = law("eg_sanction_joblog")
+    # today: every breach is decided (no automatic part), so the compiled chance is the
+    # decision's, exactly
+    today = _decide(base.snapshot(FULL))
+    assert all(today[GROUP_INDEX[g]] == float(d) for g, d in decision.items())
+    full = _decide(p.snapshot(FULL))
+    # close to the market: the joblog's half of the breaches always sanctioned, the other
+    # half decided as before: dagpenge 0.6 + 0.5 x 0.4 = 0.8; jobparate 0.8 + 0.5 x 0.2
+    assert full[GROUP_INDEX["dagpenge"]] == pytest.approx(0.8, abs=1e-12)
+    assert full[KH_JP] == pytest.approx(0.9, abs=1e-12)
+    assert full[GROUP_INDEX["ledighedsydelse"]] == pytest.approx(0.4 + 0.5 * 0.6, abs=1e-12)
+    # further from the market and the sick-listed: unchanged
+    for g in ("kontanthjaelp_aktivitetsparat", "sygedagpenge", "ressourceforloeb"):
+        assert full[GROUP_INDEX[g]] == float(decision[g])
+    # phased in: a third of the automatic weight in 2026, two thirds in 2027
+    ramp = [_decide(p.snapshot(dt.date(y, 6, 1)))[GROUP_INDEX["dagpenge"]]
+            for y in (2025, 2026, 2027)]
+    assert ramp == pytest.approx([0.6, 0.6 + 0.2 / 3, 0.6 + 0.4 / 3], abs=1e-12)
+    # the sanction sizes are the groups' current ones (1 week dagpenge, 3 rates KH)
+    assert p.value("process.sanction_days", FULL) == lawbook.value("process.sanction_days", FULL)
+    # the share is an assumption the sensitivity runs vary: at 1 every breach of those
+    # close to the market is sanctioned, at 0 the element changes nothing
+    one = law_of(applied_policies([PolicyRef(name="eg_sanction_joblog")], "t", "t"),
+                 {"process.joblog_breach_share": 1.0}, "t", "t")
+    none = law_of(applied_policies([PolicyRef(name="eg_sanction_joblog")], "t", "t"),
+                  {"process.joblog_breach_share": 0.0}, "t", "t")
+    assert _decide(one.snapshot(FULL))[GROUP_INDEX["dagpenge"]] == 1.0
+    assert _decide(none.snapshot(FULL)) == today
+
+
 # -- 3.3: a sanction added for a no-show without cancelling -------------------------------
 def test_no_show_fee_is_500_kr_of_dagpenge_and_the_same_days_of_kontanthjaelp():
     p = law("eg_sanction_no_show_fee")
@@ -379,3 +454,30 @@ def test_forhaling_is_drawn_only_among_the_lapse_sanctions():
     snap = lawbook.base().snapshot(FULL)
     rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
     assert rules.forhaling_permanent and rules.forhaling_share == 0.1
+
+
+# -- 6.5: ØVO cut by about 10 % of 2024 ØVO spending ----------------------------------------
+def test_oevo_cut_takes_up_a_tenth_fewer_oevo_offers_and_as_many_of_the_others():
+    p = law("eg_cut_oevo")
+    base_mix, base_rate = (lawbook.value(f"process.{k}", FULL)
+                           for k in ("offer_mix", "takeup_per_week"))
+    mix, rate = (p.value(f"process.{k}", FULL) for k in ("offer_mix", "takeup_per_week"))
+    # dagpenge: ØVO 42 % of the offers taken up: the rate x (1 - 0.1 x 0.42) = 0.958
+    assert rate["dagpenge"] == pytest.approx(base_rate["dagpenge"] * 0.958, abs=1e-8)
+    assert mix["dagpenge"]["oevrig_vejledning"] == pytest.approx(0.42 * 0.9 / 0.958, abs=1e-8)
+    for g, shares in base_mix.items():
+        if not shares or not shares.get("oevrig_vejledning"):
+            continue
+        assert sum(mix[g].values()) == pytest.approx(1.0, abs=1e-6)
+        for t, s0 in shares.items():
+            # offers of each type taken up a week: ØVO's x 0.9, every other type's kept
+            want = s0 * base_rate[g] * (0.9 if t == "oevrig_vejledning" else 1.0)
+            assert mix[g][t] * rate[g] == pytest.approx(want, rel=1e-6, abs=1e-12), (g, t)
+    # the price stays the 2024 price: the cut is in activity, not in what an offer costs
+    price = "finance.unit_cost.activation.oevrig_vejledning"
+    assert p.value(price, FULL) == lawbook.value(price, FULL)
+    # reached over 3 years
+    ramp = [p.value("process.takeup_per_week.dagpenge", dt.date(y, 6, 1)) / base_rate["dagpenge"]
+            for y in (2025, 2026, 2027)]
+    assert ramp == pytest.approx([1.0, 1 - 0.042 / 3, 1 - 0.084 / 3], abs=1e-7)
+

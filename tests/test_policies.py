@@ -24,7 +24,9 @@ from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.model import Model
 from sim.parameters import EARLIEST, ParameterTree
+from sim.process import compile_process
 from sim.random import Draws
+from sim.rules import RuleSet
 from sim.scenario import applied_policies, law_of
 from sim.spell import life
 from tests.helpers import segments_of, silent
@@ -84,11 +86,15 @@ def test_bundle_is_its_chapters_in_order():
                [(v.start, v.value) for v in chapters.leaves[path].values], path
 
 
-def test_bundle_scope_benefit_changes_new_spells_effort_phased():
+def test_bundle_abolitions_from_the_date_for_everyone_effort_phased():
+    # "No new ressourceforløb (jobafklaring, revalidering) spells" (reforms.md 1.1-1.3):
+    # no entries from the date, whenever the person's support spell began; the rules act
+    # only at an entry, so those in the schemes finish their spell (reforms.md, Global
+    # rules).
     by_name = {a.name: a for a in applied("expert_group_2024")}
     for n in ("eg_abolish_ressourceforloeb", "eg_abolish_jobafklaring",
               "eg_abolish_revalidering"):
-        assert by_name[n].scope == "new_spells" and by_name[n].phase_in is None
+        assert by_name[n].scope == "everyone" and by_name[n].phase_in is None
     assert by_name["eg_contact_courses"].scope == "everyone"
     assert by_name["eg_contact_courses"].phase_in == {2026: 1 / 3, 2027: 2 / 3, 2028: 1.0}
 
@@ -116,6 +122,19 @@ def test_two_phased_policies_on_one_table_keep_both_ramps():
     assert end > today
     assert [s["interval_after"] for s in kh] == pytest.approx(
         [today, today + (end - today) / 3, today + 2 * (end - today) / 3, end])
+
+
+def test_a_phased_in_number_of_conversations_is_rounded_a_third_a_year():
+    p = law("eg_contact_courses")
+    dp = GROUP_INDEX["dagpenge"]
+    held = []
+    for y in (2025, 2026, 2027, 2028):
+        snap = p.snapshot(dt.date(y, 6, 1))
+        held.append(compile_process(snap, RuleSet.from_stacks(snap["rules"])).schedule[dp][1])
+    # 6 -> 5.33 -> 4.67 -> 4 in the law; a cut (int) gave 6, 5, 4, 4
+    assert [p.value("contact.schedule.dagpenge.first_6_months", dt.date(y, 6, 1))
+            for y in (2025, 2026, 2027, 2028)] == pytest.approx([6, 16 / 3, 14 / 3, 4])
+    assert held == [6, 5, 5, 4]
 
 
 def test_composition_order_the_last_policy_wins():
@@ -149,7 +168,8 @@ EFFECTIVE_WEEK = (dt.date(2026, 1, 1) - START).days / 7
 
 
 def model_under(name: str, extra: dict | None = None) -> Model:
-    """A model of policy ``name`` with the base law for spells begun before its date."""
+    """A model of policy ``name``; for a policy for new spells only, with the base law for
+    spells begun before its date (as the runner builds it)."""
     overrides = {**silent(), **NO_REENTRY, "population.warmup_years": 0, **(extra or {})}
     a = applied(name)
     params = law_of(a, overrides, "test", "scenario")
@@ -157,7 +177,8 @@ def model_under(name: str, extra: dict | None = None) -> Model:
     clock = Clock(START, 3)
     base = float(params.at("cycle.base_rate", START))
     return Model(params, clock, {y: base for y in clock.calendar_years}, 1, 0, 1.0,
-                 keep_spells=True, keep_events=True, cohorts=[(a[0].effective, before)])
+                 keep_spells=True, keep_events=True,
+                 cohorts=[(a[0].effective, before)] if a[0].scope == "new_spells" else None)
 
 
 def start_spell(model: Model, cid: int, group: str, age: float, week: float) -> None:
@@ -170,7 +191,7 @@ def start_spell(model: Model, cid: int, group: str, age: float, week: float) -> 
     model.env.process(begin())
 
 
-def test_ressourceforloeb_abolished_for_new_spells_only():
+def test_ressourceforloeb_takes_no_entrants_from_the_date_and_those_in_it_finish():
     m = model_under("eg_abolish_ressourceforloeb")
     start_spell(m, 1, "ressourceforloeb", age=45, week=10.0)
     for cid in range(2, 40):
@@ -184,15 +205,22 @@ def test_ressourceforloeb_abolished_for_new_spells_only():
     assert any(not s for s in after)  # some get no benefit at all (~10 %)
 
 
-def test_jobafklaring_abolished_for_spells_begun_after_the_date():
+def test_jobafklaring_takes_no_entrants_from_the_date_whenever_the_spell_began():
     m = model_under("eg_abolish_jobafklaring",
                     {"time_limits.sygedagpenge.extension_share": 0.0})
-    start_spell(m, 1, "sygedagpenge", age=45, week=EFFECTIVE_WEEK - 10)  # revurdering in 2026
-    start_spell(m, 2, "sygedagpenge", age=45, week=EFFECTIVE_WEEK + 1)
+    start_spell(m, 1, "sygedagpenge", age=45, week=EFFECTIVE_WEEK - 30)  # revurdering before
+    start_spell(m, 2, "sygedagpenge", age=45, week=EFFECTIVE_WEEK - 10)  # revurdering in 2026
+    start_spell(m, 3, "sygedagpenge", age=45, week=EFFECTIVE_WEEK + 1)
     m.run(populate=False)
-    assert [g for g, _, _ in segments_of(m, 1)] == ["sygedagpenge", "jobafklaring"]
-    assert segments_of(m, 1)[0][2] == pytest.approx(EFFECTIVE_WEEK + 12)
-    assert [g for g, _, _ in segments_of(m, 2)] == ["sygedagpenge"]  # stays, extended
+    # entered before the date: finishes the jobafklaring it began
+    first = segments_of(m, 1)
+    assert [g for g, _, _ in first][:2] == ["sygedagpenge", "jobafklaring"]
+    assert first[0][2] == pytest.approx(EFFECTIVE_WEEK - 8)
+    assert first[1][2] > EFFECTIVE_WEEK
+    # at revurdering after the date, whenever the sick spell began: stays on sygedagpenge
+    assert [g for g, _, _ in segments_of(m, 2)] == ["sygedagpenge"]
+    assert segments_of(m, 2)[0][2] > EFFECTIVE_WEEK + 12
+    assert [g for g, _, _ in segments_of(m, 3)] == ["sygedagpenge"]  # stays, extended
 
 
 # -- the rules themselves ---------------------------------------------------------------
@@ -234,7 +262,6 @@ def test_two_recommendations_on_one_hook_stack_in_either_order():
     """3.1 and 3.5 both change the sanction decision, for disjoint groups: stacked in
     either order on the current law they decide every case alike (a stack, not a
     hand-written combined rule)."""
-    from sim.rules import RuleSet
 
     one = _stack_of("eg_sanction_jobhjaelp", "eg_sanction_sick_first_conversation")
     other = _stack_of("eg_sanction_sick_first_conversation", "eg_sanction_jobhjaelp")
