@@ -672,40 +672,20 @@ class OevoCutOptions(Options):
     cut: float = Field(0.10, ge=0, le=1, description=f"ovo.volume_cut: cut in ØVO as a share of 2024 ØVO spending ({SEED}, L11039-L11143: about 10 %, with statutory activity caps if not met)")
 
 
-OEVO = "oevrig_vejledning"
-
-
-def _oevo_cut_changes(o: OevoCutOptions) -> list[ParameterChange]:
-    """Fewer ØVO offers at the 2024 price: in every group that uses ØVO, the rate of
-    offers taken up (process.takeup_per_week) x (1 - cut x the ØVO share s) and the mix
-    with ØVO's share s (1 - cut) / (1 - cut s) and every other type's s_i / (1 - cut s),
-    so the ØVO offers taken up fall by ``cut`` and the other types' stay. In 2024 no
-    ØVO counts as ret og pligt, so the offers taken up are 2024's ØVO: the cut is about
-    ``cut`` of 2024 ØVO spending; the mandatory offers keep their number (the law's ret og
-    pligt), with less ØVO among them where it counts (2.1)."""
-    out = []
-    for g, mix in law("process.offer_mix").items():
-        share = float((mix or {}).get(OEVO, 0.0))
-        if share <= 0.0:
-            continue
-        kept = 1.0 - o.cut * share
-        out.append(ParameterChange(f"process.takeup_per_week.{g}",
-                                   round(law(f"process.takeup_per_week.{g}") * kept, 8)))
-        out.append(ParameterChange(f"process.offer_mix.{g}", {
-            t: round(float(v) * (1.0 - o.cut if t == OEVO else 1.0) / kept, 8)
-            for t, v in mix.items()}))
-    return changed(out)
-
-
 register(Policy(
     name="eg_cut_oevo",
     description="6.5 Cut ØVO by about 10 % of 2024 ØVO spending: 10 % fewer ØVO offers "
-                "taken up (the other offers and the price stay), reached over 3 years",
+                "taken up (process.offer_volume; the other offers and the price stay), "
+                "reached over 3 years",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L11039-L11143 (a cut in activity: statutory caps if not met within "
            "2-3 years)",
     options=OevoCutOptions,
-    changes=_oevo_cut_changes,
+    # The offers taken up were 2024's ØVO but for uddannelseshjælp's mandatory ones (ØVO
+    # counts for ret og pligt there), which fall by less, drawn among the counting
+    # types: the cut is about ``cut`` of 2024 ØVO spending (the run's ØVO column shows it).
+    changes=lambda o: [ParameterChange("process.offer_volume.oevrig_vejledning",
+                                       round(1.0 - o.cut, 6))],
 ))
 
 

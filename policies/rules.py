@@ -86,11 +86,14 @@ def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, bel
         # Paid in the drawn group as it is, without the age rule below?
         adult = GROUPS[target] in regime.params["visitation"]["reroute_adult"]
         chosen = _drawn(c, entry, now, regime, n)
-        if chosen != FOERTIDSPENSION and c.profile == target and c.seg_start > c.last_exit:
+        if chosen != FOERTIDSPENSION and c.profile == target and c.group != target and \
+                c.seg_start > c.last_exit:
             # Rerouted before in this spell (the current law still assesses them to the
-            # abolished group) and on support: the table's split is for would-be
-            # entrants, once; at a later decision the person keeps the benefit they
-            # have, and only the førtidspension share applies again.
+            # abolished group, another group pays them) and on support: the table's
+            # split is for would-be entrants, once; at a later decision the person keeps
+            # the benefit they have, and only the førtidspension share applies again.
+            # Someone the abolished group still pays (in it before the date) is a
+            # would-be entrant when their course ends: no new course.
             return c.group if adult else below(c, c.group, now, regime, n)
         if isinstance(chosen, str):
             return chosen  # no benefit: the citizen leaves support (exit)

@@ -118,13 +118,24 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
     def per_group(table: dict, default: float) -> tuple[float, ...]:
         return tuple(float(table.get(g, default)) for g in GROUPS)
 
-    mix = []
-    for g in GROUPS:
+    # A cap on an offer type's activity (process.offer_volume, 1: none) takes that many
+    # fewer of it: the offers taken up a week scale by the weighted mix and the mix by
+    # the factors, so the other types' offers stay; a mandatory offer is drawn from the
+    # same weights among the types that count.
+    volume = [float(beh["offer_volume"].get(t, 1.0)) for t in OFFER_TYPES]
+    mix, takeup = [], list(per_group(beh["takeup_per_week"], 0.0))
+    for i, g in enumerate(GROUPS):
         shares = beh["offer_mix"].get(g)
         if not shares:
             mix.append(None)
             continue
-        mix.append(cumulative_shares([float(shares.get(t, 0.0)) for t in OFFER_TYPES]))
+        plain = [float(shares.get(t, 0.0)) for t in OFFER_TYPES]
+        if volume.count(1.0) == len(volume):
+            mix.append(cumulative_shares(plain))
+            continue
+        weighted = [s * f for s, f in zip(plain, volume, strict=True)]
+        takeup[i] *= sum(weighted) / sum(plain)
+        mix.append(cumulative_shares(weighted))
     days = beh["sanction_days"]
     skaerpet = sanc["skaerpet"]
     # The interval after month 6 held: the law's times the municipalities' practice.
@@ -133,7 +144,7 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         schedule=tuple(
             # A phased-in count of conversations is rounded, not cut: 6 -> 5.33 -> 4.67
             # -> 4 gives 5, 5, 4 (a third of the way each year), not 5, 4, 4.
-            _schedule(float(s["first_week"]), int(round(float(s["first_6_months"]))),
+            _schedule(float(s["first_week"]), math.floor(float(s["first_6_months"]) + 0.5),
                       _inf(s["interval_after"]) * float(practice.get(g, 1.0)),
                       float(s["akasse_weeks"]))
             if (s := sched.get(g)) else None for g in GROUPS),
@@ -147,7 +158,7 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
         praktik_close_weeks=float(offers["close_to_market_praktik_weeks"]),
         mix=tuple(mix),
         offer_weeks=tuple(float(beh["offer_weeks"][t]) for t in OFFER_TYPES),
-        takeup=per_group(beh["takeup_per_week"], 0.0),
+        takeup=tuple(takeup),
         exemption_share=float(beh["exemption_share"]),
         exemption_weeks=float(offers["exemption_max_weeks"]),
         no_show=per_group(beh["no_show"], 0.0),

@@ -459,25 +459,39 @@ def test_forhaling_is_drawn_only_among_the_lapse_sanctions():
 # -- 6.5: ØVO cut by about 10 % of 2024 ØVO spending ----------------------------------------
 def test_oevo_cut_takes_up_a_tenth_fewer_oevo_offers_and_as_many_of_the_others():
     p = law("eg_cut_oevo")
-    base_mix, base_rate = (lawbook.value(f"process.{k}", FULL)
-                           for k in ("offer_mix", "takeup_per_week"))
-    mix, rate = (p.value(f"process.{k}", FULL) for k in ("offer_mix", "takeup_per_week"))
+    assert p.value("process.offer_volume.oevrig_vejledning", FULL) == 0.9
+
+    def compiled(tree, date):
+        snap = tree.snapshot(date)
+        rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+        return rules.takeup, rules.mix
+
+    (rate0, mix0), (rate, mix) = compiled(lawbook.base(), FULL), compiled(p, FULL)
+    oevo = OFFER_INDEX["oevrig_vejledning"]
+
+    def per_week(rates, cum, g, t):  # offers of type t taken up a week (when none runs)
+        return rates[g] * (cum[g][t] - (cum[g][t - 1] if t else 0.0))
+
+    dp = GROUP_INDEX["dagpenge"]
     # dagpenge: ØVO 42 % of the offers taken up: the rate x (1 - 0.1 x 0.42) = 0.958
-    assert rate["dagpenge"] == pytest.approx(base_rate["dagpenge"] * 0.958, abs=1e-8)
-    assert mix["dagpenge"]["oevrig_vejledning"] == pytest.approx(0.42 * 0.9 / 0.958, abs=1e-8)
-    for g, shares in base_mix.items():
-        if not shares or not shares.get("oevrig_vejledning"):
+    assert rate[dp] == pytest.approx(rate0[dp] * 0.958, rel=1e-12)
+    for g, cum in enumerate(mix0):
+        if cum is None:
             continue
-        assert sum(mix[g].values()) == pytest.approx(1.0, abs=1e-6)
-        for t, s0 in shares.items():
-            # offers of each type taken up a week: ØVO's x 0.9, every other type's kept
-            want = s0 * base_rate[g] * (0.9 if t == "oevrig_vejledning" else 1.0)
-            assert mix[g][t] * rate[g] == pytest.approx(want, rel=1e-6, abs=1e-12), (g, t)
+        for t in range(len(cum)):
+            want = per_week(rate0, mix0, g, t) * (0.9 if t == oevo else 1.0)
+            assert per_week(rate, mix, g, t) == pytest.approx(want, rel=1e-9, abs=1e-15)
     # the price stays the 2024 price: the cut is in activity, not in what an offer costs
     price = "finance.unit_cost.activation.oevrig_vejledning"
     assert p.value(price, FULL) == lawbook.value(price, FULL)
-    # reached over 3 years
-    ramp = [p.value("process.takeup_per_week.dagpenge", dt.date(y, 6, 1)) / base_rate["dagpenge"]
-            for y in (2025, 2026, 2027)]
-    assert ramp == pytest.approx([1.0, 1 - 0.042 / 3, 1 - 0.084 / 3], abs=1e-7)
-
+    # reached over 3 years; it composes with 2.12's mix (another leaf)
+    assert [p.value("process.offer_volume.oevrig_vejledning", dt.date(y, 6, 1))
+            for y in (2025, 2026, 2027)] == pytest.approx([1.0, 1 - 0.1 / 3, 1 - 0.2 / 3])
+    both = law("eg_education_skilled_and_courses", "eg_cut_oevo")
+    shifted = law_of(applied_policies([PolicyRef(name="eg_education_skilled_and_courses",
+                                                 options={"shift": 0.05}),
+                                       PolicyRef(name="eg_cut_oevo")], "t", "t"), {}, "t", "t")
+    assert both.value("process.offer_volume.oevrig_vejledning", FULL) == 0.9
+    assert shifted.value("process.offer_mix.dagpenge.oevrig_vejledning", FULL) == \
+        pytest.approx(0.42 - 0.05)
+    assert shifted.value("process.offer_volume.oevrig_vejledning", FULL) == 0.9

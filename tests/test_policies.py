@@ -205,6 +205,27 @@ def test_ressourceforloeb_takes_no_entrants_from_the_date_and_those_in_it_finish
     assert any(not s for s in after)  # some get no benefit at all (~10 %)
 
 
+def test_a_ressourceforloeb_begun_before_the_date_ends_without_a_new_course():
+    # in ressourceforløb from 2025 with a 60-week course: it ends in 2026, and the team's
+    # renewal is a new ressourceforløb the law no longer has (reforms.md 1.1), so the
+    # person goes where a would-be entrant goes
+    m = model_under("eg_abolish_ressourceforloeb",
+                    {"time_limits.ressourceforloeb.max_weeks": 60})
+    for cid in range(1, 41):
+        start_spell(m, cid, "ressourceforloeb", age=45 if cid % 2 else 25, week=10.0)
+    m.run(populate=False)
+    after = []
+    for cid in range(1, 41):
+        seg = segments_of(m, cid)
+        assert seg[0][0] == "ressourceforloeb"  # the course begun before the date goes on
+        assert all(g != "ressourceforloeb" for g, start, _ in seg[1:]), seg
+        if seg[0][2] == pytest.approx(70.0):  # ended by the course's limit in 2026
+            after.append(seg[1][0] if len(seg) > 1 else "exit")
+    assert len(after) > 10
+    assert set(after) <= {"kontanthjaelp_aktivitetsparat", "sygedagpenge", "foertidspension",
+                          "ledighedsydelse", "exit"}
+
+
 def test_jobafklaring_takes_no_entrants_from_the_date_whenever_the_spell_began():
     m = model_under("eg_abolish_jobafklaring",
                     {"time_limits.sygedagpenge.extension_share": 0.0})
