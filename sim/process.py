@@ -134,6 +134,10 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
             mix.append(cumulative_shares(plain))
             continue
         weighted = [s * f for s, f in zip(plain, volume, strict=True)]
+        if sum(weighted) <= 0.0:  # every type the group uses capped to nothing: no
+            takeup[i] = 0.0       # offers taken up; the law's mandatory ones stay
+            mix.append(cumulative_shares(plain))
+            continue
         takeup[i] *= sum(weighted) / sum(plain)
         mix.append(cumulative_shares(weighted))
     days = beh["sanction_days"]

@@ -495,3 +495,8 @@ def test_oevo_cut_takes_up_a_tenth_fewer_oevo_offers_and_as_many_of_the_others()
     assert shifted.value("process.offer_mix.dagpenge.oevrig_vejledning", FULL) == \
         pytest.approx(0.42 - 0.05)
     assert shifted.value("process.offer_volume.oevrig_vejledning", FULL) == 0.9
+    # a cap to nothing takes up no offers, and the law's mandatory ones are still drawn
+    zero = law_of([], {"process.offer_volume": {t: 0.0 for t in OFFER_INDEX}}, "t", "t")
+    rate_zero, mix_zero = compiled(zero, FULL)
+    assert set(rate_zero) == {0.0} and mix_zero == mix0
+
