@@ -493,9 +493,10 @@ register(Policy(
     name="eg_education_skilled_and_courses",
     description="2.12+2.13 Education to skilled level and one course right (also for "
                 "kontanthjælp, after 6 months, 80 % refusion); the regional and "
-                "uddannelsesløft pools go; voksenlærling subsidy 45 -> 50 kr an hour (the "
-                "opening of voksenlærling and the 110 % uddannelsesløft to the skilled "
-                "with health problems: options, no number in the text)",
+                "uddannelsesløft pools go; voksenlærling subsidy 45 -> 50 kr an hour (its "
+                "opening to the skilled with health problems: option "
+                "voksenlaerling_more_places, 0, no number in the text; the 110 % "
+                "uddannelsesløft's opening is not modelled)",
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L2176-L2240 (2.12); L2259-L2377 (2.13); pool_refusion stays 80 %",
     options=EducationOptions,
