@@ -14,7 +14,8 @@ Global rules (reforms.md (ii), Global rules):
   (seed 003_6dc7bdcfc6d04eb3.txt, L11458; L12278-L12286);
 - effort changes ramp in over 3 years (L12529-L12531): a third in 2026, two thirds in
   2027, all from 2028 (numbers are interpolated, rules and switches change at the
-  half-way share, i.e. in 2027);
+  half-way share, i.e. in 2027; a rule that only reads ramping numbers, the exemptions
+  of 2.2 and 2.8, is in force from 2026);
 - the whole is phased in over 2026-2030 (L12467-L12478): the ØVO cut (6.5) reaches its
   full size in 2028 ("within 2-3 years", L11039-L11143), the financing change (6.3) in 2027.
 
@@ -281,9 +282,10 @@ register(Policy(
     effective=EFFECTIVE, phase_in=EFFORT_PHASE_IN,
     source=f"{SEED}, L1454-L1483",
     options=ExemptOptions,
+    # The rule reads the shares, which ramp in; it is in force from the start.
     changes=lambda o: [ParameterChange(f"contact.exempt_first_6_months.{g}", o.share)
                        for g in EFFORT_CLOSE_TO_MARKET] + [
-        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"))],
+        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"), phased=False)],
 ))
 
 
@@ -430,7 +432,7 @@ register(Policy(
     options=SickOptions,
     changes=lambda o: [
         ParameterChange("contact.exempt_first_6_months.sygedagpenge", o.share),
-        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"))],
+        ParameterChange(*on_top("contact_clock", "exempt_first_6_months"), phased=False)],
 ))
 
 register(Policy(

@@ -45,13 +45,16 @@ class ParameterChange:
     or up to ``until``, where the values the parameter had return.
 
     A change of a ``rules.<hook>`` path puts another registered rule in force
-    (rule replacement; see sim/rules.py)."""
+    (rule replacement; see sim/rules.py). ``phased`` False: in full from its start,
+    whatever the policy's phase-in (a rule whose own numbers ramp in, which would
+    otherwise switch on only at the half-way share)."""
 
     path: str
     value: Any
     start: dt.date | None = None
     source: str = ""
     until: dt.date | None = None  # the change ends here (None: it holds on)
+    phased: bool = True
 
 
 Scope = Literal["everyone", "new_spells"]

@@ -144,7 +144,7 @@ def applied_policies(refs: list[PolicyRef], source: str, where: str,
                                     phase_in, field_name))
         changes = tuple(c if c.start is not None else
                         ParameterChange(c.path, c.value, effective, c.source or policy.source,
-                                        c.until)
+                                        c.until, c.phased)
                         for c in own)
         out.append(Applied(ref.name, effective, ref.scope or policy.scope, phase_in,
                            changes, field_name))
@@ -166,11 +166,12 @@ def law_of(applied: list[Applied], overrides: dict[str, Any], source: str, where
     touched: dict[str, str] = {}  # leaf -> the field that changed it last
     for a in applied:
         for change in a.changes:
+            phase_in = a.phase_in if change.phased else None
             _check_start_only(source, a.field, change.path, change.start, a.scope, run_start,
-                              a.phase_in, change.until)
+                              phase_in, change.until)
             touched[_apply(params, source, a.field, change.path, change.value,
                            change.source, change.start, changes, a.name, a.scope,
-                           a.phase_in, change.until)] = a.field
+                           phase_in, change.until)] = a.field
     for path, value in overrides.items():
         field_name = f"{where}.parameters.{path}"
         if is_dated_mapping(value):

@@ -109,6 +109,19 @@ def test_phase_in_interpolates_numbers_by_year_and_switches_rules_half_way():
                      ["spell_start", "current_law"]]
 
 
+def test_exemption_rules_are_in_force_from_2026_while_their_shares_ramp_in():
+    # 2.2 and 2.8: the rule that reads the shares is in force from the start (a third of
+    # the share in 2026), not only from the half-way share in 2027
+    p = law("eg_contact_courses", "eg_exempt_close_to_market", "eg_sick_leave_outside_effort")
+    stacks = [p.value("rules.contact_clock", dt.date(y, 6, 1)) for y in (2025, 2026, 2027)]
+    assert stacks == [["current_law"], ["exempt_first_6_months", "current_law"],
+                      ["exempt_first_6_months", "spell_start", "current_law"]]
+    shares = [p.value("contact.exempt_first_6_months", dt.date(y, 6, 1))
+              for y in (2025, 2026, 2027, 2028)]
+    assert [s["dagpenge"] for s in shares] == pytest.approx([0, 0.25 / 3, 0.5 / 3, 0.25])
+    assert [s["sygedagpenge"] for s in shares] == pytest.approx([0, 0.4 / 3, 0.8 / 3, 0.4])
+
+
 def test_two_phased_policies_on_one_table_keep_both_ramps():
     p = law("eg_contact_courses",
             PolicyRef(name="eg_fremdriftsgaranti", options={"effort_response": 0.25}))
