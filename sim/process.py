@@ -130,16 +130,13 @@ def compile_process(p: dict, hooks: RuleSet) -> ProcessRules:
             mix.append(None)
             continue
         plain = [float(shares.get(t, 0.0)) for t in OFFER_TYPES]
-        if volume.count(1.0) == len(volume):
-            mix.append(cumulative_shares(plain))
-            continue
         weighted = [s * f for s, f in zip(plain, volume, strict=True)]
-        if sum(weighted) <= 0.0:  # every type the group uses capped to nothing: no
-            takeup[i] = 0.0       # offers taken up; the law's mandatory ones stay
-            mix.append(cumulative_shares(plain))
-            continue
-        takeup[i] *= sum(weighted) / sum(plain)
-        mix.append(cumulative_shares(weighted))
+        kept = sum(weighted)
+        # (With every factor 1 the weighted mix is the plain one, exactly.)
+        takeup[i] *= kept / sum(plain)
+        # Every type the group uses capped to nothing: no offers taken up, and the law's
+        # mandatory ones still drawn from the plain mix.
+        mix.append(cumulative_shares(weighted if kept > 0.0 else plain))
     days = beh["sanction_days"]
     skaerpet = sanc["skaerpet"]
     # The interval after month 6 held: the law's times the municipalities' practice.
@@ -206,7 +203,7 @@ def _decide(decision: tuple[float, ...], automatic: tuple[float, ...],
     on each (process.sanction_decision), except where the law sanctions a missed joblog
     entry without a decision (sanctions.joblog_automatic, a weight that phases in): that
     part of the breaches (process.joblog_breach_share) is then always sanctioned."""
-    return tuple(d + a * joblog_share * (1.0 - d) if a else d
+    return tuple(d + a * joblog_share * (1.0 - d)
                  for d, a in zip(decision, automatic, strict=True))
 
 

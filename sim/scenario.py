@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -143,8 +143,7 @@ def applied_policies(refs: list[PolicyRef], source: str, where: str,
             notes.extend(overridden(ref, given_at.get(field_name, set()), policy, own,
                                     phase_in, field_name))
         changes = tuple(c if c.start is not None else
-                        ParameterChange(c.path, c.value, effective, c.source or policy.source,
-                                        c.until, c.phased)
+                        replace(c, start=effective, source=c.source or policy.source)
                         for c in own)
         out.append(Applied(ref.name, effective, ref.scope or policy.scope, phase_in,
                            changes, field_name))

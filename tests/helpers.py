@@ -10,7 +10,10 @@ from sim.citizen import Citizen
 from sim.clock import WEEKS_PER_CALENDAR_YEAR, Clock
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.model import Model
+from sim.parameters import ParameterTree
+from sim.process import ProcessRules, compile_process
 from sim.random import Draws
+from sim.rules import RuleSet
 from sim.spell import life
 
 NO_HAZARD = [0.0] * 7
@@ -84,3 +87,10 @@ def no_process(groups=GROUPS) -> dict:
     out["process.exemption_share"] = 0.0
     out["process.karantaene_share"] = 0.0
     return out
+
+
+def process_at(tree: ParameterTree, date: dt.date) -> ProcessRules:
+    """The process rules a run compiles from ``tree`` on ``date`` (sim/process.py)."""
+    snap = tree.snapshot(date)
+    return compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+

@@ -17,8 +17,7 @@ from sim import lawbook
 from sim.cli import main as cli
 from sim.groups import GROUP_INDEX
 from sim.parameters import ParameterTree
-from sim.process import compile_process
-from sim.rules import RuleSet
+from tests.helpers import process_at
 
 
 def _settings() -> dict:
@@ -223,8 +222,7 @@ def test_a_law_edit_of_the_contact_schedule_reaches_the_run():
     overlay: the interval held is the new law value times the practice factor."""
     tree = lawbook.base().copy()
     tree.set("contact.schedule.kontanthjaelp_jobparat.interval_after", 10.0, "test")
-    snap = tree.snapshot(fit.FIT_DATE)
-    rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+    rules = process_at(tree, fit.FIT_DATE)
     factor = tree.value(f"{fit.PRACTICE}.kontanthjaelp_jobparat", fit.FIT_DATE)
     assert factor != 1.0
     assert rules.schedule[GROUP_INDEX["kontanthjaelp_jobparat"]][2] == 10.0 * factor

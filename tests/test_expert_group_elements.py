@@ -28,8 +28,7 @@ from sim.clock import Clock
 from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX
 from sim.model import Model
-from sim.process import OFFER_INDEX, compile_process
-from sim.rules import RuleSet
+from sim.process import OFFER_INDEX
 from sim.scenario import applied_policies, law_of
 from tests.helpers import (
     add_citizen,
@@ -37,6 +36,7 @@ from tests.helpers import (
     exit_of,
     model_with,
     no_process,
+    process_at,
     segments_of,
     silent,
 )
@@ -297,8 +297,7 @@ def test_ledighedsydelse_takes_jobsoegnings_rules_but_keeps_its_own_practice():
     # the interval after month 6 is set individually: ledighedsydelse's own 8 weeks, not
     # jobparate's 5 x their fitted practice factor
     assert ly["interval_after"] == own["interval_after"] == 8
-    snap = p.snapshot(FULL)
-    held = compile_process(snap, RuleSet.from_stacks(snap["rules"])).schedule
+    held = process_at(p, FULL).schedule
     assert held[GROUP_INDEX["ledighedsydelse"]][2] == 8.0
     practice = lawbook.value("process.contact_practice_factor.kontanthjaelp_jobparat", FULL)
     assert practice != 1.0 and held[KH_JP][2] == pytest.approx(5 * practice)
@@ -331,10 +330,6 @@ def test_effort_groups_take_the_course_in_months_0_6_and_keep_their_own_interval
 
 
 # -- 3.2: a missed joblog entry sanctioned automatically ----------------------------------
-def _decide(snap: dict) -> tuple[float, ...]:
-    return compile_process(snap, RuleSet.from_stacks(snap["rules"])).decide
-
-
 def test_joblog_sanction_is_automatic_for_the_joblogs_share_of_the_breaches_only():
     base = lawbook.base()
     assert base.at("process.joblog_breach_share", FULL) == 0.5
@@ -342,9 +337,9 @@ def test_joblog_sanction_is_automatic_for_the_joblogs_share_of_the_breaches_only
     p = law("eg_sanction_joblog")
     # today: every breach is decided (no automatic part), so the compiled chance is the
     # decision's, exactly
-    today = _decide(base.snapshot(FULL))
+    today = process_at(base, FULL).decide
     assert all(today[GROUP_INDEX[g]] == float(d) for g, d in decision.items())
-    full = _decide(p.snapshot(FULL))
+    full = process_at(p, FULL).decide
     # close to the market: the joblog's half of the breaches always sanctioned, the other
     # half decided as before: dagpenge 0.6 + 0.5 x 0.4 = 0.8; jobparate 0.8 + 0.5 x 0.2
     assert full[GROUP_INDEX["dagpenge"]] == pytest.approx(0.8, abs=1e-12)
@@ -354,7 +349,7 @@ def test_joblog_sanction_is_automatic_for_the_joblogs_share_of_the_breaches_only
     for g in ("kontanthjaelp_aktivitetsparat", "sygedagpenge", "ressourceforloeb"):
         assert full[GROUP_INDEX[g]] == float(decision[g])
     # phased in: a third of the automatic weight in 2026, two thirds in 2027
-    ramp = [_decide(p.snapshot(dt.date(y, 6, 1)))[GROUP_INDEX["dagpenge"]]
+    ramp = [process_at(p, dt.date(y, 6, 1)).decide[GROUP_INDEX["dagpenge"]]
             for y in (2025, 2026, 2027)]
     assert ramp == pytest.approx([0.6, 0.6 + 0.2 / 3, 0.6 + 0.4 / 3], abs=1e-12)
     # the sanction sizes are the groups' current ones (1 week dagpenge, 3 rates KH)
@@ -365,8 +360,8 @@ def test_joblog_sanction_is_automatic_for_the_joblogs_share_of_the_breaches_only
                  {"process.joblog_breach_share": 1.0}, "t", "t")
     none = law_of(applied_policies([PolicyRef(name="eg_sanction_joblog")], "t", "t"),
                   {"process.joblog_breach_share": 0.0}, "t", "t")
-    assert _decide(one.snapshot(FULL))[GROUP_INDEX["dagpenge"]] == 1.0
-    assert _decide(none.snapshot(FULL)) == today
+    assert process_at(one, FULL).decide[GROUP_INDEX["dagpenge"]] == 1.0
+    assert process_at(none, FULL).decide == today
 
 
 # -- 3.3: a sanction added for a no-show without cancelling -------------------------------
@@ -451,8 +446,7 @@ def test_forhaling_is_drawn_only_among_the_lapse_sanctions():
     add_citizen(m, 1, "sygedagpenge", age=45)
     m.run(populate=False)
     assert set(m.ledger.reductions()["kind"]) == {"lapse"}
-    snap = lawbook.base().snapshot(FULL)
-    rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+    rules = process_at(lawbook.base(), FULL)
     assert rules.forhaling_permanent and rules.forhaling_share == 0.1
 
 
@@ -462,8 +456,7 @@ def test_oevo_cut_takes_up_a_tenth_fewer_oevo_offers_and_as_many_of_the_others()
     assert p.value("process.offer_volume.oevrig_vejledning", FULL) == 0.9
 
     def compiled(tree, date):
-        snap = tree.snapshot(date)
-        rules = compile_process(snap, RuleSet.from_stacks(snap["rules"]))
+        rules = process_at(tree, date)
         return rules.takeup, rules.mix
 
     (rate0, mix0), (rate, mix) = compiled(lawbook.base(), FULL), compiled(p, FULL)

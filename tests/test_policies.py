@@ -24,12 +24,11 @@ from sim.experiment import PolicyRef
 from sim.groups import GROUP_INDEX, GROUPS
 from sim.model import Model
 from sim.parameters import EARLIEST, ParameterTree
-from sim.process import compile_process
 from sim.random import Draws
 from sim.rules import RuleSet
 from sim.scenario import applied_policies, law_of
 from sim.spell import life
-from tests.helpers import segments_of, silent
+from tests.helpers import process_at, segments_of, silent
 
 OURS = ("eg_", "expert_group", "akasse_responsibility", "free_choice", "flat_refusion")
 YEARS = [dt.date(y, 1, 1) for y in range(2000, 2041)]
@@ -142,8 +141,7 @@ def test_a_phased_in_number_of_conversations_is_rounded_a_third_a_year():
     dp = GROUP_INDEX["dagpenge"]
     held = []
     for y in (2025, 2026, 2027, 2028):
-        snap = p.snapshot(dt.date(y, 6, 1))
-        held.append(compile_process(snap, RuleSet.from_stacks(snap["rules"])).schedule[dp][1])
+        held.append(process_at(p, dt.date(y, 6, 1)).schedule[dp][1])
     # 6 -> 5.33 -> 4.67 -> 4 in the law; a cut (int) gave 6, 5, 4, 4
     assert [p.value("contact.schedule.dagpenge.first_6_months", dt.date(y, 6, 1))
             for y in (2025, 2026, 2027, 2028)] == pytest.approx([6, 16 / 3, 14 / 3, 4])
