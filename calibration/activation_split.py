@@ -1,0 +1,166 @@
+"""How VIVE's pooled activation of "sygedagpenge incl. jobafklaring" is split between
+sygedagpenge and jobafklaring, fitted to the expert group's effort table.
+
+    python -m calibration.activation_split [--ratios 1.5 2 2.5 3 3.5 4] [--scale 0.1]
+                                           [--seed 20240101] [--replications 2]
+
+VIVE counts sygedagpenge and jobafklaring as one group: one share of weeks in an offer
+(21 % in 2019) and one activation cost per full-time person (HK5). The calibration fits
+``process.takeup_per_week`` of the two by one common factor to that share, so the ratio
+of their take-up (jobafklaring over sygedagpenge) is not fitted there. The expert
+group's effort table does separate them (jobafklaring 44, sygedagpenge 23 thousand kr
+per FT), so the ratio is fitted here, to the table:
+
+1. for each ratio, simulate the 2024 baseline with the two take-ups at that ratio, their
+   level set so the pooled share of weeks in an offer is the current law's (one
+   multiplicative step from a first run, as the calibration's activation block);
+2. refit the two groups' ØVO price to VIVE's HK5 profile (:func:`calibration.hk5.
+   fit_oevo_factor`) and the weights of the other jobcentre operations to the table
+   (:func:`calibration.effort.fit_weights`), both without a new run (money is linear in
+   them);
+3. keep the ratio with the least sum of squared relative deviations of the table's
+   seven groups.
+
+It prints the take-ups, ØVO factors and weights to write into ``calibration/params/
+fitted.yaml`` and ``policies/params/finance.yaml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from calibration import effort, hk5
+
+YEAR = effort.YEAR
+TAKEUP_LEAF = "process.takeup_per_week"
+LOW, HIGH = "sygedagpenge", "jobafklaring"  # VIVE's one group, split here
+DEFAULT_RATIOS = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
+
+
+def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: int,
+         workers: int | None) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """The 2024 baseline with ``takeup``: finance, stocks and the pooled share of weeks in
+    an offer of the two groups (mentor left out, as in the calibration's target)."""
+    from sim.api import run
+
+    res = run({"name": "activation_split", "start": f"{YEAR}-01-01", "years": 1,
+               "scale": scale, "seed": seed, "replications": replications,
+               "scenarios": {"baseline": {"policies": ["current_law_2024"],
+                                          "parameters": {TAKEUP_LEAF: takeup}}},
+               "outputs": ["finance", "stocks", "activity"]}, workers=workers,
+              progress=False)
+    act, st = res.activity, res.stocks
+    pair = [LOW, HIGH]
+    weeks = act[(act["year"] == YEAR) & act["group"].isin(pair)
+                & act["kind"].str.startswith("offer_weeks:")
+                & (act["kind"] != "offer_weeks:mentor")]["count"].sum()
+    ft = st[(st["year"] == YEAR) & st["group"].isin(pair)]["fulltime_persons"].sum()
+    return res.finance, st, float(weeks) / (52 * float(ft))
+
+
+def at_ratio(takeup: dict[str, float], ratio: float, share: float, runs: tuple
+              ) -> tuple[dict[str, float], pd.DataFrame, pd.DataFrame, float]:
+    """The take-ups at ``ratio`` whose pooled share of weeks in an offer is ``share``
+    (two secant steps in logs from the current sygedagpenge level), and the last run's
+    finance, stocks and pooled share. The share rises less than in proportion to the
+    take-up (a person in an offer starts no other), hence not one multiplicative step."""
+    def at(level: float) -> dict[str, float]:
+        return {**takeup, LOW: round(level, 5), HIGH: round(level * ratio, 5)}
+
+    level = takeup[LOW]
+    *_, got = pooled_run(at(level), *runs)
+    slope = 1.0
+    for _ in range(2):
+        new = level * (share / got) ** (1.0 / slope)
+        finance, stocks, new_got = pooled_run(at(new), *runs)
+        if new != level and new_got != got:
+            slope = max(math.log(new_got / got) / math.log(new / level), 0.1)
+        level, got = new, new_got
+    return at(level), finance, stocks, got
+
+
+def refitted(finance: pd.DataFrame, stocks: pd.DataFrame, factors: dict[str, float],
+             weights: dict[str, float], floor: float = effort.DEFAULT_FLOOR
+             ) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
+    """The effort comparison (:func:`calibration.effort.compare`) after the ØVO price of
+    sygedagpenge and jobafklaring is refitted to VIVE's HK5 profile and the weights of
+    the other jobcentre operations to the table; with the new factors and weights.
+
+    ``factors`` and ``weights`` are the ones in force in the run. ØVO money is linear in
+    a group's factor, and the other operations of group g are the item's total x w_g FT_g
+    / sum w FT with sum w FT kept by the fit, so both are applied to the run's money."""
+    new_factors, _, keep = hk5.fit_oevo_factor(finance, stocks, factors)
+    fin = finance.copy()
+    oevo = fin["item"] == "oevo"
+    fin.loc[oevo, "mio_kr"] *= fin.loc[oevo, "group"].map(
+        lambda g: new_factors[g] / factors[g] if g in factors else keep)
+    new_weights = effort.fit_weights(fin, stocks, weights, floor)
+    other = fin["item"] == "jobcentre_other"
+    fin.loc[other, "mio_kr"] *= fin.loc[other, "group"].map(
+        lambda g: new_weights[g] / weights[g] if weights.get(g) else 1.0)
+    return effort.compare(effort.by_group(fin, stocks)), new_factors, new_weights
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sim import lawbook
+
+    ap = argparse.ArgumentParser(prog="python -m calibration.activation_split",
+                                 description=__doc__.split("\n\n")[0])
+    ap.add_argument("--ratios", type=float, nargs="+", default=list(DEFAULT_RATIOS),
+                    help=f"take-up of {HIGH} over {LOW} to try")
+    ap.add_argument("--scale", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=20240101)
+    ap.add_argument("--replications", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--floor", type=float, default=effort.DEFAULT_FLOOR)
+    args = ap.parse_args(argv)
+    if any(r <= 0 for r in args.ratios):
+        from sim.errors import InputError
+        raise InputError("calibration.activation_split", "--ratios", str(args.ratios),
+                         "positive numbers")
+
+    date = dt.date(YEAR, 1, 1)
+    base = lawbook.base()
+    takeup = dict(base.value(TAKEUP_LEAF, date))
+    factors = dict(base.value(hk5.FACTOR_LEAF, date)[hk5.KIND])
+    weights = dict(base.value(effort.WEIGHT_LEAF, date))
+    runs = (args.scale, args.seed, args.replications, args.workers)
+    *_, share = pooled_run(takeup, *runs)
+    print(f"{LOW} and {HIGH} under the law now: take-up {takeup[LOW]} and {takeup[HIGH]} "
+          f"a week (ratio {takeup[HIGH] / takeup[LOW]:.2f}); pooled share of weeks in an "
+          f"offer {100 * share:.2f} %, kept at each ratio")
+
+    results = []
+    for ratio in args.ratios:
+        trial, finance, stocks, got = at_ratio(takeup, ratio, share, runs)
+        table, new_factors, new_weights = refitted(finance, stocks, factors, weights,
+                                                   args.floor)
+        dev = table.set_index("group")["deviation"]
+        results.append((ratio, float(np.sum(dev ** 2)), trial, got, table, new_factors,
+                        new_weights))
+        print(f"ratio {ratio:4.2f}: {LOW} {trial[LOW]}, {HIGH} {trial[HIGH]}, pooled "
+              f"{100 * got:.2f} %; sum of squared deviations {1e4 * results[-1][1]:7.1f} "
+              f"(%^2), largest {100 * float(dev.abs().max()):.1f} %")
+
+    ratio, _, trial, got, table, new_factors, new_weights = min(results, key=lambda r: r[1])
+    print(f"\nbest ratio {ratio}: {TAKEUP_LEAF} {LOW} {trial[LOW]}, {HIGH} {trial[HIGH]} "
+          f"(pooled share {100 * got:.2f} %)")
+    print(effort.format_table(table))
+    print(f"\n{hk5.FACTOR_LEAF}.{hk5.KIND}:")
+    for g, f in new_factors.items():
+        print(f"  {g}: {f:.3f}   (was {factors[g]})")
+    print(f"\n{effort.WEIGHT_LEAF} (floor {args.floor}):")
+    for g, w in new_weights.items():
+        print(f"  {g}: {w:.3f}   (was {weights[g]})")
+    return 0
+
+
+if __name__ == "__main__":
+    from sim.errors import exit_with
+
+    exit_with(main)
