@@ -14,14 +14,14 @@ per FT), so the ratio is fitted here, to the table:
 1. for each ratio, simulate the 2024 baseline with the two take-ups at that ratio, their
    level set so the pooled share of weeks in an offer is the current law's (one
    multiplicative step from a first run, as the calibration's activation block);
-2. refit the two groups' ØVO price to VIVE's HK5 profile (:func:`calibration.hk5.
-   fit_oevo_factor`) and the weights of the other jobcentre operations to the table
+2. refit every group's price to VIVE's HK5 profile (:func:`calibration.hk5.
+   fit_price_factors`) and the weights of the other jobcentre operations to the table
    (:func:`calibration.effort.fit_weights`), both without a new run (money is linear in
    them);
 3. keep the ratio with the least sum of squared relative deviations of the table's
    seven groups.
 
-It prints the take-ups, ØVO factors and weights to write into ``calibration/params/
+It prints the take-ups, price factors and weights to write into ``calibration/params/
 fitted.yaml`` and ``policies/params/finance.yaml``.
 """
 
@@ -43,9 +43,11 @@ DEFAULT_RATIOS = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
 
 
 def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: int,
-         workers: int | None) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """The 2024 baseline with ``takeup``: finance, stocks and the pooled share of weeks in
-    an offer of the two groups (mentor left out, as in the calibration's target)."""
+               workers: int | None
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, float]:
+    """The 2024 baseline with ``takeup``: finance, stocks, activity and the pooled share
+    of weeks in an offer of the two groups (mentor left out, as in the calibration's
+    target)."""
     from sim.api import run
 
     res = run({"name": "activation_split", "start": f"{YEAR}-01-01", "years": 1,
@@ -60,15 +62,16 @@ def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: 
                 & act["kind"].str.startswith("offer_weeks:")
                 & (act["kind"] != "offer_weeks:mentor")]["count"].sum()
     ft = st[(st["year"] == YEAR) & st["group"].isin(pair)]["fulltime_persons"].sum()
-    return res.finance, st, float(weeks) / (52 * float(ft))
+    return res.finance, st, act, float(weeks) / (52 * float(ft))
 
 
 def at_ratio(takeup: dict[str, float], ratio: float, share: float, runs: tuple
-              ) -> tuple[dict[str, float], pd.DataFrame, pd.DataFrame, float]:
+             ) -> tuple[dict[str, float], tuple[pd.DataFrame, ...], float]:
     """The take-ups at ``ratio`` whose pooled share of weeks in an offer is ``share``
-    (two secant steps in logs from the current sygedagpenge level), and the last run's
-    finance, stocks and pooled share. The share rises less than in proportion to the
-    take-up (a person in an offer starts no other), hence not one multiplicative step."""
+    (two secant steps in logs from the current sygedagpenge level), the last run's
+    finance, stocks and activity, and its pooled share. The share rises less than in
+    proportion to the take-up (a person in an offer starts no other), hence not one
+    multiplicative step."""
     def at(level: float) -> dict[str, float]:
         return {**takeup, LOW: round(level, 5), HIGH: round(level * ratio, 5)}
 
@@ -77,28 +80,27 @@ def at_ratio(takeup: dict[str, float], ratio: float, share: float, runs: tuple
     slope = 1.0
     for _ in range(2):
         new = level * (share / got) ** (1.0 / slope)
-        finance, stocks, new_got = pooled_run(at(new), *runs)
+        *tables, new_got = pooled_run(at(new), *runs)
         if new != level and new_got != got:
             slope = max(math.log(new_got / got) / math.log(new / level), 0.1)
         level, got = new, new_got
-    return at(level), finance, stocks, got
+    return at(level), tuple(tables), got
 
 
-def refitted(finance: pd.DataFrame, stocks: pd.DataFrame, factors: dict[str, float],
-             weights: dict[str, float], floor: float = effort.DEFAULT_FLOOR
-             ) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
-    """The effort comparison (:func:`calibration.effort.compare`) after the ØVO price of
-    sygedagpenge and jobafklaring is refitted to VIVE's HK5 profile and the weights of
-    the other jobcentre operations to the table; with the new factors and weights.
+def refitted(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.DataFrame,
+             factors: dict[str, dict], weights: dict[str, float],
+             floor: float = effort.DEFAULT_FLOOR
+             ) -> tuple[pd.DataFrame, dict[str, dict], dict[str, float]]:
+    """The effort comparison (:func:`calibration.effort.compare`) after every group's
+    price is refitted to VIVE's HK5 profile and the weights of the other jobcentre
+    operations to the table; with the new factors and weights.
 
-    ``factors`` and ``weights`` are the ones in force in the run. ØVO money is linear in
-    a group's factor, and the other operations of group g are the item's total x w_g FT_g
-    / sum w FT with sum w FT kept by the fit, so both are applied to the run's money."""
-    new_factors, _, keep = hk5.fit_oevo_factor(finance, stocks, factors)
-    fin = finance.copy()
-    oevo = fin["item"] == "oevo"
-    fin.loc[oevo, "mio_kr"] *= fin.loc[oevo, "group"].map(
-        lambda g: new_factors[g] / factors[g] if g in factors else keep)
+    ``factors`` (the leaf's value, by kind and group) and ``weights`` are the ones in
+    force in the run. Money is linear in a kind's factor, and the other operations of
+    group g are the item's total x w_g FT_g / sum w FT with sum w FT kept by the fit, so
+    both are applied to the run's money."""
+    new_factors, _, _ = hk5.fit_price_factors(finance, stocks, activity, factors)
+    fin = hk5.with_factors(finance, activity, factors, new_factors)
     new_weights = effort.fit_weights(fin, stocks, weights, floor)
     other = fin["item"] == "jobcentre_other"
     fin.loc[other, "mio_kr"] *= fin.loc[other, "group"].map(
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     date = dt.date(YEAR, 1, 1)
     base = lawbook.base()
     takeup = dict(base.value(TAKEUP_LEAF, date))
-    factors = dict(base.value(hk5.FACTOR_LEAF, date)[hk5.KIND])
+    factors = dict(base.value(hk5.FACTOR_LEAF, date))
     weights = dict(base.value(effort.WEIGHT_LEAF, date))
     runs = (args.scale, args.seed, args.replications, args.workers)
     *_, share = pooled_run(takeup, *runs)
@@ -137,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for ratio in args.ratios:
-        trial, finance, stocks, got = at_ratio(takeup, ratio, share, runs)
-        table, new_factors, new_weights = refitted(finance, stocks, factors, weights,
-                                                   args.floor)
+        trial, tables, got = at_ratio(takeup, ratio, share, runs)
+        table, new_factors, new_weights = refitted(*tables, factors, weights, args.floor)
         dev = table.set_index("group")["deviation"]
         results.append((ratio, float(np.sum(dev ** 2)), trial, got, table, new_factors,
                         new_weights))
@@ -151,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nbest ratio {ratio}: {TAKEUP_LEAF} {LOW} {trial[LOW]}, {HIGH} {trial[HIGH]} "
           f"(pooled share {100 * got:.2f} %)")
     print(effort.format_table(table))
-    print(f"\n{hk5.FACTOR_LEAF}.{hk5.KIND}:")
-    for g, f in new_factors.items():
-        print(f"  {g}: {f:.3f}   (was {factors[g]})")
+    print(f"\n{hk5.FACTOR_LEAF}:")
+    for kind, by_group in new_factors.items():
+        print(f"  {kind}:")
+        for g, f in by_group.items():
+            print(f"    {g}: {f:.3f}   (was {factors.get(kind, {}).get(g, 1.0)})")
     print(f"\n{effort.WEIGHT_LEAF} (floor {args.floor}):")
     for g, w in new_weights.items():
         print(f"  {g}: {w:.3f}   (was {weights[g]})")

@@ -1,10 +1,10 @@
 """The activation cost (HK5) per full-time person by group: simulated against VIVE's 2019
-profile (``calibration/targets/hk5_unit_costs.csv``), and the fit of the ØVO price of
-sygedagpenge and jobafklaring to it.
+profile (``calibration/targets/hk5_unit_costs.csv``), and the fit of each group's price
+to it.
 
     python -m calibration.hk5 [--scale 0.1] [--seed 20240101] [--replications 2]
-    python -m calibration.hk5 --run runs/baseline     # a run folder's finance and stocks
-    python -m calibration.hk5 --fit                   # also the ØVO price factors that fit
+    python -m calibration.hk5 --run runs/baseline     # a run folder's finance, stocks, activity
+    python -m calibration.hk5 --fit                   # also the price factors that fit
 
 VIVE gives HK5 (activation operating costs: no benefits, løntilskud, jobrotation,
 seniorjob or overhead) per full-time person for its six jobcentre groups, 2014-2019
@@ -15,10 +15,12 @@ compared as profiles: each group's cost per FT over the six groups' mean (VIVE: 
 groups' HK5 over their FT, its 24 % not attributed to a group left out), since the
 simulator's level is the 2024 budget's, VIVE's 2019's.
 
-The fit (:func:`fit_oevo_factor`) moves the ØVO price factor of one VIVE group's members
-(``finance.unit_cost.activation_group_factor.oevrig_vejledning``) by a common multiplier,
-so their ratio stays, until the group's profile value is VIVE's, and scales every
-group's factor so the ØVO total (the budget line it was fitted to) stays.
+The fit (:func:`fit_price_factors`) moves the price factor of one offer kind for each
+VIVE group's members (``finance.unit_cost.activation_group_factor``; the kind of
+:data:`KIND_OF`: ØVO, or ordinary education for revalidering) by a common multiplier, so
+the members' ratios stay, until every group's profile value is VIVE's, and scales every
+group's factor of a kind so the kind's total (the budget line it was fitted to) stays.
+Money is linear in the factors, so the fit needs no new run.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from calibration import effort
@@ -38,7 +41,9 @@ VIVE_YEAR = 2019
 HK5_FILE = TARGETS_DIR / "hk5_unit_costs.csv"
 STOCKS_FILE = TARGETS_DIR / "stocks_fulltime_persons.csv"
 FACTOR_LEAF = "finance.unit_cost.activation_group_factor"
-KIND = "oevrig_vejledning"
+UNIT_LEAF = "finance.unit_cost.activation"
+KIND = "oevrig_vejledning"  # ØVO: the finance item oevo
+EDUCATION = "ordinaer_uddannelse"  # ordinary education: part of the finance item activation
 HK5_ITEMS: tuple[str, ...] = ("oevo", "activation", "education_pools", "six_week_course")
 # VIVE's six groups: the label in hk5_unit_costs.csv and the T5.4 series of
 # targets.STOCK_SERIES (its label and the simulator's groups).
@@ -50,7 +55,13 @@ VIVE_HK5: dict[str, str] = {
     "sygedagpenge_jobafklaring": "sygedagpenge incl. jobafklaring",
     "ressourceforloeb": "ressourceforløb",
 }
-FITTED_GROUP = "sygedagpenge_jobafklaring"
+# The offer kind whose price carries each VIVE group's HK5 in the fit: ØVO, except
+# revalidering, whose offers are mostly ordinary education (process.offer_mix: 0.65, an
+# assumption) and whose ØVO is about a tenth of its HK5.
+KIND_OF: dict[str, str] = {name: KIND for name in VIVE_HK5} | {"revalidering": EDUCATION}
+# A common multiplier on every ØVO group is undone by keeping the ØVO total, so one
+# group's multiplier is 1 (the largest).
+ANCHOR = "kontanthjaelp_uddannelseshjaelp"
 
 
 def members(name: str) -> tuple[str, ...]:
@@ -116,39 +127,100 @@ def compare(finance: pd.DataFrame, stocks: pd.DataFrame, year: int = YEAR,
     return df
 
 
-def fit_oevo_factor(finance: pd.DataFrame, stocks: pd.DataFrame, factors: dict[str, float],
-                    group: str = FITTED_GROUP, year: int = YEAR, vive_year: int = VIVE_YEAR,
-                    digits: int = 3) -> tuple[dict[str, float], float, float]:
-    """The ØVO price factors (``factors``: the ones in force in the run, by simulator
-    group) with ``group``'s members moved by one common multiplier until the group's HK5
-    per FT over the six groups' mean is VIVE's, and every factor scaled so the ØVO total
-    stays. Returns the new factors (rounded to ``digits``), the group's multiplier and the
-    scale of every factor.
+def kind_costs(finance: pd.DataFrame, activity: pd.DataFrame, factors: dict[str, dict],
+               year: int = YEAR) -> pd.DataFrame:
+    """Gross mio. kr by group (rows) of the fitted kinds (columns :data:`KIND`,
+    :data:`EDUCATION`) in ``year``, means over replications: ØVO is the finance item
+    ``oevo``; ordinary education, a part of the item ``activation``, is the weeks in it
+    (``activity``) x the law's unit cost a week x the group's factor (``factors``, the
+    leaf's value in force in the run) x the price index, as sim/cost_items.py costs it."""
+    from sim import lawbook
+    from sim.clock import WEEKS_PER_YEAR
 
-    ØVO money is linear in the factor (``finance.unit_cost.activation`` x factor x weeks
-    in ØVO), so the run's ØVO by group times new / old factor is the ØVO with the new
-    factors, with no run again."""
-    from scipy.optimize import brentq
+    date = dt.date(year, 1, 1)
+    base = lawbook.base()
+    unit = float(base.value(UNIT_LEAF, date)[EDUCATION]) / WEEKS_PER_YEAR
+    price = float(base.value("finance.price_index", date))
+    fin = finance[(finance["payer"] == "gross") & (finance["year"] == year)
+                  & (finance["item"] == "oevo")]
+    n = fin["replication"].nunique() if "replication" in fin and len(fin) else 1
+    oevo = fin.groupby("group")["mio_kr"].sum() / max(n, 1)
+    act = activity[(activity["year"] == year)
+                   & (activity["kind"] == f"offer_weeks:{EDUCATION}")]
+    n = act["replication"].nunique() if "replication" in act and len(act) else 1
+    weeks = act.groupby("group")["count"].sum() / max(n, 1)
+    edu = {g: float(w) * unit * factors.get(EDUCATION, {}).get(g, 1.0) * price / 1e6
+           for g, w in weeks.items()}
+    groups = sorted(set(oevo.index) | set(edu))
+    return pd.DataFrame({KIND: oevo.reindex(groups, fill_value=0.0),
+                         EDUCATION: pd.Series(edu).reindex(groups, fill_value=0.0)})
+
+
+def fit_price_factors(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.DataFrame,
+                      factors: dict[str, dict], year: int = YEAR, vive_year: int = VIVE_YEAR,
+                      digits: int = 3) -> tuple[dict[str, dict], dict[str, float],
+                                                dict[str, float]]:
+    """The price factors (``factors``: the leaf's value in force in the run, ``{kind:
+    {group: factor}}``) with each VIVE group's members moved by one multiplier on the
+    factor of its kind (:data:`KIND_OF`) until every group's HK5 per FT over the six
+    groups' mean is VIVE's, and every group's factor of a kind scaled so the kind's total
+    stays. Returns the new factors (every target group named, rounded to ``digits``), the
+    multiplier of each VIVE group and the scale of each kind."""
+    from scipy.optimize import least_squares
 
     by, ft = _by_group(finance, stocks, year)
-    oevo, rest = by["oevo"], by.drop(columns="oevo").sum(axis=1)
-    fitted = set(members(group))
-    goal = float(observed(vive_year).set_index("group").loc[group, "relative"])
+    kinds = kind_costs(finance, activity, factors, year)
+    groups = list(by.index)
+    kinds = kinds.reindex(groups, fill_value=0.0)
+    rest = by.sum(axis=1) - kinds.sum(axis=1)
+    goal = observed(vive_year).set_index("group")["relative"]
+    free = [name for name in VIVE_HK5 if name != ANCHOR]
+    owner = {g: name for name in VIVE_HK5 for g in members(name)}
 
-    def scaled(multiplier: float) -> tuple[pd.Series, float]:
-        moved = oevo * [multiplier if g in fitted else 1.0 for g in oevo.index]
-        keep = float(oevo.sum()) / float(moved.sum())
-        return moved * keep, keep
+    def moved(x: np.ndarray) -> tuple[pd.DataFrame, dict[str, float]]:
+        mult = dict(zip(free, np.exp(x), strict=True)) | {ANCHOR: 1.0}
+        out = kinds.copy()
+        for g in groups:
+            if g in owner:
+                out.loc[g, KIND_OF[owner[g]]] *= mult[owner[g]]
+        keep = {k: float(kinds[k].sum()) / float(out[k].sum()) if out[k].sum() else 1.0
+                for k in kinds.columns}
+        return out * pd.Series(keep), keep
 
-    def gap(multiplier: float) -> float:
-        moved, _ = scaled(multiplier)
-        return _profile(rest.add(moved, fill_value=0.0), ft)[group][1] - goal
+    def gaps(x: np.ndarray) -> np.ndarray:
+        out, _ = moved(x)
+        sim = _profile(rest + out.sum(axis=1), ft)
+        return np.array([sim[name][1] / goal[name] - 1.0 for name in VIVE_HK5])
 
-    multiplier = float(brentq(gap, 1e-3, 1e3, xtol=1e-12))
-    _, keep = scaled(multiplier)
-    new = {g: round(f * (multiplier if g in fitted else 1.0) * keep, digits)
-           for g, f in factors.items()}
-    return new, multiplier, keep
+    res = least_squares(gaps, np.zeros(len(free)), xtol=1e-14, ftol=1e-14, gtol=1e-14)
+    _, keep = moved(res.x)
+    mult = dict(zip(free, np.exp(res.x), strict=True)) | {ANCHOR: 1.0}
+    new: dict[str, dict] = {}
+    for kind in kinds.columns:
+        old = factors.get(kind, {})
+        new[kind] = {g: round(old.get(g, 1.0) * keep[kind]
+                              * (mult[owner[g]] if KIND_OF[owner[g]] == kind else 1.0),
+                              digits) for g in groups if g in owner}
+    return new, {name: float(m) for name, m in mult.items()}, keep
+
+
+def with_factors(finance: pd.DataFrame, activity: pd.DataFrame, old: dict[str, dict],
+                 new: dict[str, dict], year: int = YEAR) -> pd.DataFrame:
+    """The run's finance table as it would be with the price factors ``new`` instead of
+    ``old`` in ``year`` (gross rows of the items ``oevo`` and ``activation``; the money
+    of a kind is linear in its factor)."""
+    fin = finance.copy()
+    gross = (fin["payer"] == "gross") & (fin["year"] == year)
+    oevo = gross & (fin["item"] == "oevo")
+    fin.loc[oevo, "mio_kr"] *= fin.loc[oevo, "group"].map(
+        lambda g: new[KIND].get(g, 1.0) / old.get(KIND, {}).get(g, 1.0))
+    edu = kind_costs(finance, activity, old, year)[EDUCATION]
+    ratio = {g: new.get(EDUCATION, {}).get(g, 1.0) / old.get(EDUCATION, {}).get(g, 1.0)
+             for g in edu.index}
+    added = {g: float(edu[g]) * (ratio[g] - 1.0) for g in edu.index}
+    act = gross & (fin["item"] == "activation")
+    fin.loc[act, "mio_kr"] += fin.loc[act, "group"].map(lambda g: added.get(g, 0.0))
+    return fin
 
 
 def format_table(df: pd.DataFrame) -> str:
@@ -161,37 +233,69 @@ def format_table(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def baseline_tables(scale: float, seed: int, replications: int, workers: int | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The finance, stocks and activity tables of the current law in 2024 (one year)."""
+    from sim.api import run
+
+    res = run({"name": "hk5_check", "start": f"{YEAR}-01-01", "years": 1, "scale": scale,
+               "seed": seed, "replications": replications,
+               "scenarios": {"baseline": {"policies": ["current_law_2024"]}},
+               "outputs": ["finance", "stocks", "activity"]}, workers=workers, progress=False)
+    return res.finance, res.stocks, res.activity
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m calibration.hk5",
                                  description=__doc__.split("\n\n")[0])
-    ap.add_argument("--run", default=None, help="a run folder (finance.csv, stocks.csv) "
-                    "instead of a run")
+    ap.add_argument("--run", default=None, help="a run folder (finance.csv, stocks.csv, "
+                    "activity.csv) instead of a run")
     ap.add_argument("--scale", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=20240101)
     ap.add_argument("--replications", type=int, default=2)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--scenario", default="baseline", help="the scenario of --run to read")
-    ap.add_argument("--fit", action="store_true", help=f"also print the fitted {FACTOR_LEAF}"
-                    f".{KIND} of {FITTED_GROUP}")
+    ap.add_argument("--fit", action="store_true", help=f"also print the fitted {FACTOR_LEAF}")
     args = ap.parse_args(argv)
     if args.run:
         finance, stocks = effort.read_run(Path(args.run), args.scenario)
+        activity = read_activity(Path(args.run), args.scenario)
     else:
-        finance, stocks = effort.baseline_tables(args.scale, args.seed, args.replications,
-                                                 args.workers)
+        finance, stocks, activity = baseline_tables(args.scale, args.seed,
+                                                    args.replications, args.workers)
     print(f"HK5 per full-time person {YEAR} (kr, gross; items {', '.join(HK5_ITEMS)}) and "
           f"VIVE {VIVE_YEAR} ({HK5_FILE.name}, 2019 prices); rel. = over the six groups' mean")
     print(format_table(compare(finance, stocks)))
     if args.fit:
         from sim import lawbook
 
-        old = lawbook.base().value(FACTOR_LEAF, dt.date(YEAR, 1, 1))[KIND]
-        new, multiplier, keep = fit_oevo_factor(finance, stocks, old)
-        print(f"\nfitted {FACTOR_LEAF}.{KIND} ({FITTED_GROUP} x {multiplier:.4f}, then "
-              f"every factor x {keep:.4f} so the ØVO total stays):")
-        for g, f in new.items():
-            print(f"  {g}: {f:.3f}   (was {old[g]})")
+        old = lawbook.base().value(FACTOR_LEAF, dt.date(YEAR, 1, 1))
+        new, mult, keep = fit_price_factors(finance, stocks, activity, old)
+        print(f"\nfitted {FACTOR_LEAF} (each group's kind x its multiplier, then every "
+              "factor of a kind x its scale, so the kind's total stays):")
+        for name, m in mult.items():
+            print(f"  {name}: {KIND_OF[name]} x {m:.4f}")
+        for kind, k in keep.items():
+            print(f"  scale of {kind}: {k:.4f}")
+        for kind, by_group in new.items():
+            print(f"  {kind}:")
+            for g, f in by_group.items():
+                print(f"    {g}: {f:.3f}   (was {old.get(kind, {}).get(g, 1.0)})")
+        print("\nafter the fit:")
+        print(format_table(compare(with_factors(finance, activity, old, new), stocks)))
     return 0
+
+
+def read_activity(folder: Path, scenario: str = "baseline") -> pd.DataFrame:
+    """The activity table of ``scenario`` in a run folder (outputs: activity)."""
+    from sim.errors import InputError
+
+    path = folder / "activity.csv"
+    if not path.is_file():
+        raise InputError("calibration.hk5", "--run", str(folder),
+                         "a run folder with activity.csv (outputs: activity)")
+    table = pd.read_csv(path)
+    return table[table["scenario"] == scenario] if "scenario" in table else table
 
 
 if __name__ == "__main__":

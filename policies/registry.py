@@ -78,6 +78,8 @@ class Policy:
     an optional phase-in: the share of the full change reached in each calendar year.
 
     A *bundle* has ``members`` instead of changes: other policies applied in order.
+    ``not_modelled`` names what the policy's text proposes and the engine does not carry,
+    each with the reason, so the listing shows the gaps beside the changes.
     """
 
     name: str
@@ -89,6 +91,7 @@ class Policy:
     scope: Scope = "everyone"
     phase_in: dict[int, float] | None = None
     members: tuple[Member, ...] = ()
+    not_modelled: tuple[tuple[str, str], ...] = ()  # (element, why not)
 
 
 _REGISTRY: dict[str, Policy] = {}

@@ -62,6 +62,15 @@ def _reroute_table(regime) -> tuple:
     return cached
 
 
+def _paid_as_drawn(regime) -> frozenset[int]:
+    """visitation.reroute_adult as group indices, once per regime."""
+    cached = regime.__dict__.get("_reroute_adult")
+    if cached is None:
+        cached = regime.__dict__["_reroute_adult"] = frozenset(
+            GROUP_INDEX[g] for g in regime.params["visitation"]["reroute_adult"])
+    return cached
+
+
 def _destinations(shares: dict[str, float]) -> tuple[tuple, tuple[float, ...]]:
     return (tuple(GROUP_INDEX[d] if d in GROUP_INDEX else d for d in shares),
             tuple(shares.values()))
@@ -84,7 +93,7 @@ def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, bel
     entry = _reroute_table(regime)[target]
     if entry is not None:
         # Paid in the drawn group as it is, without the age rule below?
-        adult = GROUPS[target] in regime.params["visitation"]["reroute_adult"]
+        adult = target in _paid_as_drawn(regime)
         chosen = _drawn(c, entry, now, regime, n)
         if chosen != FOERTIDSPENSION and c.profile == target and c.group != target and \
                 c.seg_start > c.last_exit:

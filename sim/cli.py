@@ -159,6 +159,10 @@ def _policies(args: argparse.Namespace) -> int:
     if policy.members:
         print(_wrap("applies, in order: " + ", ".join(m.name for m in policy.members), "",
                     width))
+    if policy.not_modelled:
+        print("not modelled:")
+        for element, why in policy.not_modelled:
+            print(_wrap(f"{element}: {why}", "  ", width))
     opts = option_lines(policy.options)
     print("options:" if opts else "options: none")
     for name, text in opts:

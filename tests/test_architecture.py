@@ -33,7 +33,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("calibration", {"calibration", "calibration.targets", "calibration.durations",
                      "calibration.report", "calibration.fit", "calibration.backtest",
                      "calibration.spending", "calibration.effort",
-                     "calibration.reentry_pool", "calibration.hk5"}),
+                     "calibration.reentry_pool", "calibration.hk5",
+                     "calibration.activation_split"}),
 ]
 LAYER_OF = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}
 # The law may use only the vocabulary: it never reaches into the engine.

@@ -6,7 +6,7 @@ gets each group's weekly_rate), dagpenge at most 4,546, ressourceforløbsydelse 
 førtidspension 4,000 (benefit_rates.yaml); staircase 80/40/30/20 % for counter weeks
 [0, 4), [4, 26), [26, 52), [52, inf) (refusion.yaml); other jobcentre operations
 3,600 kr per full-time person-year times the group's weight (kontanthjælp 0.5,
-dagpenge 0.772); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
+dagpenge 0.883); a caseworker hour 500 kr, 1.45 hours per conversation, 6.1 per offer set
 up, 2.5 per sanction process, 2.25 per complaint (finance.yaml).
 """
 
@@ -33,7 +33,7 @@ from sim.path_cost import cost_path
 
 KH = "kontanthjaelp_jobparat"
 JAN_2024 = dt.date(2024, 1, 1)
-JOBCENTRE_FT = {KH: 3_600 * 0.5, "dagpenge": 3_600 * 0.772}  # 1,800 and 2,779.2
+JOBCENTRE_FT = {KH: 3_600 * 0.5, "dagpenge": 3_600 * 0.883}  # 1,800 and 3,178.8
 JOBCENTRE_WEEK = JOBCENTRE_FT[KH] / 52
 JOBCENTRE_DP_WEEK = JOBCENTRE_FT["dagpenge"] / 52
 
@@ -152,9 +152,9 @@ def test_offers_conversations_and_sanctions_hooks():
                         {"kind": "loentilskud_privat", "start": 10, "weeks": 10}],
              "conversations": [1, 2, 3], "sanctions": [4], "complaints": [4]}
     df = cost_path([spell], start=JAN_2024, earnings="high")
-    # ØVO: 4 weeks x 81,400 x 0.968 (dagpenge's price factor) / 52 = 6,061.17 kr, no
+    # ØVO: 4 weeks x 81,400 x 0.905 (dagpenge's price factor) / 52 = 5,666.69 kr, no
     # refusion since 2019.
-    assert kr(df, "oevo") == pytest.approx(4 * 81_400 * 0.968 / 52, abs=1e-6)
+    assert kr(df, "oevo") == pytest.approx(4 * 81_400 * 0.905 / 52, abs=1e-6)
     assert kr(df, "oevo", "state") == 0.0
     assert kr(df, "activation") == 0.0  # ØVO is its own item, the other offers' is this
     # Løntilskud net of the person's dagpenge: 10 x (2,370 - 4,546) = -21,760; counter
@@ -174,12 +174,13 @@ def test_offers_conversations_and_sanctions_hooks():
     # 2 x 2.5 hours + 2.25 hours = 7.25 hours x 500 kr, no refusion.
     assert kr(kh, "sanction_admin") == pytest.approx(3_625.0, abs=1e-6)
     assert kr(kh, "sanction_admin", "state") == 0.0
-    # Ordinary education 29,300 kr/FT-yr, no refusion since 2019; the education pools are a
+    # Ordinary education 29,300 kr/FT-yr x 0.746 (every group's price factor but
+    # revalidering's), no refusion since 2019; the education pools are a
     # dated amount of the run, not of a path (tests/test_schemes.py).
     edu = cost_path([{"group": KH, "start": 0, "weeks": 10,
                       "offers": [{"kind": "ordinaer_uddannelse", "start": 0, "weeks": 4}]}],
                     start=JAN_2024)
-    assert kr(edu, "activation") == pytest.approx(4 * 29_300 / 52, abs=1e-6)
+    assert kr(edu, "activation") == pytest.approx(4 * 29_300 * 0.746 / 52, abs=1e-6)
     assert kr(edu, "activation", "state") == 0.0
     assert kr(edu, "education_pools") == 0.0
     # Before 2019 activation had 50 % refusion (ØVO for jobparate: 0 % from 2016, see
@@ -187,7 +188,7 @@ def test_offers_conversations_and_sanctions_hooks():
     old = cost_path([{"group": "kontanthjaelp_aktivitetsparat", "start": 0, "weeks": 10,
                       "offers": [{"kind": "oevrig_vejledning", "start": 0, "weeks": 4}]}],
                     start=dt.date(2018, 1, 1))
-    assert kr(old, "oevo", "state") == pytest.approx(0.5 * 4 * 81_400 * 0.97 / 52, abs=1e-6)
+    assert kr(old, "oevo", "state") == pytest.approx(0.5 * 4 * 81_400 * 0.945 / 52, abs=1e-6)
 
 
 def test_unknown_offer_kind_and_group_are_named():

@@ -6,7 +6,7 @@ October 2016, førtidspension 4,000 kr/week (benefit_rates.yaml); before 2016 a 
 state share at every step of the staircase (refusion.yaml); activation 50 % refusion
 before 2019 with 0 % for ØVO for dagpenge from 2015 and for jobparate (ØVO and mentor)
 from 2016; ØVO 81,400 kr per full-time person-year times the group's price factor
-(dagpenge 0.968, kontanthjælp 0.97), mentor 32,000 kr; førtidspension granted before
+(dagpenge 0.905, kontanthjælp 0.945), mentor 32,000 kr; førtidspension granted before
 July 2014 with fixed municipal shares of 50 % (granted before 2003) and 65 % (2003 to
 June 2014) (finance.yaml).
 """
@@ -27,8 +27,8 @@ from sim.process import OFFER_TYPES
 
 DP, JP, AP, FOEP = ("dagpenge", "kontanthjaelp_jobparat", "kontanthjaelp_aktivitetsparat",
                     "foertidspension")
-# ØVO: 81,400 kr a year times the group's price factor (dagpenge 0.968, kontanthjælp 0.97).
-OEVRIG_KR_WEEK = {g: 81_400 * f / 52 for g, f in ((DP, 0.968), (JP, 0.97), (AP, 0.97))}
+# ØVO: 81,400 kr a year times the group's price factor (dagpenge 0.905, kontanthjælp 0.945).
+OEVRIG_KR_WEEK = {g: 81_400 * f / 52 for g, f in ((DP, 0.905), (JP, 0.945), (AP, 0.945))}
 MENTOR_KR_WEEK = 32_000 / 52
 
 
@@ -72,7 +72,7 @@ def _offer(group: str, year: int, kind: str = "oevrig_vejledning"):
 ])
 def test_oevrig_vejledning_refusion_by_group_and_year(group, year, share):
     df = _offer(group, year)
-    # 4 weeks x 81,400 x factor / 52 gross (dagpenge 6,061.17 kr); state = share x gross.
+    # 4 weeks x 81,400 x factor / 52 gross (dagpenge 5,666.69 kr); state = share x gross.
     gross = 4 * OEVRIG_KR_WEEK[group]
     assert kr(df, "oevo") == pytest.approx(gross, abs=1e-6)
     assert kr(df, "oevo", "state") == pytest.approx(share * gross, abs=1e-6)
