@@ -1,7 +1,7 @@
 """How VIVE's pooled activation of "sygedagpenge incl. jobafklaring" is split between
 sygedagpenge and jobafklaring, fitted to the expert group's effort table.
 
-    python -m calibration.activation_split [--ratios 1.5 2 2.5 3 3.5 4] [--scale 0.1]
+    python -m calibration.activation_split [--ratios 1.5 2 2.5 3 3.5 4 4.5] [--scale 0.1]
                                            [--seed 20240101] [--replications 2]
 
 VIVE counts sygedagpenge and jobafklaring as one group: one share of weeks in an offer
@@ -12,8 +12,9 @@ group's effort table does separate them (jobafklaring 44, sygedagpenge 23 thousa
 per FT), so the ratio is fitted here, to the table:
 
 1. for each ratio, simulate the 2024 baseline with the two take-ups at that ratio, their
-   level set so the pooled share of weeks in an offer is the current law's (one
-   multiplicative step from a first run, as the calibration's activation block);
+   level set so the pooled share of weeks in an offer is the current law's (from a first
+   run at the current level, a step that takes the share as proportional to the level,
+   then a secant step: :func:`at_ratio`);
 2. refit every group's price to VIVE's HK5 profile (:func:`calibration.hk5.
    fit_price_factors`) and the weights of the other jobcentre operations to the table
    (:func:`calibration.effort.fit_weights`), both without a new run (money is linear in
@@ -48,14 +49,8 @@ def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: 
     """The 2024 baseline with ``takeup``: finance, stocks, activity and the pooled share
     of weeks in an offer of the two groups (mentor left out, as in the calibration's
     target)."""
-    from sim.api import run
-
-    res = run({"name": "activation_split", "start": f"{YEAR}-01-01", "years": 1,
-               "scale": scale, "seed": seed, "replications": replications,
-               "scenarios": {"baseline": {"policies": ["current_law_2024"],
-                                          "parameters": {TAKEUP_LEAF: takeup}}},
-               "outputs": ["finance", "stocks", "activity"]}, workers=workers,
-              progress=False)
+    res = effort.baseline_run(scale, seed, replications, workers,
+                              ("finance", "stocks", "activity"), {TAKEUP_LEAF: takeup})
     act, st = res.activity, res.stocks
     pair = [LOW, HIGH]
     weeks = act[(act["year"] == YEAR) & act["group"].isin(pair)
@@ -68,7 +63,8 @@ def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: 
 def at_ratio(takeup: dict[str, float], ratio: float, share: float, runs: tuple
              ) -> tuple[dict[str, float], tuple[pd.DataFrame, ...], float]:
     """The take-ups at ``ratio`` whose pooled share of weeks in an offer is ``share``
-    (two secant steps in logs from the current sygedagpenge level), the last run's
+    (from the current sygedagpenge level: a step with the share taken as proportional to
+    the level, then a secant step in logs), the last run's
     finance, stocks and activity, and its pooled share. The share rises less than in
     proportion to the take-up (a person in an offer starts no other), hence not one
     multiplicative step."""
@@ -102,7 +98,8 @@ def refitted(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.DataFrame
     new_factors, _, _ = hk5.fit_price_factors(finance, stocks, activity, factors)
     fin = hk5.with_factors(finance, activity, factors, new_factors)
     new_weights = effort.fit_weights(fin, stocks, weights, floor)
-    other = fin["item"] == "jobcentre_other"
+    other = (fin["item"] == "jobcentre_other") & (fin["payer"] == "gross") \
+        & (fin["year"] == YEAR)
     fin.loc[other, "mio_kr"] *= fin.loc[other, "group"].map(
         lambda g: new_weights[g] / weights[g] if weights.get(g) else 1.0)
     return effort.compare(effort.by_group(fin, stocks)), new_factors, new_weights

@@ -49,7 +49,8 @@ DEFAULT_FLOOR = 0.5
 EFFORT_ITEMS: tuple[str, ...] = spending.items_of(spending.MODELLED)
 
 
-def _mean_by_group(table: pd.DataFrame, column: str) -> pd.Series:
+def mean_by_group(table: pd.DataFrame, column: str) -> pd.Series:
+    """``column`` summed by group, the mean over the table's replications."""
     n = table["replication"].nunique() if "replication" in table else 1
     return table.groupby("group")[column].sum() / max(n, 1)
 
@@ -63,7 +64,7 @@ def group_costs(finance: pd.DataFrame, stocks: pd.DataFrame, year: int = YEAR,
     n = fin["replication"].nunique() if "replication" in fin else 1
     cost = fin.pivot_table(index="group", columns="item", values="mio_kr", aggfunc="sum",
                            fill_value=0.0) / max(n, 1)
-    ft = _mean_by_group(stocks[stocks["year"] == year], "fulltime_persons")
+    ft = mean_by_group(stocks[stocks["year"] == year], "fulltime_persons")
     return cost, ft
 
 
@@ -145,26 +146,37 @@ def fit_weights(finance: pd.DataFrame, stocks: pd.DataFrame, weights: dict[str, 
     return expand(res.x)
 
 
+def baseline_run(scale: float, seed: int, replications: int, workers: int | None = None,
+                 outputs: tuple[str, ...] = ("finance", "stocks"),
+                 parameters: dict | None = None):
+    """The current law in 2024 (one year) with ``parameters`` overridden: the run's
+    results (sim.api.Results) with ``outputs``."""
+    from sim.api import run
+
+    return run({"name": "effort_check", "start": f"{YEAR}-01-01", "years": 1,
+                "scale": scale, "seed": seed, "replications": replications,
+                "scenarios": {"baseline": {"policies": ["current_law_2024"],
+                                           "parameters": parameters or {}}},
+                "outputs": list(outputs)}, workers=workers, progress=False)
+
+
 def baseline_tables(scale: float, seed: int, replications: int,
                     workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The finance and stocks tables of the current law in 2024 (one year)."""
-    from sim.api import run
-
-    res = run({"name": "effort_check", "start": f"{YEAR}-01-01", "years": 1,
-               "scale": scale, "seed": seed, "replications": replications,
-               "scenarios": {"baseline": {"policies": ["current_law_2024"]}},
-               "outputs": ["finance", "stocks"]}, workers=workers, progress=False)
+    res = baseline_run(scale, seed, replications, workers)
     return res.finance, res.stocks
 
 
-def read_run(folder: Path, scenario: str = "baseline") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The finance and stocks tables of ``scenario`` in a run folder."""
+def read_run(folder: Path, scenario: str = "baseline", command: str = "calibration.effort"
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The finance and stocks tables of ``scenario`` in a run folder (``command`` names
+    the reader in an error)."""
     from sim.errors import InputError
 
     tables = []
     for name in ("finance.csv", "stocks.csv"):
         if not (folder / name).is_file():
-            raise InputError("calibration.effort", "--run", str(folder),
+            raise InputError(command, "--run", str(folder),
                              "a run folder with finance.csv and stocks.csv (outputs: "
                              "finance, stocks)")
         table = pd.read_csv(folder / name)

@@ -59,8 +59,9 @@ VIVE_HK5: dict[str, str] = {
 # revalidering, whose offers are mostly ordinary education (process.offer_mix: 0.65, an
 # assumption) and whose ØVO is about a tenth of its HK5.
 KIND_OF: dict[str, str] = {name: KIND for name in VIVE_HK5} | {"revalidering": EDUCATION}
-# A common multiplier on every ØVO group is undone by keeping the ØVO total, so one
-# group's multiplier is 1 (the largest).
+# A common multiplier on every group priced by ØVO is (nearly: revalidering's ØVO is not
+# moved) undone by keeping the ØVO total, so one group's multiplier is held at 1: the
+# group with the most full-time persons.
 ANCHOR = "kontanthjaelp_uddannelseshjaelp"
 
 
@@ -141,14 +142,12 @@ def kind_costs(finance: pd.DataFrame, activity: pd.DataFrame, factors: dict[str,
     base = lawbook.base()
     unit = float(base.value(UNIT_LEAF, date)[EDUCATION]) / WEEKS_PER_YEAR
     price = float(base.value("finance.price_index", date))
-    fin = finance[(finance["payer"] == "gross") & (finance["year"] == year)
-                  & (finance["item"] == "oevo")]
-    n = fin["replication"].nunique() if "replication" in fin and len(fin) else 1
-    oevo = fin.groupby("group")["mio_kr"].sum() / max(n, 1)
-    act = activity[(activity["year"] == year)
-                   & (activity["kind"] == f"offer_weeks:{EDUCATION}")]
-    n = act["replication"].nunique() if "replication" in act and len(act) else 1
-    weeks = act.groupby("group")["count"].sum() / max(n, 1)
+    oevo = effort.mean_by_group(finance[(finance["payer"] == "gross")
+                                        & (finance["year"] == year)
+                                        & (finance["item"] == "oevo")], "mio_kr")
+    weeks = effort.mean_by_group(activity[(activity["year"] == year)
+                                          & (activity["kind"] == f"offer_weeks:{EDUCATION}")],
+                                 "count")
     edu = {g: float(w) * unit * factors.get(EDUCATION, {}).get(g, 1.0) * price / 1e6
            for g, w in weeks.items()}
     groups = sorted(set(oevo.index) | set(edu))
@@ -192,7 +191,13 @@ def fit_price_factors(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.
         sim = _profile(rest + out.sum(axis=1), ft)
         return np.array([sim[name][1] / goal[name] - 1.0 for name in VIVE_HK5])
 
+    for name in VIVE_HK5:
+        if float(kinds.loc[list(members(name)), KIND_OF[name]].sum()) <= 0.0:
+            raise ValueError(f"calibration.hk5: {name} has no {KIND_OF[name]} money in "
+                             f"{year}, so its price cannot be fitted (a larger scale?)")
     res = least_squares(gaps, np.zeros(len(free)), xtol=1e-14, ftol=1e-14, gtol=1e-14)
+    if not res.success:
+        raise RuntimeError(f"the price fit did not converge: {res.message}")
     _, keep = moved(res.x)
     mult = dict(zip(free, np.exp(res.x), strict=True)) | {ANCHOR: 1.0}
     new: dict[str, dict] = {}
@@ -236,13 +241,21 @@ def format_table(df: pd.DataFrame) -> str:
 def baseline_tables(scale: float, seed: int, replications: int, workers: int | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The finance, stocks and activity tables of the current law in 2024 (one year)."""
-    from sim.api import run
-
-    res = run({"name": "hk5_check", "start": f"{YEAR}-01-01", "years": 1, "scale": scale,
-               "seed": seed, "replications": replications,
-               "scenarios": {"baseline": {"policies": ["current_law_2024"]}},
-               "outputs": ["finance", "stocks", "activity"]}, workers=workers, progress=False)
+    res = effort.baseline_run(scale, seed, replications, workers,
+                              ("finance", "stocks", "activity"))
     return res.finance, res.stocks, res.activity
+
+
+def read_activity(folder: Path, scenario: str = "baseline") -> pd.DataFrame:
+    """The activity table of ``scenario`` in a run folder (outputs: activity)."""
+    from sim.errors import InputError
+
+    path = folder / "activity.csv"
+    if not path.is_file():
+        raise InputError("calibration.hk5", "--run", str(folder),
+                         "a run folder with activity.csv (outputs: activity)")
+    table = pd.read_csv(path)
+    return table[table["scenario"] == scenario] if "scenario" in table else table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fit", action="store_true", help=f"also print the fitted {FACTOR_LEAF}")
     args = ap.parse_args(argv)
     if args.run:
-        finance, stocks = effort.read_run(Path(args.run), args.scenario)
+        finance, stocks = effort.read_run(Path(args.run), args.scenario, "calibration.hk5")
         activity = read_activity(Path(args.run), args.scenario)
     else:
         finance, stocks, activity = baseline_tables(args.scale, args.seed,
@@ -284,18 +297,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\nafter the fit:")
         print(format_table(compare(with_factors(finance, activity, old, new), stocks)))
     return 0
-
-
-def read_activity(folder: Path, scenario: str = "baseline") -> pd.DataFrame:
-    """The activity table of ``scenario`` in a run folder (outputs: activity)."""
-    from sim.errors import InputError
-
-    path = folder / "activity.csv"
-    if not path.is_file():
-        raise InputError("calibration.hk5", "--run", str(folder),
-                         "a run folder with activity.csv (outputs: activity)")
-    table = pd.read_csv(path)
-    return table[table["scenario"] == scenario] if "scenario" in table else table
 
 
 if __name__ == "__main__":

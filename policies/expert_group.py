@@ -702,6 +702,9 @@ NOT_MODELLED: tuple[tuple[str, str], ...] = (
     ("1.6", "not named in the available text"),
     ("2.1 reading and maths test", "the test for uddannelseshjælp is dropped; the engine "
      "has no such test (no event, no cost)"),
+    ("2.3 offers on request", "the fremdriftsgaranti's offers on request: the engine's "
+     "take-up is not split into requested and required offers, and the municipality may "
+     "still require them, so the offer rate stays"),
     ("2.6", "the klinisk funktion stays mandatory: no change"),
     ("2.9", "a first conversation by phone or digitally for all the sick-listed; the engine "
      "costs every conversation alike and the text gives no time saved"),
@@ -721,10 +724,13 @@ NOT_MODELLED: tuple[tuple[str, str], ...] = (
      "time saved per sanction process (finance.unit_cost.sanction_hours)"),
     ("3.9", "kontanthjælp recipients may stay abroad at weekends: no caseload parameter"),
     ("3.10", "no mandatory availability assessment after repeated sick reports; the "
-     "engine has no sick reports of dagpenge or kontanthjælp recipients and the text "
-     "gives no number of assessments"),
+     "engine has no sick reports (only moves to sygedagpenge) and the text gives no "
+     "number of assessments"),
     ("4.1-4.5", "organisation (jobcentre requirement, committee, purpose, data, company "
      "focus): no caseload parameter"),
+    ("5.1 exemption", "the a-kasse may exempt 1 in 4 from the second of its conversations; "
+     "not modelled apart from 2.2's exemption of up to 1 in 4 close to the market from "
+     "the conversations of months 0-6"),
     ("5.2", "sick dagpenge recipients stay with the a-kasse 4 weeks instead of 2; the "
      "engine has no move from dagpenge to sygedagpenge (sick dagpenge recipients are part "
      "of sygedagpenge's inflow), so there are no such weeks to move"),

@@ -62,12 +62,15 @@ def _reroute_table(regime) -> tuple:
     return cached
 
 
-def _paid_as_drawn(regime) -> frozenset[int]:
+def _reroute_adult(regime) -> frozenset[int]:
     """visitation.reroute_adult as group indices, once per regime."""
     cached = regime.__dict__.get("_reroute_adult")
     if cached is None:
-        cached = regime.__dict__["_reroute_adult"] = frozenset(
-            GROUP_INDEX[g] for g in regime.params["visitation"]["reroute_adult"])
+        names = regime.params["visitation"]["reroute_adult"]
+        for g in names:
+            if g not in GROUP_INDEX:
+                raise ValueError(f"visitation.reroute_adult: unknown group {g!r}")
+        cached = regime.__dict__["_reroute_adult"] = frozenset(GROUP_INDEX[g] for g in names)
     return cached
 
 
@@ -93,7 +96,7 @@ def visitation_reroute_abolished(c, target: int, now: float, regime, n: int, bel
     entry = _reroute_table(regime)[target]
     if entry is not None:
         # Paid in the drawn group as it is, without the age rule below?
-        adult = target in _paid_as_drawn(regime)
+        adult = target in _reroute_adult(regime)
         chosen = _drawn(c, entry, now, regime, n)
         if chosen != FOERTIDSPENSION and c.profile == target and c.group != target and \
                 c.seg_start > c.last_exit:

@@ -124,7 +124,7 @@ def activation_sums(offers: pd.DataFrame, per: Periods, law: PeriodLaw, keys: Ke
 
     ``offers``: kind, start, end (weeks), group; optional municipality. The unit cost is
     the kind's times its factor for the group (``finance.unit_cost.activation_group_factor``,
-    :func:`activation_factor`: ØVO prices differ by group). Refusion is
+    :func:`activation_factor`: ØVO and ordinary education prices differ by group). Refusion is
     ``finance.activation_refusion`` (50 % before 2019, 0 % since), by kind and group
     where ``finance.activation_refusion_exceptions`` says otherwise (ØVO for dagpenge
     from 2015, for jobparate from 2016: 0 %; :func:`activation_refusion`). Kinds must be

@@ -23,8 +23,9 @@ GOAL = {"uddannelseshjaelp": 71 * 0.895, "ressourceforloeb": 54 * 0.895,
         "kontanthjaelp": 48 * 0.895, "jobafklaring": 44 * 0.895, "dagpenge": 28 * 0.895,
         "sygedagpenge": 23 * 0.895, "ledighedsydelse_fleksjob": 7 * 0.895}
 # Scale of the baseline check: at 0.05 the deviations move by about 1 percentage point
-# between seeds (20240101, 1, 2, 3: dagpenge -6.1 to -7.3 %, ledighedsydelse+fleksjob
-# -0.5 to +2.3 %), well inside the 10 % tolerance.
+# between seeds (measured with earlier weights: 20240101, 1, 2, 3: dagpenge -6.1 to
+# -7.3 %, ledighedsydelse+fleksjob -0.5 to +2.3 %); the largest now, dagpenge's, is about
+# -7 % at the fit's seed, inside the 10 % tolerance.
 CHECK_SCALE = 0.05
 
 

@@ -5,8 +5,8 @@ offer set up (3,050 kr), 15 per rehabiliteringsteam case (7,500 kr; a case is an
 ressourceforløb, ledighedsydelse, førtidspension or jobafklaring from 2013). Other
 jobcentre operations 3,600 kr per full-time person-year times the group's weight (fitted
 to the expert group's effort cost per full-time person, calibration/effort.py). ØVO
-81,400 kr per full-time person-year times the group's price factor (from the 2015 prices
-by group; sygedagpenge and jobafklaring at the level of VIVE's 2019 HK5 per FT).
+81,400 kr and ordinary education 29,300 kr per full-time person-year times the group's
+price factor (fitted so each group's HK5 per FT is VIVE's 2019 profile, calibration/hk5.py).
 """
 
 from __future__ import annotations
