@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from calibration import effort, hk5
+from calibration.fit import active_share
 
 YEAR = effort.YEAR
 TAKEUP_LEAF = "process.takeup_per_week"
@@ -47,17 +48,11 @@ def pooled_run(takeup: dict[str, float], scale: float, seed: int, replications: 
                workers: int | None
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, float]:
     """The 2024 baseline with ``takeup``: finance, stocks, activity and the pooled share
-    of weeks in an offer of the two groups (mentor left out, as in the calibration's
-    target)."""
+    of weeks in an offer of the two groups (as the calibration's target measures it)."""
     res = effort.baseline_run(scale, seed, replications, workers,
                               ("finance", "stocks", "activity"), {TAKEUP_LEAF: takeup})
-    act, st = res.activity, res.stocks
-    pair = [LOW, HIGH]
-    weeks = act[(act["year"] == YEAR) & act["group"].isin(pair)
-                & act["kind"].str.startswith("offer_weeks:")
-                & (act["kind"] != "offer_weeks:mentor")]["count"].sum()
-    ft = st[(st["year"] == YEAR) & st["group"].isin(pair)]["fulltime_persons"].sum()
-    return res.finance, st, act, float(weeks) / (52 * float(ft))
+    share = active_share(res.activity, res.stocks, (LOW, HIGH), YEAR)
+    return res.finance, res.stocks, res.activity, share
 
 
 def at_ratio(takeup: dict[str, float], ratio: float, share: float, runs: tuple
@@ -150,10 +145,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(pooled share {100 * got:.2f} %)")
     print(effort.format_table(table))
     print(f"\n{hk5.FACTOR_LEAF}:")
-    for kind, by_group in new_factors.items():
-        print(f"  {kind}:")
-        for g, f in by_group.items():
-            print(f"    {g}: {f:.3f}   (was {factors.get(kind, {}).get(g, 1.0)})")
+    print(hk5.format_factors(new_factors, factors))
     print(f"\n{effort.WEIGHT_LEAF} (floor {args.floor}):")
     for g, w in new_weights.items():
         print(f"  {g}: {w:.3f}   (was {weights[g]})")

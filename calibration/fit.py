@@ -169,6 +169,18 @@ def _members(table: pd.DataFrame, groups) -> pd.DataFrame:
     return table[table["group"].isin(groups) & (table["year"] == FIT_YEAR)]
 
 
+def active_share(activity: pd.DataFrame, stocks: pd.DataFrame, groups,
+                 year: int = FIT_YEAR) -> float:
+    """The share of the ``groups``' full-time weeks in ``year`` spent in an offer, the
+    ``active_share`` targets' measure (mentor, support beside an offer, left out), summed
+    over the tables' replications; nan without full-time persons."""
+    a = activity[activity["group"].isin(groups) & (activity["year"] == year)]
+    weeks = a[a["kind"].str.startswith("offer_weeks:") & (a["kind"] != "offer_weeks:mentor")]
+    ft = float(stocks[stocks["group"].isin(groups) & (stocks["year"] == year)]
+               ["fulltime_persons"].sum())
+    return float(weeks["count"].sum()) / (52 * ft) if ft else math.nan
+
+
 def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
     """Simulated value of every target (metric, group) in the fit year."""
     out: dict[tuple[str, str], float] = {}
@@ -206,15 +218,12 @@ def measure(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
             out[("exit_share", f"{name}:{route}")] = 100 * ends.get(route, 0.0) / total \
                 if total else math.nan
         a = _members(act, members)
-        weeks = a[a["kind"].str.startswith("offer_weeks:") & (a["kind"] != "offer_weeks:mentor")]
-        out[("active_share", name)] = 100 * float(weeks["count"].sum()) / (52 * agg_ft) \
-            if agg_ft else math.nan
+        out[("active_share", name)] = 100 * active_share(act, st, members)
         conv = a[a["kind"].str.startswith("conversation_")]["count"].sum()
         out[("conversations_per_ft", name)] = float(conv) / agg_ft if agg_ft else math.nan
     a4 = _members(act, VIVE_ALL)
-    weeks = a4[a4["kind"].str.startswith("offer_weeks:") & (a4["kind"] != "offer_weeks:mentor")]
     ft4 = float(ft[list(VIVE_ALL)].sum())
-    out[("active_share", "vive_4_groups")] = 100 * float(weeks["count"].sum()) / (52 * ft4)
+    out[("active_share", "vive_4_groups")] = 100 * active_share(act, st, VIVE_ALL)
     conv4 = a4[a4["kind"].str.startswith("conversation_")]["count"].sum()
     out[("conversations_per_ft", "vive_4_groups")] = float(conv4) / ft4
 

@@ -176,8 +176,12 @@ def fit_price_factors(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.
     free = [name for name in VIVE_HK5 if name != ANCHOR]
     owner = {g: name for name in VIVE_HK5 for g in members(name)}
 
+    def multipliers(x: np.ndarray) -> dict[str, float]:
+        return {name: float(m) for name, m in zip(free, np.exp(x), strict=True)} \
+            | {ANCHOR: 1.0}
+
     def moved(x: np.ndarray) -> tuple[pd.DataFrame, dict[str, float]]:
-        mult = dict(zip(free, np.exp(x), strict=True)) | {ANCHOR: 1.0}
+        mult = multipliers(x)
         out = kinds.copy()
         for g in groups:
             if g in owner:
@@ -199,14 +203,14 @@ def fit_price_factors(finance: pd.DataFrame, stocks: pd.DataFrame, activity: pd.
     if not res.success:
         raise RuntimeError(f"the price fit did not converge: {res.message}")
     _, keep = moved(res.x)
-    mult = dict(zip(free, np.exp(res.x), strict=True)) | {ANCHOR: 1.0}
+    mult = multipliers(res.x)
     new: dict[str, dict] = {}
     for kind in kinds.columns:
         old = factors.get(kind, {})
         new[kind] = {g: round(old.get(g, 1.0) * keep[kind]
                               * (mult[owner[g]] if KIND_OF[owner[g]] == kind else 1.0),
                               digits) for g in groups if g in owner}
-    return new, {name: float(m) for name, m in mult.items()}, keep
+    return new, mult, keep
 
 
 def with_factors(finance: pd.DataFrame, activity: pd.DataFrame, old: dict[str, dict],
@@ -235,6 +239,16 @@ def format_table(df: pd.DataFrame) -> str:
         out.append(f"{r.group:32} {r.fulltime_persons:>9,.0f} {r.kr_per_ft:>7,.0f} "
                    f"{r.relative:>5.2f} {r.vive_kr_per_ft:>10,.0f} {r.vive_relative:>5.2f} "
                    f"{100 * r.deviation:>+8.1f} %")
+    return "\n".join(out)
+
+
+def format_factors(new: dict[str, dict], old: dict[str, dict]) -> str:
+    """The fitted factors by kind and group beside the ones they replace."""
+    out = []
+    for kind, by_group in new.items():
+        out.append(f"  {kind}:")
+        out += [f"    {g}: {f:.3f}   (was {old.get(kind, {}).get(g, 1.0)})"
+                for g, f in by_group.items()]
     return "\n".join(out)
 
 
@@ -290,10 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name}: {KIND_OF[name]} x {m:.4f}")
         for kind, k in keep.items():
             print(f"  scale of {kind}: {k:.4f}")
-        for kind, by_group in new.items():
-            print(f"  {kind}:")
-            for g, f in by_group.items():
-                print(f"    {g}: {f:.3f}   (was {old.get(kind, {}).get(g, 1.0)})")
+        print(format_factors(new, old))
         print("\nafter the fit:")
         print(format_table(compare(with_factors(finance, activity, old, new), stocks)))
     return 0
